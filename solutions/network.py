@@ -176,8 +176,8 @@ def gradient_descent(X, Y, alpha=ALPHA, iterations=ITERATIONS, params=None, rng=
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
         if X_test is not None:
-            history["test_accuracy"].append(
-                get_accuracy(make_predictions(X_test, W1, b1, W2, b2), Y_test))
+            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
         bar.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['accuracy'][-1]:.3f}",

@@ -1,0 +1,10 @@
+"""Checks that teach: ``from autograder import check`` in a lesson, ``python -m autograder`` to grade.
+
+The learners' side (check cells, progress, gradient checking) is pure NumPy
+and uses stored fixtures; grading against the live reference in a sandbox
+is in ``autograder.grade`` and needs the instructors' install.
+"""
+from .checking import CheckFailed, check
+from .gradcheck import gradient_check
+
+__all__ = ["check", "CheckFailed", "gradient_check"]
