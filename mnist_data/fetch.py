@@ -14,13 +14,13 @@ order: the environment (KAGGLE_API_TOKEN, or KAGGLE_USERNAME + KAGGLE_KEY), a
 """
 
 import contextlib
-import importlib.util
 import io
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+from importlib.util import find_spec
 from pathlib import Path
 
 from .errors import KaggleFetchError, MnistDataError
@@ -101,7 +101,7 @@ def _make_api():
     Importing any part of kaggle runs its __init__, which authenticates and
     prints a long help text when that fails: its output is swallowed here.
     """
-    if importlib.util.find_spec("kaggle") is None:
+    if find_spec("kaggle") is None:
         raise KaggleFetchError(
             "The kaggle package is not installed: run `pip install kaggle`, or download "
             "MNIST by hand and pass its folder as data_dir."
@@ -148,12 +148,13 @@ def fetch(dataset=None, competition=None, dest=None, force=False, make_api=None)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.download-", dir=dest.parent))
     try:
         _download(make_api, dataset, competition, tmp, source)
-        _extract_archives(tmp)
-        layout = find_mnist(tmp)
-        if not layout.splits:
-            raise MnistDataError(f"The download has no labelled MNIST split ({layout.description}).")
-        for split in layout.splits:
-            read_split(layout, split)
+        try:
+            _extract_archives(tmp)
+            layout = _validate(tmp)
+        except KaggleFetchError:
+            raise
+        except MnistDataError as err:
+            raise MnistDataError(f"The download failed validation, so {dest} was not written. {err}") from None
         _install(layout.directory, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -163,6 +164,19 @@ def fetch(dataset=None, competition=None, dest=None, force=False, make_api=None)
         raise
     shutil.rmtree(tmp, ignore_errors=True)
     return dest, find_mnist(dest)
+
+
+def _validate(folder):
+    """Find the layout of a download and load each labelled split; return the layout."""
+    try:
+        layout = find_mnist(folder)
+    except MnistDataError:
+        raise MnistDataError("The download holds no MNIST files in a layout this loader reads.") from None
+    if not layout.splits:
+        raise MnistDataError(f"The download has no labelled MNIST split ({layout.description}).")
+    for split in layout.splits:
+        read_split(layout, split)
+    return layout
 
 
 def _download(make_api, dataset, competition, tmp, source):
