@@ -35,6 +35,11 @@ def _params(rng):
     return W1, b1, W2, b2
 
 
+def _shared_params():
+    """One set of parameters for the visible cases, so the stored fixtures keep one copy."""
+    return _params(np.random.default_rng(7))
+
+
 def _grads(rng):
     return tuple(rng.normal(0, 0.05, shape) for shape in ((10, 784), (10, 1), (10, 10), (10, 1)))
 
@@ -119,7 +124,8 @@ def forward_prop():
             X, label, rtol = X.astype(np.float32), "float32 images", F32_RTOL
         if name == "hidden":
             label = "a hidden batch of 17 images"
-        cases.append(_case(name, label, [*_params(rng), X], m=m, rtol=rtol))
+        params = _params(rng) if name == "hidden" else _shared_params()
+        cases.append(_case(name, label, [*params, X], m=m, rtol=rtol))
     return cases
 
 
@@ -159,7 +165,7 @@ def backward_prop():
     cases = []
     for name, m, rng, digits in (("fixed", 6, r, 10), ("random", 15, r, 10), ("m1", 1, r, 10),
                                  ("no9", 10, r, 9), ("hidden", 21, h, 10)):
-        W1, b1, W2, b2 = _params(rng)
+        W1, b1, W2, b2 = _params(rng) if name == "hidden" else _shared_params()
         X, Y = _images(rng, m), _labels(rng, m, digits)
         Z1, A1, Z2, A2 = ref.forward_prop(W1, b1, W2, b2, X)
         label = {"no9": "a batch of 10 with no 9", "hidden": "a hidden batch of 21"}.get(name, _batch(m))
@@ -171,9 +177,9 @@ def update_params():
     r = np.random.default_rng(18)
     h = np.random.default_rng(9018)
     return [
-        _case("fixed", "alpha = 0.1", [*_params(r), *_grads(r), 0.1]),
-        _case("random", "other parameters, alpha = 0.5", [*_params(r), *_grads(r), 0.5]),
-        _case("zero_alpha", "alpha = 0", [*_params(r), *_grads(r), 0.0]),
+        _case("fixed", "alpha = 0.1", [*_shared_params(), *_grads(r), 0.1]),
+        _case("random", "other gradients, alpha = 0.5", [*_shared_params(), *_grads(r), 0.5]),
+        _case("zero_alpha", "alpha = 0", [*_shared_params(), *_grads(r), 0.0]),
         _case("hidden", "hidden parameters, alpha = 0.3", [*_params(h), *_grads(h), 0.3]),
     ]
 
@@ -214,9 +220,9 @@ def gradient_descent():
     quiet = {"progress": False}
     return [
         _case("fixed", "60 images, alpha = 0.5, 5 iterations from given params",
-              [X, Y], {"alpha": 0.5, "iterations": 5, "params": _params(r), **quiet}, m=60),
+              [X, Y], {"alpha": 0.5, "iterations": 5, "params": _shared_params(), **quiet}, m=60),
         _case("with_test", "60 images and 30 test images, 3 iterations",
-              [X, Y], {"alpha": 0.5, "iterations": 3, "params": _params(r), "X_test": X_test,
+              [X, Y], {"alpha": 0.5, "iterations": 3, "params": _shared_params(), "X_test": X_test,
                        "Y_test": Y_test, **quiet}, m=60),
         _case("default_start", "params=None, rng=0, 2 iterations",
               [X, Y], {"alpha": 0.5, "iterations": 2, "params": None, "rng": 0, **quiet}, m=60),
@@ -230,9 +236,9 @@ def make_predictions():
     r = np.random.default_rng(22)
     h = np.random.default_rng(9022)
     return [
-        _case("fixed", "a batch of 8 images", [_images(r, 8), *_params(r)], m=8),
-        _case("random", "a batch of 25 images", [_images(r, 25), *_params(r)], m=25),
-        _case("m1", "a single image", [_images(r, 1), *_params(r)], m=1),
+        _case("fixed", "a batch of 8 images", [_images(r, 8), *_shared_params()], m=8),
+        _case("random", "a batch of 25 images", [_images(r, 25), *_shared_params()], m=25),
+        _case("m1", "a single image", [_images(r, 1), *_shared_params()], m=1),
         _case("hidden", "a hidden batch of 16 images", [_images(h, 16), *_params(h)], m=16),
     ]
 

@@ -131,9 +131,16 @@ class FunctionReport:
         return ""
 
     def to_dict(self):
-        return {"name": self.function, "passed": self.passed,
-                "checks": [{"name": r.id, "purpose": r.purpose, "passed": r.passed,
-                            "status": r.status, "message": r.message} for r in self.results]}
+        """{"passed", "checks": [{"name", "purpose", "passed", "status", "message"}]} (+ "problem")."""
+        checks = [{"name": r.id, "purpose": r.purpose, "passed": r.passed, "status": r.status,
+                   "message": r.message} for r in self.results]
+        if self.problem:
+            checks.insert(0, {"name": "graded-cell", "purpose": "the graded cell can be found and run",
+                              "passed": False, "status": "fail", "message": self.problem})
+        d = {"passed": self.passed, "checks": checks}
+        if self.problem:
+            d["problem"] = self.problem
+        return d
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -1,0 +1,83 @@
+"""Finding a learner's graded cells in their notebooks, by nbgrader ``grade_id``.
+
+Plain JSON reading, so it works wherever the checks do. A notebook that
+cannot be read, or whose graded cell was deleted or duplicated, gets a
+message that says which cell and how to recover it.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+RECOVER = ("To recover it, open a fresh copy of the lesson (from the course's lessons/ folder, or "
+           "`nbgrader fetch_assignment` again) and copy the cell across with your code in it.")
+
+
+class NotebookError(ValueError):
+    """A notebook that cannot be read; the message names the file and the fix."""
+
+
+@dataclass
+class GradedCell:
+    path: Path
+    index: int        # the cell's position in the notebook, from 1
+    source: str
+
+
+def read_notebook(path):
+    """The notebook's JSON as a dict, or NotebookError with a plain explanation."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookError(f"{path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"{path} cannot be read ({exc.__class__.__name__}). {RECOVER}") from None
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"{path.name} is damaged: it is not valid notebook JSON (line {exc.lineno}, column {exc.colno}), "
+            f"so none of its cells can be graded. If Jupyter still opens it, save it again; otherwise "
+            f"{RECOVER[0].lower()}{RECOVER[1:]}") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise NotebookError(f"{path.name} is not a Jupyter notebook (it has no list of cells). {RECOVER}")
+    return nb
+
+
+def cell_source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def nbgrader_meta(cell):
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nbg = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return nbg if isinstance(nbg, dict) else {}
+
+
+def graded_cells(path, nb=None):
+    """grade_id -> [GradedCell] for the solution cells of one notebook."""
+    nb = nb if nb is not None else read_notebook(path)
+    found = {}
+    for index, cell in enumerate(nb["cells"], start=1):
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta.get("grade_id"):
+            found.setdefault(meta["grade_id"], []).append(GradedCell(Path(path), index, cell_source(cell)))
+    return found
+
+
+def all_grade_ids(nb):
+    """Every grade_id in a notebook, solution or test cell."""
+    return {nbgrader_meta(c).get("grade_id") for c in nb["cells"]} - {None}
+
+
+def pick_cell(function, cells):
+    """The one graded cell for ``function`` among ``cells``, or (None, message) when missing or duplicated."""
+    if not cells:
+        return None, (f"the graded cell for {function} is missing: it was deleted, or its metadata was lost "
+                      f"when it was copied (its nbgrader grade_id is {function!r}). {RECOVER}")
+    if len(cells) > 1:
+        where = ", ".join(f"{c.path.name} cell {c.index}" for c in cells)
+        return None, (f"the graded cell for {function} appears {len(cells)} times ({where}), so it is not clear "
+                      f"which to grade: delete the extra copies, keeping the one with your answer.")
+    return cells[0], ""
