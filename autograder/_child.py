@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -37,6 +38,28 @@ class TimeUp(BaseException):
 
 def on_alarm(signum, frame):
     raise TimeUp()
+
+
+class FdCapture:
+    """Send file descriptors 1 and 2 to temporary files for the duration (os.write included)."""
+
+    def __enter__(self):
+        self.saved, self.files, self.text = {}, {}, {1: "", 2: ""}
+        for fd in (1, 2):
+            self.files[fd] = tempfile.TemporaryFile()
+            self.saved[fd] = os.dup(fd)
+            os.dup2(self.files[fd].fileno(), fd)
+        return self
+
+    def __exit__(self, *exc):
+        for fd in (1, 2):
+            os.dup2(self.saved[fd], fd)
+            os.close(self.saved[fd])
+            f = self.files[fd]
+            f.seek(0)
+            self.text[fd] = f.read(4000).decode(errors="replace")
+            f.close()
+        return False
 
 
 def error_info(exc):
@@ -93,8 +116,9 @@ def main():
         kwargs = unpack(case["kwargs"], arrays)
         result = {}
         out, err = io.StringIO(), io.StringIO()
+        fd_capture = FdCapture()
         start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught, \
+        with fd_capture, warnings.catch_warnings(record=True) as caught, \
                 np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
             warnings.simplefilter("always")
             try:
@@ -120,7 +144,8 @@ def main():
                 values = {}
         result["seconds"] = time.perf_counter() - start
         result["warnings"] = list(dict.fromkeys(str(w.message) for w in caught))[:10]
-        result["stdout"], result["stderr"] = out.getvalue()[-2000:], err.getvalue()[-2000:]
+        result["stdout"] = (out.getvalue() + fd_capture.text[1])[-2000:]
+        result["stderr"] = (err.getvalue() + fd_capture.text[2])[-2000:]
         after = []
         for value in list(args) + list(kwargs.values()):
             stack = [value]

@@ -53,7 +53,7 @@ class Failure:
             text = f"{function} raised {self.type}{where}: {self.message}" if self.message else \
                 f"{function} raised {self.type}{where}"
             return text
-        return self.message or f"{function} did not finish ({self.kind})"
+        return f"{function} did not return: {self.message or self.kind}"
 
 
 @dataclass

@@ -90,7 +90,7 @@ def matches(case, purpose, check_id=None, compare=None):
                  lambda j: answer_problem(j, case, compare), case=case)
 
 
-def no_warnings(cases, purpose="runs without NumPy warnings (overflow, divide by zero)"):
+def no_warnings(cases, purpose="runs quietly: no NumPy warnings, nothing written to stderr"):
     def run(j):
         for case in cases:
             out = j.outcome(case)
@@ -104,8 +104,12 @@ def no_warnings(cases, purpose="runs without NumPy warnings (overflow, divide by
                 cause = next((v for k, v in advice.items() if k in text), "")
                 cause = f" ({cause})" if cause else ""
                 return j.explain(case, f"On {j.case(case).label}: NumPy warned \"{text}\"{cause}.")
+            if out.stderr.strip():
+                first = out.stderr.strip().splitlines()[0][:120]
+                return (f"On {j.case(case).label}: {j.function} wrote {first!r} to stderr. Graders score a "
+                        f"cell that writes to stderr as failed: remove the print(..., file=sys.stderr).")
         return None
-    return Check("no-warnings", purpose, run, case=cases[0], uses=tuple(cases))
+    return Check("quiet", purpose, run, case=cases[0], uses=tuple(cases))
 
 
 def unchanged(cases, purpose="leaves its input arrays unchanged"):
@@ -117,16 +121,6 @@ def unchanged(cases, purpose="leaves its input arrays unchanged"):
                                        f"build a new array instead of modifying the one passed in.")
         return None
     return Check("unchanged", purpose, run, case=cases[0], uses=tuple(cases))
-
-
-def quiet(case, purpose="writes nothing to stderr"):
-    def run(j):
-        err = j.outcome(case).stderr
-        if err.strip():
-            first = err.strip().splitlines()[0][:120]
-            return j.explain(case, f"{j.function} wrote to stderr on {j.case(case).label}: {first!r}.")
-        return None
-    return Check("quiet", purpose, run, case=case)
 
 
 def prop(check_id, case, purpose, test, uses=()):
@@ -577,8 +571,8 @@ def _gradient_descent():
         matches("default_start", "starts from init_params(rng) when no params are given", "values:default",
                 params_values),
         unchanged(["fixed", "with_test"], "leaves the starting parameters unchanged"),
-        quiet("fixed", "prints no progress bar to stderr when progress=False"),
-        no_warnings(["fixed", "with_test", "default_start"]),
+        no_warnings(["fixed", "with_test", "default_start"],
+                    "runs quietly with progress=False: no warnings, no progress bar on stderr"),
         matches("hidden", "trains correctly on data it has not seen", "values:hidden", params_values),
     ]
     mistakes = [
