@@ -8,7 +8,8 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("grade", help="grade a lesson notebook or a folder of them (instructors)")
-    p.add_argument("path", help="a lesson notebook, or a folder holding a learner's lesson notebooks")
+    p.add_argument("path", nargs="?", help="a lesson notebook, or a folder holding a learner's lesson notebooks")
+    p.add_argument("--source", help="grade this .py file as the graded cell of --function")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--function", action="append", help="grade only this function (repeatable)")
     p.add_argument("--jobs", type=int, default=None, help="functions graded at once (default: CPU count)")
@@ -16,11 +17,17 @@ def main(argv=None):
     p = sub.add_parser("mutants", help="run every known mistake and right variant through the checks")
     p.add_argument("--function", action="append", help="only this function (repeatable)")
 
+    p = sub.add_parser("build", help="regenerate lessons, fixtures and configuration from their sources")
+    p.add_argument("--check", action="store_true", help="only report generated files that are stale")
+    p.add_argument("--lesson", action="append", help="rebuild only this lesson's notebooks (repeatable)")
+
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .grade import main as run
     elif args.command == "mutants":
         from .mutation import main as run
+    elif args.command == "build":
+        from .build import main as run
     return run(args)
 
 

@@ -14,6 +14,7 @@ from .runner import run_cases
 from .suites import SUITES
 
 TIMEOUT = 20.0
+_LAST = {}  # function name -> did its last check in this session pass?
 
 
 class CheckFailed(AssertionError):
@@ -72,6 +73,7 @@ def check(function, namespace=None, raise_on_failure=True):
     else:
         report = judge(name, function)
     show(report)
+    _LAST[name] = report.passed
     if raise_on_failure and not report.passed:
         if report.not_attempted:
             raise CheckFailed(f"{name}: not attempted yet.")
@@ -81,3 +83,8 @@ def check(function, namespace=None, raise_on_failure=True):
         raise CheckFailed(f"{name}: {failed} of {len(report.results)} checks do not pass yet; "
                           f"the table above says why.")
     return report
+
+
+def passed(name):
+    """True once ``check(name)`` has passed in this session: cells that use your function can wait for it."""
+    return _LAST.get(name, False)

@@ -137,10 +137,28 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
     return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r) for l, r in zip(lessons, reports)])
 
 
+def grade_source_file(path, functions):
+    """Grade a plain .py file as the graded cell of one function."""
+    if not functions or len(functions) != 1:
+        raise FileNotFoundError("--source needs exactly one --function.")
+    from .oracle import LiveOracle
+    from .sandbox import grade_source
+    course = load_course()
+    lesson = course.lesson_for(functions[0])
+    source = Path(path).read_text(encoding="utf-8")
+    report = grade_source(lesson.function, source, LiveOracle(), timeout=lesson.timeout)
+    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report)])
+
+
 def main(args):
     """The ``grade`` command: print a table (or JSON); exit 0 only when everything passes."""
     try:
-        grade = grade_path(args.path, functions=args.function or None, jobs=args.jobs)
+        if args.source:
+            grade = grade_source_file(args.source, args.function)
+        elif args.path:
+            grade = grade_path(args.path, functions=args.function or None, jobs=args.jobs)
+        else:
+            raise FileNotFoundError("give a notebook or folder to grade (or --source FILE --function NAME).")
     except (FileNotFoundError, NotebookError) as exc:
         if args.json:
             print(json.dumps({"error": str(exc)}))
