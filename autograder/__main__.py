@@ -21,11 +21,17 @@ def main(argv=None):
     p.add_argument("--check", action="store_true", help="only report generated files that are stale")
     p.add_argument("--lesson", action="append", help="rebuild only this lesson's notebooks (repeatable)")
 
+    p = sub.add_parser("progress", help="show every lesson's state, read from your own notebooks")
+    p.add_argument("folder", nargs="?", help="your lessons folder (default: ./lessons)")
+    p.add_argument("--json", action="store_true", help="print the same data as JSON")
+
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .grade import main as run
     elif args.command == "mutants":
         from .mutation import main as run
+    elif args.command == "progress":
+        from .progress import main as run
     elif args.command == "build":
         from .build import main as run
     return run(args)

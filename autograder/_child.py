@@ -8,9 +8,7 @@ pickle) as soon as the call ends; the parent reads and judges them. Nothing
 this process says about itself is trusted: it only reports what the
 learner's function returned.
 """
-import ast
 import contextlib
-import copy
 import io
 import json
 import os
@@ -27,9 +25,9 @@ sys.path.append(ALLOWDIR)
 
 import numpy as np  # noqa: E402
 
-from serial import pack, unpack  # noqa: E402  (copied into JOBDIR by the parent)
+from cellrun import CELL, run_cell  # noqa: E402  (copied into JOBDIR by the parent)
+from serial import pack, unpack  # noqa: E402
 
-CELL = "<your cell>"
 
 
 class TimeUp(BaseException):
@@ -68,29 +66,6 @@ def error_info(exc):
         if frame.filename == CELL:
             line = frame.lineno
     return {"kind": "exception", "type": type(exc).__name__, "message": str(exc)[:300], "line": line}
-
-
-def run_cell(source, namespace):
-    """Run the cell's statements one by one, skipping bare expressions (prints, plots, calls)."""
-    problems = []
-    try:
-        tree = ast.parse(source, CELL)
-    except SyntaxError as exc:
-        return [{"kind": "exception", "type": "SyntaxError", "message": str(exc.msg), "line": exc.lineno}]
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Expr):
-            continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), CELL, "exec")
-        out, err = io.StringIO(), io.StringIO()
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                exec(code, namespace)
-        except SystemExit:
-            problems.append({"kind": "exit", "type": "SystemExit", "line": stmt.lineno,
-                             "message": f"line {stmt.lineno} of your cell calls sys.exit() or exit()"})
-        except Exception as exc:
-            problems.append(error_info(exc))
-    return problems
 
 
 def main():

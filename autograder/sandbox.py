@@ -145,6 +145,7 @@ def run_in_child(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
             json.dump(job, f)
         shutil.copy(HERE / "_child.py", jobdir)
         shutil.copy(HERE / "serial.py", jobdir)
+        shutil.copy(HERE / "cellrun.py", jobdir)
         env = {"PATH": os.defpath, "HOME": workdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "PYTHONDONTWRITEBYTECODE": "1"}
