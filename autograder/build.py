@@ -82,6 +82,7 @@ def setup_cell(course):
     url = f"git+{course.repository}@{course.branch}"
     return f'''# Set-up: run this cell first. In Google Colab it installs the course's checks and MNIST
 # (about 20 s); on your own machine, in Binder or in the browser it does nothing.
+import sys
 if "google.colab" in sys.modules:
     import importlib, subprocess
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
