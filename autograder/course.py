@@ -160,5 +160,9 @@ def load_course(path=None):
             import yaml
             data = yaml.safe_load(text)
     except Exception as exc:  # yaml.YAMLError or json.JSONDecodeError
-        raise CourseError(f"{path.name} is not valid {path.suffix[1:].upper()}: {exc}".split("\n")[0]) from None
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1})" if where is not None else ""
+        raise CourseError(f"{path.name} is not valid {kind}{at}: {str(exc).splitlines()[0]}. "
+                          f"Fix it, or restore it with `git checkout {path.name}`.") from None
     return parse_course(data, source=path.name)

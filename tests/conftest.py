@@ -1,0 +1,38 @@
+"""Shared fixtures, and the option that points the check suites at a learner's work.
+
+    pytest                                         # the suites against the reference (what CI does)
+    pytest tests/test_suites.py --notebook PATH    # against a learner's notebook or folder: one test per check
+"""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Grading creates gradebooks with nbgrader, which runs `alembic` from PATH: keep this
+# interpreter's scripts folder on it even when the virtual environment is not activated.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--notebook", action="store", default=None,
+                     help="grade this lesson notebook or folder of notebooks instead of the reference")
+
+
+@pytest.fixture(scope="session")
+def course():
+    from autograder.course import load_course
+    return load_course()
+
+
+@pytest.fixture(scope="session")
+def oracle():
+    from autograder.oracle import LiveOracle
+    return LiveOracle()
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT
