@@ -75,6 +75,8 @@ def main():
         arrays = {k: data[k] for k in data.files}
     outdir = job["outdir"]
     namespace = {"__name__": "__main__", "np": np, "numpy": np}
+    # The course's imports and constants (the lessons' toolbox cell), which the cell may use.
+    exec(compile(job["prelude"], "<course toolbox>", "exec"), namespace)
     open(os.path.join(outdir, "started"), "w").close()
     cell_problems = run_cell(job["source"], namespace)
     fn = namespace.get(job["function"])

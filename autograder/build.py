@@ -15,7 +15,6 @@ Derived, and checked for freshness by ``build --check`` in CI:
   learners' checks need without the reference;
 - ``nbgrader_config.py`` and the lesson table in ``README.md``.
 """
-import ast
 import contextlib
 import filecmp
 import io
@@ -29,51 +28,12 @@ from pathlib import Path
 import nbformat
 
 from .course import GRADED_FUNCTIONS, load_course
+from .reference import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = "python -m autograder build"
 MARKER = re.compile(r"^#\|\s*generated:\s*(\w+)\s*$")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-
-
-# ----------------------------------------------------------------------------- reference code
-
-class Reference:
-    """The reference module's source, split into imports, constants and functions."""
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.text = self.path.read_text(encoding="utf-8")
-        lines = self.text.splitlines(keepends=True)
-        self.imports, self.constants, self.functions, self.order = [], [], {}, []
-        for node in ast.parse(self.text).body:
-            segment = "".join(lines[node.lineno - 1:node.end_lineno])
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imports.append(segment)
-            elif isinstance(node, ast.Assign):
-                comments = []
-                k = node.lineno - 2
-                while k >= 0 and lines[k].startswith("#"):
-                    comments.insert(0, lines[k])
-                    k -= 1
-                self.constants.append("".join(comments) + segment)
-            elif isinstance(node, ast.FunctionDef):
-                self.functions[node.name] = (node, segment)
-                self.order.append(node.name)
-
-    def source(self, name):
-        return self.functions[name][1]
-
-    def solution(self, name):
-        """The function with its body between nbgrader's BEGIN/END SOLUTION markers."""
-        node, segment = self.functions[name]
-        body = node.body
-        first = body[1] if ast.get_docstring(node) is not None else body[0]
-        lines = segment.splitlines(keepends=True)
-        split = first.lineno - node.lineno
-        indent = " " * first.col_offset
-        return "".join(lines[:split]) + f"{indent}### BEGIN SOLUTION\n" + "".join(lines[split:]) \
-            + f"{indent}### END SOLUTION\n"
 
 
 # ----------------------------------------------------------------------------- generated cells

@@ -23,29 +23,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .reference import reference
 from .engine import Failure, FunctionReport, Outcome, run_checks
 from .serial import pack, unpack
 from .suites import SUITES
 
 HERE = Path(__file__).resolve().parent
-REFERENCE = HERE.parent / "solutions" / "network.py"
 FORBIDDEN = ("solutions", "autograder", "mnist_data")
 ALLOWED_PACKAGES = ("numpy", "numpy.libs", "tqdm")
 MEMORY_LIMIT_MB = 1536
 STARTUP_SECONDS = 5.0  # interpreter and NumPy start-up, on top of the function's own time limit
-
-
-def helpers_source(function):
-    """The reference module without ``function``: the other graded functions, as the learner's helpers."""
-    import solutions.network as network
-    text = Path(network.__file__).read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef) and node.name == function:
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-            del lines[start:node.end_lineno]
-            break
-    return "".join(lines)
 
 
 def forbidden_import(source):
@@ -139,7 +126,9 @@ def run_in_child(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
             arrays.update({prefix + k: v for k, v in local.items()})
             case_meta.append({"args": meta["items"][0], "kwargs": meta["items"][1]})
         np.savez(os.path.join(jobdir, "inputs.npz"), **arrays)
-        job = {"function": function, "source": to_python(source), "helpers": helpers_source(function),
+        ref = reference()
+        job = {"function": function, "source": to_python(source), "prelude": ref.prelude(),
+               "helpers": ref.prelude() + "\n" + ref.without(function),
                "cases": case_meta, "timeout": timeout, "outdir": outdir}
         with open(os.path.join(jobdir, "job.json"), "w") as f:
             json.dump(job, f)

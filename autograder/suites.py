@@ -263,7 +263,7 @@ def _init_params():
         return f"Called with no arguments: {problem}" if problem else None
 
     checks = [returns("seeded"), typed("seeded", "returns four float arrays W1, b1, W2, b2"),
-              shaped("seeded", "W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)"),
+              shaped("seeded", "has shapes W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)"),
               finite("seeded"),
               prop("random", "seeded", "weights are random, not all the same", symmetric),
               prop("scale", "seeded", "weights start on a sensible scale", scale),
