@@ -60,9 +60,12 @@ def to_python(source):
     except ImportError:
         return source
     try:
-        return TransformerManager().transform_cell(source)
+        python = TransformerManager().transform_cell(source)
     except Exception:  # leave it; the child reports a SyntaxError with its line
         return source
+    # IPython drops leading blank lines; put them back so line numbers match the learner's cell.
+    blank = len(source) - len(source.lstrip("\n"))
+    return "\n" * (blank - (len(python) - len(python.lstrip("\n")))) + python
 
 
 class SandboxError(RuntimeError):
