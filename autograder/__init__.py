@@ -4,7 +4,7 @@ The learners' side (check cells, progress, gradient checking) is pure NumPy
 and uses stored fixtures; grading against the live reference in a sandbox
 is in ``autograder.grade`` and needs the instructors' install.
 """
-from .checking import CheckFailed, check, passed
+from .checking import CheckFailed, check, grading, passed
 from .gradcheck import gradient_check
 
-__all__ = ["check", "passed", "CheckFailed", "gradient_check"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check"]

@@ -25,6 +25,13 @@ def main(argv=None):
     p.add_argument("folder", nargs="?", help="your lessons folder (default: ./lessons)")
     p.add_argument("--json", action="store_true", help="print the same data as JSON")
 
+    p = sub.add_parser("nbgrader", help="run an nbgrader step on every lesson (instructors)")
+    p.add_argument("action", choices=["release", "autograde", "feedback", "export", "scores"])
+    p.add_argument("--root", default=".", help="the nbgrader course directory (default: here)")
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--to", default="grades.csv", help="export: the CSV file to write")
+
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .grade import main as run
@@ -32,6 +39,8 @@ def main(argv=None):
         from .mutation import main as run
     elif args.command == "progress":
         from .progress import main as run
+    elif args.command == "nbgrader":
+        from .instructor import main as run
     elif args.command == "build":
         from .build import main as run
     return run(args)

@@ -73,12 +73,9 @@ def call(fn, case, timeout=10.0):
                 outcome.value = fn(*args, **kwargs)
         except _TimeUp:
             outcome.failure = Failure("timeout", "TimeoutError",
-                                      f"{getattr(fn, '__name__', 'the function')} was still running after "
-                                      f"{timeout:g} s: look for a loop that never ends.")
+                                      f"it was still running after {timeout:g} s: look for a loop that never ends")
         except SystemExit:
-            outcome.failure = Failure("exit", "SystemExit",
-                                      f"{getattr(fn, '__name__', 'the function')} called sys.exit(); "
-                                      f"return a value instead.")
+            outcome.failure = Failure("exit", "SystemExit", "it called sys.exit() or exit(); return a value instead")
         except Exception as exc:
             outcome.failure = Failure("exception", type(exc).__name__, str(exc)[:300],
                                       learner_line(exc, filename))

@@ -1,0 +1,123 @@
+"""Thin wrappers over nbgrader's own API for the whole course: ``python -m autograder nbgrader ...``.
+
+Each command runs nbgrader (``NbGraderAPI``, ``Gradebook``, ``CsvExportPlugin``)
+on every lesson of course.yml in the course directory (the repository by
+default), so an instructor types one command instead of fourteen. Nothing
+here grades by itself: the scores are nbgrader's, computed by its autograde.
+"""
+import contextlib
+import io
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .course import load_course
+
+
+def api_for(root, db_url=None):
+    """An NbGraderAPI for the course directory ``root``, configured by its nbgrader_config.py."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root).resolve()
+    config = Config()
+    config_file = root / "nbgrader_config.py"
+    if config_file.exists():
+        config.merge(PyFileConfigLoader(str(config_file)).load_config())
+    config.CourseDirectory.root = str(root)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    # nbgrader runs the `alembic` command to create a gradebook: make sure this environment's is found.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    coursedir = CourseDirectory(config=config)
+    api = NbGraderAPI(coursedir=coursedir, config=config)
+    api.log.setLevel(logging.WARNING)
+    return api
+
+
+def _run(label, call):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        result = call()
+    if not result.get("success"):
+        raise RuntimeError(f"{label} failed:\n{result.get('error') or result.get('log')}")
+    return result
+
+
+def release(api, lessons=None):
+    """generate_assignment for each lesson: student copies in lessons/, assignments in the gradebook."""
+    for lesson in _lessons(lessons):
+        _run(f"generate_assignment {lesson.id}", lambda: api.generate_assignment(lesson.id, force=True, create=True))
+
+
+def autograde(api, lessons=None, students=None):
+    """autograde every submission found in submitted/ (or just ``students``) for each lesson."""
+    graded = []
+    for lesson in _lessons(lessons):
+        for student in students or _submitters(api, lesson.id):
+            _run(f"autograde {lesson.id} for {student}",
+                 lambda: api.autograde(lesson.id, student, force=True, create=True))
+            graded.append((lesson.id, student))
+    return graded
+
+
+def feedback(api, lessons=None, students=None):
+    """generate_feedback for every autograded submission of each lesson."""
+    for lesson in _lessons(lessons):
+        for student in students or _submitters(api, lesson.id):
+            _run(f"generate_feedback {lesson.id} for {student}",
+                 lambda: api.generate_feedback(lesson.id, student, force=True))
+
+
+def export(api, to="grades.csv"):
+    """The gradebook as CSV, with nbgrader's own CsvExportPlugin."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        CsvExportPlugin(to=str(to)).export(gb)
+    return Path(to)
+
+
+def scores(api):
+    """{(student, lesson): score} from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    result = {}
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                result[(submission.student.id, assignment.name)] = submission.score
+    return result
+
+
+def _lessons(ids):
+    course = load_course()
+    return [course.lesson(i) for i in ids] if ids else list(course.all_notebooks)
+
+
+def _submitters(api, lesson_id):
+    folder = Path(api.coursedir.root) / api.coursedir.submitted_directory
+    return sorted(p.name for p in folder.iterdir() if (p / lesson_id).is_dir()) if folder.is_dir() else []
+
+
+def main(args):
+    api = api_for(args.root)
+    if args.action == "release":
+        release(api, args.lesson)
+        print(f"released {len(_lessons(args.lesson))} lessons into {api.coursedir.release_directory}/")
+    elif args.action == "autograde":
+        done = autograde(api, args.lesson, args.student)
+        print(f"autograded {len(done)} submissions")
+    elif args.action == "feedback":
+        feedback(api, args.lesson, args.student)
+        print(f"feedback written to {api.coursedir.feedback_directory}/")
+    elif args.action == "export":
+        print(f"grades written to {export(api, args.to)}")
+    elif args.action == "scores":
+        table = scores(api)
+        for (student, lesson), score in sorted(table.items()):
+            print(f"{student:<20} {lesson:<22} {score:g}")
+    return 0
