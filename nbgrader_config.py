@@ -37,3 +37,10 @@ c.Execute.execute_retries = 1
 # those lines are removed before grading so a right answer is never scored 0 for them.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning|Matplotlib is building the font cache|it/s\]|^\s*$"
+
+# Feedback shows each check's name, verdict and hint, but not the hidden lines of the test cells.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

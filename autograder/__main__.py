@@ -1,6 +1,11 @@
 """``python -m autograder``: grade submissions, prove the checks, build the course, show progress."""
 import argparse
+import importlib
 import sys
+
+# command -> the module that runs it (learners' installs have only progress)
+COMMANDS = {"grade": "grade", "mutants": "mutation", "build": "build", "progress": "progress",
+            "nbgrader": "instructor", "student-dist": "student_dist"}
 
 
 def main(argv=None):
@@ -32,18 +37,23 @@ def main(argv=None):
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.add_argument("--to", default="grades.csv", help="export: the CSV file to write")
 
+    p = sub.add_parser("student-dist", help="build the learners' wheel: checks and data, no answers")
+    p.add_argument("--out", default="dist", help="folder for the wheel (default: dist)")
+
     args = parser.parse_args(argv)
-    if args.command == "grade":
-        from .grade import main as run
-    elif args.command == "mutants":
-        from .mutation import main as run
-    elif args.command == "progress":
-        from .progress import main as run
-    elif args.command == "nbgrader":
-        from .instructor import main as run
-    elif args.command == "build":
-        from .build import main as run
-    return run(args)
+    try:
+        module = importlib.import_module(f".{COMMANDS[args.command]}", __package__)
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name.startswith("autograder.") or exc.name in ("solutions", "nbgrader", "jupytext")):
+            return _instructor_only(args.command)
+        raise
+    return module.main(args)
+
+
+def _instructor_only(command):
+    print(f"`python -m autograder {command}` is for instructors and is not part of the learners' install; "
+          f"use a clone of the course with `pip install -e \".[dev]\"`.")
+    return 2
 
 
 if __name__ == "__main__":

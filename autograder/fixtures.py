@@ -13,6 +13,7 @@ import numpy as np
 
 from .engine import Case
 from .serial import pack, unpack
+from .suites import SUITES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures.npz"
 VERSION = 1
@@ -50,7 +51,8 @@ def build(oracle, functions):
             entry["cases"].append({"name": name, "label": case.label, "dims": case.dims, "rtol": case.rtol,
                                    "args": _store(tuple(case.args), arrays),
                                    "kwargs": _store(dict(case.kwargs), arrays)})
-            entry["expected"][name] = _store(oracle.expected(function, name), arrays)
+            if SUITES[function].expects:
+                entry["expected"][name] = _store(oracle.expected(function, name), arrays)
             entry["mistakes"][name] = oracle.stored_mistakes(function, name)
         meta["functions"][function] = entry
     return meta, arrays

@@ -96,8 +96,8 @@ def gradient_check(params, X, Y, forward_prop, backward_prop, cross_entropy, eps
     for name, p, g in zip(NAMES, params, grads):
         if g.shape != p.shape:
             report.rows.append(GradientRow(name, p.shape, 0, np.inf, np.inf))
-            report.problem = (f"d{name} has shape {g.shape}, but {name} has shape {p.shape}; "
-                              f"each gradient must match its parameter.")
+            report.problem = report.problem or (f"d{name} has shape {g.shape}, but {name} has shape "
+                                                f"{p.shape}; each gradient must match its parameter.")
             continue
         flat = np.arange(p.size)
         if p.size > max_entries:

@@ -55,5 +55,30 @@ class Reference:
         return "\n\n".join(self.source(n) for n in self.order if n != name)
 
 
+    def body(self, name):
+        """The statements of ``name`` after its docstring, each as ``ast.unparse`` writes it."""
+        node = self.functions[name][0]
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        return [ast.unparse(s) for s in body]
+
+    def appears_in(self, text, name):
+        """Does this code hold the answer to ``name``: all its statements in order (or, for a
+        one-line function, its returned expression)?"""
+        body = self.body(name)
+        if len(body) == 1:
+            return body[0].removeprefix("return ").strip() in text
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return False
+        for node in ast.walk(tree):
+            stmts = getattr(node, "body", None)
+            if isinstance(stmts, list):
+                unparsed = [ast.unparse(s) for s in stmts]
+                if any(unparsed[i:i + len(body)] == body for i in range(len(unparsed) - len(body) + 1)):
+                    return True
+        return False
+
+
 def reference(path=REFERENCE):
     return Reference(path)

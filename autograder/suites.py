@@ -24,6 +24,7 @@ class Suite:
     output: object                       # Arr / Num / Tup / Dct: what the function returns
     checks: list
     mistakes: list = field(default_factory=list)
+    expects: bool = True                 # False: judged by properties only, no expected values
 
 
 # ----------------------------------------------------------------------------- generic checks
@@ -290,7 +291,7 @@ def _init_params():
                 "W1 @ X works with X of shape (784, m).",
                 matches=lambda j, c: np.shape(j.value(c)[0]) == (784, 10)),
     ]
-    return Suite("init_params", Tup("init_params()", PARAMS), checks, mistakes)
+    return Suite("init_params", Tup("init_params()", PARAMS), checks, mistakes, expects=False)
 
 
 def _relu():
@@ -299,17 +300,17 @@ def _relu():
         edge=[matches("f32", "works on float32 input")],
         mistakes=[
             Mistake("np_max", "np.max instead of np.maximum",
-                    "`np.max(Z, 0)` finds the largest value along axis 0; `np.maximum(Z, 0)` compares "
-                    "each entry with 0."),
+                    "`np.max(Z, 0)` finds the largest value along axis 0; `np.maximum` compares its two "
+                    "arguments entry by entry."),
             Mistake("minimum", "np.minimum instead of np.maximum",
-                    "np.minimum keeps the negative part; ReLU keeps the positive part: `np.maximum(Z, 0)`."),
+                    "np.minimum keeps the negative part; ReLU keeps the positive part, as np.maximum with 0 does."),
             Mistake("abs", "np.abs instead of ReLU",
                     "ReLU sets negative values to 0; np.abs turns them positive."),
             Mistake("in_place", "changing Z in place",
                     "`Z[Z < 0] = 0` also changes the caller's Z, which the backward pass still needs. "
-                    "Return a new array: `np.maximum(Z, 0)`.", matches=changed_input),
+                    "Return a new array instead, for example from np.maximum.", matches=changed_input),
             Mistake("python_max", "Python's max instead of np.maximum",
-                    "Python's max compares whole arrays, which NumPy refuses; use `np.maximum(Z, 0)`.",
+                    "Python's max compares whole arrays, which NumPy refuses; np.maximum works entry by entry.",
                     error=("ValueError", "truth value of an array")),
         ],
         shape_purpose="returns an array shaped like Z, (10, m)")
@@ -490,10 +491,10 @@ def _get_predictions():
         mistakes=[
             Mistake("wrong_axis", "argmax over the wrong axis",
                     "each column is one example, so take the largest row of each column: "
-                    "`np.argmax(A2, axis=0)`, shape (m,)."),
+                    "np.argmax with axis=0, which gives shape (m,)."),
             Mistake("no_axis", "argmax with no axis",
                     "without an axis argmax looks at the whole matrix and returns one number; "
-                    "use `np.argmax(A2, axis=0)`."),
+                    "give np.argmax the axis that runs down each column, axis=0."),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
                     "np.max returns the highest probability; np.argmax returns its row, the digit."),
         ],
@@ -599,7 +600,7 @@ def _make_predictions():
             Mistake("returns_probabilities", "returning the probabilities A2 instead of digits",
                     "finish with `get_predictions(A2)`, which picks the most probable digit of each column."),
             Mistake("wrong_axis", "argmax over the wrong axis",
-                    "each column is one image: `np.argmax(A2, axis=0)`, or simply `get_predictions(A2)`."),
+                    "each column is one image: pass A2 to get_predictions, which takes the argmax down each column."),
             Mistake("x_transposed", "passing X.T to forward_prop",
                     "X is already (784, m): `forward_prop(W1, b1, W2, b2, X)`.", error=("ValueError", "matmul")),
         ],
