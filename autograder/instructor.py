@@ -53,14 +53,24 @@ def release(api, lessons=None):
 
 
 def autograde(api, lessons=None, students=None):
-    """autograde every submission found in submitted/ (or just ``students``) for each lesson."""
-    graded = []
+    """autograde every submission found in submitted/ (or just ``students``) for each lesson.
+
+    A submission nbgrader cannot finish (its kernel died: the notebook called os._exit, or ran
+    out of memory) keeps the score nbgrader gives it, 0, and the others are still graded.
+    Returns ([(lesson, student)] graded, [(lesson, student, reason)] that failed).
+    """
+    graded, failed = [], []
     for lesson in _lessons(lessons):
         for student in students or _submitters(api, lesson.id):
-            _run(f"autograde {lesson.id} for {student}",
-                 lambda: api.autograde(lesson.id, student, force=True, create=True))
-            graded.append((lesson.id, student))
-    return graded
+            try:
+                _run(f"autograde {lesson.id} for {student}",
+                     lambda: api.autograde(lesson.id, student, force=True, create=True))
+                graded.append((lesson.id, student))
+            except RuntimeError as exc:
+                reason = "its kernel died (does it call os._exit?)" if "DeadKernelError" in str(exc) else \
+                    str(exc).strip().splitlines()[-1][:200]
+                failed.append((lesson.id, student, reason))
+    return graded, failed
 
 
 def feedback(api, lessons=None, students=None):
@@ -109,8 +119,11 @@ def main(args):
         release(api, args.lesson)
         print(f"released {len(_lessons(args.lesson))} lessons into {api.coursedir.release_directory}/")
     elif args.action == "autograde":
-        done = autograde(api, args.lesson, args.student)
+        done, failed = autograde(api, args.lesson, args.student)
         print(f"autograded {len(done)} submissions")
+        for lesson_id, student, reason in failed:
+            print(f"could not autograde {lesson_id} for {student}: {reason}; it scores 0")
+        return 1 if failed else 0
     elif args.action == "feedback":
         feedback(api, args.lesson, args.student)
         print(f"feedback written to {api.coursedir.feedback_directory}/")

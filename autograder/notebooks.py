@@ -72,12 +72,14 @@ def all_grade_ids(nb):
 
 
 def pick_cell(function, cells):
-    """The one graded cell for ``function`` among ``cells``, or (None, message) when missing or duplicated."""
+    """(cell, note) for ``function``: (None, why) when the cell is missing; when it is duplicated,
+    the first copy, as nbgrader grades it, with a note saying so."""
     if not cells:
         return None, (f"the graded cell for {function} is missing: it was deleted, or its metadata was lost "
                       f"when it was copied (its nbgrader grade_id is {function!r}). {RECOVER}")
     if len(cells) > 1:
         where = ", ".join(f"{c.path.name} cell {c.index}" for c in cells)
-        return None, (f"the graded cell for {function} appears {len(cells)} times ({where}), so it is not clear "
-                      f"which to grade: delete the extra copies, keeping the one with your answer.")
+        return cells[0], (f"the graded cell for {function} appears {len(cells)} times ({where}); the first "
+                          f"copy was graded, as nbgrader does. Delete the extra copies, keeping the one with "
+                          f"your answer.")
     return cells[0], ""

@@ -9,6 +9,7 @@ process (``autograder.sandbox``).
 import contextlib
 import copy
 import io
+import os
 import signal
 import threading
 import time
@@ -22,6 +23,25 @@ from .engine import Failure, Outcome, input_arrays
 
 class _TimeUp(BaseException):
     """Raised inside a call that ran past its time limit."""
+
+
+class _Exit(BaseException):
+    """Raised instead of ending the whole process when the call uses os._exit."""
+
+
+@contextlib.contextmanager
+def no_hard_exit():
+    """For the duration, os._exit raises _Exit instead of killing the kernel."""
+    real = os._exit
+
+    def refuse(status=0):
+        raise _Exit(status)
+
+    os._exit = refuse
+    try:
+        yield
+    finally:
+        os._exit = real
 
 
 @contextlib.contextmanager
@@ -69,13 +89,17 @@ def call(fn, case, timeout=10.0):
                                                                      invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(timeout):
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(timeout), \
+                    no_hard_exit():
                 outcome.value = fn(*args, **kwargs)
         except _TimeUp:
             outcome.failure = Failure("timeout", "TimeoutError",
                                       f"it was still running after {timeout:g} s: look for a loop that never ends")
         except SystemExit:
             outcome.failure = Failure("exit", "SystemExit", "it called sys.exit() or exit(); return a value instead")
+        except _Exit:
+            outcome.failure = Failure("exit", "SystemExit", "it called os._exit(), which would stop Python; "
+                                                            "return a value instead")
         except Exception as exc:
             outcome.failure = Failure("exception", type(exc).__name__, str(exc)[:300],
                                       learner_line(exc, filename))
