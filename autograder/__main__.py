@@ -5,7 +5,7 @@ import sys
 
 # command -> the module that runs it (learners' installs have only progress)
 COMMANDS = {"grade": "grade", "mutants": "mutation", "build": "build", "progress": "progress",
-            "nbgrader": "instructor", "student-dist": "student_dist"}
+            "nbgrader": "instructor", "student-dist": "student_dist", "lite": "lite"}
 
 
 def main(argv=None):
@@ -40,11 +40,15 @@ def main(argv=None):
     p = sub.add_parser("student-dist", help="build the learners' wheel: checks and data, no answers")
     p.add_argument("--out", default="dist", help="folder for the wheel (default: dist)")
 
+    p = sub.add_parser("lite", help="build a static JupyterLite site of the course (runs in the browser)")
+    p.add_argument("--out", default="_output", help="the site's folder (default: _output)")
+    p.add_argument("--pyodide", help="self-host this Pyodide (URL or .tar.bz2) instead of the CDN's")
+
     args = parser.parse_args(argv)
     try:
         module = importlib.import_module(f".{COMMANDS[args.command]}", __package__)
     except ModuleNotFoundError as exc:
-        if exc.name and (exc.name.startswith("autograder.") or exc.name in ("solutions", "nbgrader", "jupytext")):
+        if exc.name and (exc.name.startswith("autograder.") or exc.name in ("solutions", "nbgrader", "jupytext", "jupyterlite_core")):
             return _instructor_only(args.command)
         raise
     return module.main(args)

@@ -55,8 +55,9 @@ def check(function, namespace=None, raise_on_failure=True):
     """Check the learner's ``function`` (its name, or the function itself) and show the verdict.
 
     Looks the name up in the calling notebook's variables. Raises
-    CheckFailed after showing the table when anything fails; returns the
-    FunctionReport otherwise.
+    CheckFailed after showing the table when anything fails. Otherwise
+    returns the FunctionReport, except in Jupyter, where the table it has
+    shown is the answer (``passed(name)`` tells later cells).
     """
     name = function if isinstance(function, str) else getattr(function, "__name__", str(function))
     if name not in SUITES:
@@ -82,7 +83,7 @@ def check(function, namespace=None, raise_on_failure=True):
         failed = len(report.results) - report.n_passed
         raise CheckFailed(f"{name}: {failed} of {len(report.results)} checks do not pass yet; "
                           f"the table above says why.")
-    return report
+    return None if in_jupyter() else report
 
 
 def passed(name):

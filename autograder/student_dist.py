@@ -20,7 +20,7 @@ STUDENT_MODULES = (
     "gradcheck.py", "notebooks.py", "progress.py", "report.py", "runner.py", "serial.py", "suites.py",
     "course.json", "fixtures.npz",
 )
-GRADER_MODULES = ("build.py", "cases.py", "grade.py", "instructor.py", "mutants.py", "mutation.py",
+GRADER_MODULES = ("build.py", "cases.py", "grade.py", "instructor.py", "lite.py", "mutants.py", "mutation.py",
                   "nbgrader_cell.py", "oracle.py", "reference.py", "sandbox.py", "_child.py", "student_dist.py")
 
 PYPROJECT = '''[build-system]
@@ -32,7 +32,7 @@ name = "nn-from-scratch-student"
 version = "{version}"
 description = "The learners' side of the NumPy neural-network course: check cells, progress and MNIST."
 requires-python = ">=3.10"
-dependencies = ["numpy>=2.0", "matplotlib>=3.8", "pyyaml>=6.0"]
+dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66"]
 
 [tool.setuptools]
 packages = ["autograder", "mnist_data"]
