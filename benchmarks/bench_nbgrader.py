@@ -1,0 +1,57 @@
+"""How long real nbgrader takes to autograde one student's whole submission (thirteen lessons).
+
+    python benchmarks/bench_nbgrader.py
+
+Builds a temporary course directory from the repository, releases every
+lesson, submits the reference answers for one student, and times
+``nbgrader autograde`` lesson by lesson (target: under 30 s for all thirteen
+on 2 cores). A benchmark: it prints figures and asserts nothing.
+"""
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder import instructor
+from autograder.course import load_course
+from autograder.reference import reference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    course = load_course()
+    ref = reference()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        shutil.copytree(ROOT / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+        shutil.copy(ROOT / "nbgrader_config.py", root)
+        api = instructor.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
+        start = time.perf_counter()
+        instructor.release(api, [l.id for l in course.lessons])
+        print(f"release of {len(course.lessons)} lessons: {time.perf_counter() - start:.1f} s")
+        for lesson in course.lessons:
+            folder = root / "submitted" / "student" / lesson.id
+            folder.mkdir(parents=True)
+            nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+            for cell in nb.cells:
+                if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
+                    cell.source = ref.source(lesson.function)
+            nbformat.write(nb, folder / lesson.notebook)
+        total = 0.0
+        for lesson in course.lessons:
+            start = time.perf_counter()
+            graded, failed = instructor.autograde(api, [lesson.id], ["student"])
+            seconds = time.perf_counter() - start
+            total += seconds
+            print(f"  {lesson.id:<22}{seconds:6.1f} s{'  FAILED' if failed else ''}")
+        scores = instructor.scores(api)
+        score = sum(v for (s, _), v in scores.items() if s == "student")
+        print(f"autograde, one student, {len(course.lessons)} lessons: {total:.1f} s "
+              f"(target < 30 s); score {score:g}/{course.max_score}")
+
+
+if __name__ == "__main__":
+    main()
