@@ -84,9 +84,10 @@ def init_params():
     ]
 
 
-def relu():
-    r = np.random.default_rng(12)
-    h = np.random.default_rng(9012)
+def _elementwise(seed):
+    """Cases for a function applied entry by entry to Z (10, m): relu and its slope."""
+    r = np.random.default_rng(seed)
+    h = np.random.default_rng(9000 + seed)
     return [
         _case("fixed", "a (10, 4) Z with negative, zero and positive values", [_z_with_zeros(r, 4)], m=4),
         _case("random", "a random (10, 9) Z", [r.normal(0, 2, (10, 9))], m=9),
@@ -94,6 +95,10 @@ def relu():
         _case("f32", "a float32 Z", [r.normal(0, 2, (10, 6)).astype(np.float32)], m=6, rtol=F32_RTOL),
         _case("hidden", "a hidden (10, 13) Z", [h.normal(0, 3, (10, 13))], m=13),
     ]
+
+
+def relu():
+    return _elementwise(12)
 
 
 def softmax():
@@ -148,15 +153,7 @@ def cross_entropy():
 
 
 def relu_deriv():
-    r = np.random.default_rng(16)
-    h = np.random.default_rng(9016)
-    return [
-        _case("fixed", "a (10, 4) Z with negative, zero and positive values", [_z_with_zeros(r, 4)], m=4),
-        _case("random", "a random (10, 9) Z", [r.normal(0, 2, (10, 9))], m=9),
-        _case("m1", "a single column, Z of shape (10, 1)", [r.normal(0, 2, (10, 1))], m=1),
-        _case("f32", "a float32 Z", [r.normal(0, 2, (10, 6)).astype(np.float32)], m=6, rtol=F32_RTOL),
-        _case("hidden", "a hidden (10, 13) Z", [h.normal(0, 3, (10, 13))], m=13),
-    ]
+    return _elementwise(16)
 
 
 def backward_prop():
