@@ -106,12 +106,12 @@ def nbgrader_meta(grade_id, *, solution=False, grade=False, locked=False, points
     return {"nbgrader": meta}
 
 
-def source_notebook(lesson, course, ref, text_path):
+def source_notebook(lesson, course, ref, text_path, root=ROOT):
     """The nbgrader source notebook of one lesson, from its markdown text."""
     import jupytext
 
     nb = jupytext.reads(text_path.read_text(encoding="utf-8"), fmt="md")
-    cells = [nbformat.v4.new_markdown_cell(banner(lesson, course, text_path.relative_to(ROOT).as_posix()))]
+    cells = [nbformat.v4.new_markdown_cell(banner(lesson, course, text_path.relative_to(root).as_posix()))]
     seen = set()
     for cell in nb.cells:
         marker = MARKER.match(cell.source.strip()) if cell.cell_type == "code" else None
@@ -287,7 +287,7 @@ def build(root=ROOT, log=print, only=None):
         text = folder / f"{Path(lesson.notebook).stem}.md"
         if not text.exists():
             raise FileNotFoundError(f"{text.relative_to(root)} is missing: each lesson in course.yml needs its text.")
-        nb = source_notebook(lesson, course, ref, text)
+        nb = source_notebook(lesson, course, ref, text, root)
         write_if_changed(folder / lesson.notebook, notebook_text(nb))
     if not only:
         write_if_changed(root / "nbgrader_config.py", nbgrader_config(course))
