@@ -112,7 +112,6 @@ class FunctionReport:
     results: list = field(default_factory=list)
     problem: str = ""         # set when the function could not be checked at all
     not_attempted: bool = False
-    notes: list = field(default_factory=list)  # worth saying, not failing (e.g. a duplicated cell)
 
     @property
     def passed(self):
@@ -141,8 +140,6 @@ class FunctionReport:
         d = {"passed": self.passed, "checks": checks}
         if self.problem:
             d["problem"] = self.problem
-        if self.notes:
-            d["notes"] = list(self.notes)
         return d
 
 

@@ -59,8 +59,7 @@ class Grade:
 
     def table(self):
         rows = [(f.function, f.lesson, f"{f.report.n_passed}/{len(f.report.results)}" if f.report.results else "-",
-                 f.points, f.max_points, f.report.first_failure or " ".join(f.report.notes))
-                for f in self.functions]
+                 f.points, f.max_points, f.report.first_failure) for f in self.functions]
         return render.summary_text(rows, self.score, self.max_score)
 
 
@@ -121,14 +120,11 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             damaged = [msg for p, msg in broken.items() if p.name == lesson.notebook or path.is_file()]
             if damaged:
                 return FunctionReport(lesson.function, problem=damaged[0])
-        cell, note = pick_cell(lesson.function, found)
+        cell, problem = pick_cell(lesson.function, found)
         if cell is None:
-            return FunctionReport(lesson.function, problem=note)
-        report = grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
-                              include_hidden=include_hidden)
-        if note:
-            report.notes.append(note)
-        return report
+            return FunctionReport(lesson.function, problem=problem)
+        return grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
+                            include_hidden=include_hidden)
 
     workers = jobs or min(len(lessons), os.cpu_count() or 1) or 1
     if workers > 1:

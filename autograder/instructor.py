@@ -74,11 +74,18 @@ def autograde(api, lessons=None, students=None):
 
 
 def feedback(api, lessons=None, students=None):
-    """generate_feedback for every autograded submission of each lesson."""
+    """generate_feedback for every autograded submission of each lesson (those nbgrader could not
+    autograde have none); returns [(lesson, student)] done."""
+    done = []
+    autograded = Path(api.coursedir.root) / api.coursedir.autograded_directory
     for lesson in _lessons(lessons):
         for student in students or _submitters(api, lesson.id):
+            if not (autograded / student / lesson.id).is_dir():
+                continue
             _run(f"generate_feedback {lesson.id} for {student}",
                  lambda: api.generate_feedback(lesson.id, student, force=True))
+            done.append((lesson.id, student))
+    return done
 
 
 def export(api, to="grades.csv"):

@@ -51,6 +51,9 @@ def build_site(out, pyodide=None, contents=None, log=print):
             shutil.copytree(ROOT / "lessons" / lesson.id, content / lesson.id)
         for extra in contents or ():
             shutil.copy(extra, content)
+        # Render whole notebooks (no virtual scrolling): lessons are short, and every output stays findable.
+        (lite_dir / "overrides.json").write_text(json.dumps({
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}, indent=1))
         (lite_dir / "jupyter-lite.json").write_text(json.dumps({
             "jupyter-lite-schema-version": 0,
             "jupyter-config-data": {

@@ -99,4 +99,4 @@ def grade(function, namespace=None):
     if not report.passed:
         raise CheckFailed(f"{function}: graded with every check, {report.n_passed} of "
                           f"{len(report.results)} pass.")
-    return report
+    # Nothing is returned: nbgrader would read a returned value as a partial-credit score.

@@ -72,14 +72,16 @@ def all_grade_ids(nb):
 
 
 def pick_cell(function, cells):
-    """(cell, note) for ``function``: (None, why) when the cell is missing; when it is duplicated,
-    the first copy, as nbgrader grades it, with a note saying so."""
+    """(the one graded cell for ``function``, "") or (None, what is wrong) when missing or duplicated.
+
+    A duplicated cell is not graded, as nbgrader cannot grade it either (its autograde of the
+    notebook fails): the message says which cells and what to do.
+    """
     if not cells:
         return None, (f"the graded cell for {function} is missing: it was deleted, or its metadata was lost "
                       f"when it was copied (its nbgrader grade_id is {function!r}). {RECOVER}")
     if len(cells) > 1:
         where = ", ".join(f"{c.path.name} cell {c.index}" for c in cells)
-        return cells[0], (f"the graded cell for {function} appears {len(cells)} times ({where}); the first "
-                          f"copy was graded, as nbgrader does. Delete the extra copies, keeping the one with "
-                          f"your answer.")
+        return None, (f"the graded cell for {function} appears {len(cells)} times ({where}), so it cannot be "
+                      f"graded: delete the extra copies, keeping the one with your answer, and submit again.")
     return cells[0], ""

@@ -87,7 +87,7 @@ def server(site):
     httpd.shutdown()
 
 
-def run_notebook_in_browser(url, path, wait_for, timeout=300):
+def run_notebook_in_browser(url, path, wait_for, timeout=240):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)

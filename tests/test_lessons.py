@@ -1,5 +1,6 @@
 """Every lesson, executed top to bottom in a real kernel: solutions run clean and pass their checks;
 student copies fail only at their check cells, each saying "not attempted yet"."""
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,9 +31,18 @@ def _execute(item):
 
 @pytest.fixture(scope="module")
 def executed():
-    """All notebooks, two at a time (each in its own kernel)."""
-    with ThreadPoolExecutor(2) as pool:
-        return {(kind, lesson.id): nb for (kind, lesson), nb in pool.map(_execute, RUNS)}
+    """All notebooks, two at a time, each in its own kernel with one BLAS thread (two kernels with
+    two threads each on two cores would fight over them)."""
+    saved = os.environ.get("OPENBLAS_NUM_THREADS")
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            return {(kind, lesson.id): nb for (kind, lesson), nb in pool.map(_execute, RUNS)}
+    finally:
+        if saved is None:
+            del os.environ["OPENBLAS_NUM_THREADS"]
+        else:
+            os.environ["OPENBLAS_NUM_THREADS"] = saved
 
 
 def _outputs(nb, output_type, name=None):
