@@ -1,6 +1,7 @@
 """``python -m autograder``: grade submissions, prove the checks, build the course, show progress."""
 import argparse
 import importlib
+import os
 import sys
 
 # command -> the module that runs it (learners' installs have only progress)
@@ -36,6 +37,8 @@ def main(argv=None):
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.add_argument("--to", default="grades.csv", help="export: the CSV file to write")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="autograde: submissions graded at once (default: the number of CPUs)")
 
     p = sub.add_parser("student-dist", help="build the learners' wheel: checks and data, no answers")
     p.add_argument("--out", default="dist", help="folder for the wheel (default: dist)")

@@ -52,25 +52,51 @@ def release(api, lessons=None):
         _run(f"generate_assignment {lesson.id}", lambda: api.generate_assignment(lesson.id, force=True, create=True))
 
 
-def autograde(api, lessons=None, students=None):
+def autograde(api, lessons=None, students=None, jobs=1):
     """autograde every submission found in submitted/ (or just ``students``) for each lesson.
 
+    With ``jobs`` > 1, that many nbgrader processes grade different submissions at once (each
+    runs its own kernels; they share the gradebook, in which the students are created first).
     A submission nbgrader cannot finish (its kernel died: the notebook called os._exit, or ran
     out of memory) keeps the score nbgrader gives it, 0, and the others are still graded.
     Returns ([(lesson, student)] graded, [(lesson, student, reason)] that failed).
     """
-    graded, failed = [], []
-    for lesson in _lessons(lessons):
-        for student in students or _submitters(api, lesson.id):
-            try:
-                _run(f"autograde {lesson.id} for {student}",
-                     lambda: api.autograde(lesson.id, student, force=True, create=True))
-                graded.append((lesson.id, student))
-            except RuntimeError as exc:
-                reason = "its kernel died (does it call os._exit?)" if "DeadKernelError" in str(exc) else \
-                    str(exc).strip().splitlines()[-1][:200]
-                failed.append((lesson.id, student, reason))
+    todo = [(lesson.id, student) for lesson in _lessons(lessons)
+            for student in (students or _submitters(api, lesson.id))]
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing
+
+        from nbgrader.api import Gradebook
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+            for student in sorted({s for _, s in todo}):
+                gb.update_or_create_student(student)
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            outcomes = list(pool.map(_autograde_one, [(api.coursedir.root, api.coursedir.db_url, l, s)
+                                                      for l, s in todo]))
+    else:
+        outcomes = [_autograde_with(api, l, s) for l, s in todo]
+    graded = [(l, s) for (l, s), why in zip(todo, outcomes) if why is None]
+    failed = [(l, s, why) for (l, s), why in zip(todo, outcomes) if why is not None]
     return graded, failed
+
+
+def _autograde_with(api, lesson_id, student):
+    """None when nbgrader autograded the submission, else why it could not."""
+    try:
+        _run(f"autograde {lesson_id} for {student}",
+             lambda: api.autograde(lesson_id, student, force=True, create=True))
+        return None
+    except RuntimeError as exc:
+        return "its kernel died (does it call os._exit?)" if "DeadKernelError" in str(exc) else \
+            str(exc).strip().splitlines()[-1][:200]
+
+
+def _autograde_one(job):
+    root, db_url, lesson_id, student = job
+    # Several kernels share the cores: one BLAS thread each, instead of each fighting for all of them.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    return _autograde_with(api_for(root, db_url), lesson_id, student)
 
 
 def feedback(api, lessons=None, students=None):
@@ -126,7 +152,7 @@ def main(args):
         release(api, args.lesson)
         print(f"released {len(_lessons(args.lesson))} lessons into {api.coursedir.release_directory}/")
     elif args.action == "autograde":
-        done, failed = autograde(api, args.lesson, args.student)
+        done, failed = autograde(api, args.lesson, args.student, jobs=args.jobs)
         print(f"autograded {len(done)} submissions")
         for lesson_id, student, reason in failed:
             print(f"could not autograde {lesson_id} for {student}: {reason}; it scores 0")

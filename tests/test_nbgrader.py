@@ -98,7 +98,7 @@ def graded_class(tmp_path_factory):
     broken.write_text(broken.read_text()[:5000])  # cut off: not valid JSON any more
     submit(root, "erin", by_fn["get_predictions"], ref.source("get_predictions"))
 
-    graded, failed = instructor.autograde(api, [l.id for l in LESSONS])
+    graded, failed = instructor.autograde(api, [l.id for l in LESSONS], jobs=2)
     instructor.feedback(api, [l.id for l in LESSONS])
     csv_path = instructor.export(api, root / "grades.csv")
     return {"root": root, "api": api, "graded": graded, "failed": failed, "csv": csv_path,
