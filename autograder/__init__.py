@@ -6,5 +6,6 @@ is in ``autograder.grade`` and needs the instructors' install.
 """
 from .checking import CheckFailed, check, grading, passed
 from .gradcheck import gradient_check
+from .progress import assemble, show_progress
 
-__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble"]
