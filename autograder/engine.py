@@ -317,11 +317,6 @@ def nonfinite_problem(spec, value):
     return None
 
 
-def close(got, want, rtol):
-    """True if ``got`` equals ``want`` (same structure) to rtol * max|want|; NaN matches NaN."""
-    return value_difference(got, want, rtol, "value") is None
-
-
 def value_difference(got, want, rtol, name):
     """None when ``got`` matches ``want``, else a sentence locating the first difference."""
     if isinstance(want, (tuple, list)):

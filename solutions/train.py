@@ -10,7 +10,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 
 from mnist_data import MnistDataError, load_mnist
 
