@@ -1,11 +1,23 @@
-"""Checks that teach: ``from autograder import check`` in a lesson, ``python -m autograder`` to grade.
+"""Checks that teach: ``from autograder import check`` in a lesson, ``python -m autograder`` on the command line.
 
-The learners' side (check cells, progress, gradient checking) is pure NumPy
-and uses stored fixtures; grading against the live reference in a sandbox
-is in ``autograder.grade`` and needs the instructors' install.
+The package is laid out by who runs what:
+
+- ``autograder.learner``: the learners' side (check cells, progress, gradient
+  check, stored fixtures, each function's checks); it is the whole of the
+  learners' wheel.
+- ``autograder.grader``: the instructors' side (the live reference oracle, the
+  sandbox, the grading CLI, nbgrader integration, mutation testing).
+- ``autograder.build``: the steps that make every generated file from
+  ``course.yml``, ``solutions/`` and the lesson texts.
 """
-from .checking import CheckFailed, check, grading, passed
-from .gradcheck import gradient_check
-from .progress import assemble, show_progress
+from .learner import (
+    CheckFailed,
+    assemble,
+    check,
+    gradient_check,
+    grading,
+    passed,
+    show_progress,
+)
 
 __all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble"]

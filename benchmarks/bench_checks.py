@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.checking import judge
-from autograder.course import load_course
-from autograder.fixtures import stored_oracle
+from autograder.learner.checking import judge
+from autograder.learner.course import load_course
+from autograder.learner.fixtures import stored_oracle
 from solutions import network
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import instructor
-from autograder.course import load_course
-from autograder.reference import reference
+from autograder.grader import classroom as instructor
+from autograder.grader.reference import reference
+from autograder.learner.course import load_course
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,11 +4,29 @@
 nbgrader source notebook lives in ``solutions/<lesson>/`` and its solution
 cell is generated from that module (``python -m autograder build``).
 """
-from .network import (ALPHA, ITERATIONS, N_CLASSES, N_HIDDEN, N_INPUTS, SEED_ALPHA,
-                      SEED_ITERATIONS, backward_prop, cross_entropy, forward_prop,
-                      get_accuracy, get_predictions, gradient_descent, init_params,
-                      make_predictions, one_hot, relu, relu_deriv, seed_init_params,
-                      softmax, update_params)
+from .network import (
+                      ALPHA,
+                      ITERATIONS,
+                      N_CLASSES,
+                      N_HIDDEN,
+                      N_INPUTS,
+                      SEED_ALPHA,
+                      SEED_ITERATIONS,
+                      backward_prop,
+                      cross_entropy,
+                      forward_prop,
+                      get_accuracy,
+                      get_predictions,
+                      gradient_descent,
+                      init_params,
+                      make_predictions,
+                      one_hot,
+                      relu,
+                      relu_deriv,
+                      seed_init_params,
+                      softmax,
+                      update_params,
+)
 
 __all__ = [
     "one_hot", "init_params", "relu", "softmax", "forward_prop", "cross_entropy",

@@ -10,7 +10,6 @@ import argparse
 import sys
 import time
 
-
 from mnist_data import MnistDataError, load_mnist
 
 from . import network as nn

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for coursekit, the tests' shared helpers
 
 # Grading creates gradebooks with nbgrader, which runs `alembic` from PATH: keep this
 # interpreter's scripts folder on it even when the virtual environment is not activated.
@@ -23,13 +24,13 @@ def pytest_addoption(parser):
 
 @pytest.fixture(scope="session")
 def course():
-    from autograder.course import load_course
+    from autograder.learner.course import load_course
     return load_course()
 
 
 @pytest.fixture(scope="session")
 def oracle():
-    from autograder.oracle import LiveOracle
+    from autograder.grader.oracle import LiveOracle
     return LiveOracle()
 
 

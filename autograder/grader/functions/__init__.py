@@ -1,0 +1,40 @@
+"""One module per graded function, the grader's half: cases, known mistakes' sources, right variants.
+
+Each ``functions/<name>.py`` mirrors ``autograder/learner/functions/<name>.py``:
+``cases()`` builds the calls its checks judge (with the reference network
+where the inputs must be consistent with a forward pass, which is why this
+side never ships to learners); ``MUTANTS`` holds one wrong version for every
+mistake the learner's side can name; ``VARIANTS`` holds right answers written
+differently.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from ...learner.functions import suite
+
+
+@lru_cache(maxsize=None)
+def module(function: str):
+    suite(function)  # a KeyError for a function the course has no checks for
+    return importlib.import_module(f"{__name__}.{function}")
+
+
+def build_cases(function: str, include_hidden: bool = True) -> dict:
+    """The cases of ``function``'s checks, name -> Case, in the order the checks first use them."""
+    cases = {c.name: c for c in module(function).cases()}
+    wanted = suite(function).case_names(include_hidden)
+    missing = [n for n in wanted if n not in cases]
+    assert not missing, f"{function}: no case for {missing}"
+    return {n: cases[n] for n in wanted}
+
+
+def mutants(function: str) -> dict:
+    """mistake id -> the source of a wrong version of ``function``."""
+    return dict(module(function).MUTANTS)
+
+
+def variants(function: str) -> list:
+    """Right answers to ``function``, written differently from the reference."""
+    return list(module(function).VARIANTS)

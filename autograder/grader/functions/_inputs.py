@@ -1,0 +1,75 @@
+"""Input builders shared by the graded functions' cases (instructors' side).
+
+Seeded and small, so checks are fast and every runner sees the same
+calls. Inputs that must be consistent with a forward pass (backward_prop's
+Z1, A1, Z2, A2) are computed with the reference network, which is why this
+module is not shipped to learners: they get the cases, already built, in
+``fixtures.npz``.
+"""
+import numpy as np
+
+from solutions import network as ref
+
+from ...learner.model import Case
+
+F32_RTOL = 1e-4
+
+
+def _images(rng, m):
+    """(784, m) sparse "images": about 19% of pixels lit, values k/255 like MNIST."""
+    lit = rng.random((784, m)) < 0.19
+    return np.where(lit, rng.integers(1, 256, (784, m)) / 255.0, 0.0)
+
+
+def _labels(rng, m, digits=10):
+    return rng.integers(0, digits, m)
+
+
+def _params(rng):
+    """Parameters with non-zero biases, so a forgotten bias shows."""
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    b1 = rng.normal(0, 0.1, (10, 1))
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    b2 = rng.normal(0, 0.1, (10, 1))
+    return W1, b1, W2, b2
+
+
+def _shared_params():
+    """One set of parameters for the visible cases, so the stored fixtures keep one copy."""
+    return _params(np.random.default_rng(7))
+
+
+def _grads(rng):
+    return tuple(rng.normal(0, 0.05, shape) for shape in ((10, 784), (10, 1), (10, 10), (10, 1)))
+
+
+def _probs(rng, m, scale=2.0):
+    return ref.softmax(rng.normal(0, scale, (10, m)))
+
+
+def _z_with_zeros(rng, m):
+    Z = np.round(rng.normal(0, 1.5, (10, m)), 1)
+    Z[rng.random((10, m)) < 0.1] = 0.0
+    return Z
+
+
+def _case(name, label, args, kwargs=None, m=None, rtol=1e-6):
+    dims = {} if m is None else {"m": m}
+    return Case(name, label, tuple(args), dict(kwargs or {}), dims, name.startswith("hidden"), rtol)
+
+
+def _batch(m):
+    return f"a batch of {m}" if m > 1 else "a single example"
+
+
+def elementwise(seed):
+    """Cases for a function applied entry by entry to Z (10, m): relu and its slope."""
+    r = np.random.default_rng(seed)
+    h = np.random.default_rng(9000 + seed)
+    return [
+        _case("fixed", "a (10, 4) Z with negative, zero and positive values", [_z_with_zeros(r, 4)], m=4),
+        _case("random", "a random (10, 9) Z", [r.normal(0, 2, (10, 9))], m=9),
+        _case("m1", "a single column, Z of shape (10, 1)", [r.normal(0, 2, (10, 1))], m=1),
+        _case("f32", "a float32 Z", [r.normal(0, 2, (10, 6)).astype(np.float32)], m=6, rtol=F32_RTOL),
+        _case("hidden", "a hidden (10, 13) Z", [h.normal(0, 3, (10, 13))], m=13),
+    ]

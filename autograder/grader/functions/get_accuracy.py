@@ -1,0 +1,51 @@
+"""``get_accuracy``: the inputs its checks call it with, its catalogued mistakes and right variants.
+
+``cases()`` builds the calls (hidden ones included); ``MUTANTS[mistake_id]``
+is a wrong version a learner might write, one for every mistake
+``autograder.learner.functions.get_accuracy`` can name; ``VARIANTS`` are right
+answers written differently, which must pass every check.
+"""
+import numpy as np
+
+from ._inputs import _case, _labels
+
+
+def cases():
+    r = np.random.default_rng(20)
+    h = np.random.default_rng(9020)
+    Y50 = _labels(r, 50)
+    guess50 = np.where(r.random(50) < 0.6, Y50, _labels(r, 50))
+    Y37 = _labels(h, 37)
+    return [
+        _case("fixed", "predictions [3, 1, 4, 1, 5, 9, 2, 6] for labels [3, 1, 4, 0, 5, 9, 0, 0]",
+              [np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([3, 1, 4, 0, 5, 9, 0, 0])], m=8),
+        _case("random", "50 random predictions", [guess50, Y50], m=50),
+        _case("m1", "a single right prediction", [np.array([4]), np.array([4])], m=1),
+        _case("all_right", "12 predictions, all right", [Y50[:12].copy(), Y50[:12].copy()], m=12),
+        _case("all_wrong", "12 predictions, all wrong", [(Y50[:12] + 1) % 10, Y50[:12].copy()], m=12),
+        _case("hidden", "a hidden batch of 37", [np.where(h.random(37) < 0.4, Y37, _labels(h, 37)), Y37], m=37),
+    ]
+
+
+MUTANTS = {
+    'count': '''
+def get_accuracy(predictions, Y):
+    return np.sum(predictions == Y)
+''',
+    'percent': '''
+def get_accuracy(predictions, Y):
+    return 100 * np.mean(predictions == Y)
+''',
+    'error_rate': '''
+def get_accuracy(predictions, Y):
+    return np.mean(predictions != Y)
+''',
+}
+
+
+VARIANTS = [
+    '''
+def get_accuracy(predictions, Y):
+    return np.sum(predictions == Y) / Y.size
+''',
+]

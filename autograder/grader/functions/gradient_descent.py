@@ -1,0 +1,124 @@
+"""``gradient_descent``: the inputs its checks call it with, its catalogued mistakes and right variants.
+
+``cases()`` builds the calls (hidden ones included); ``MUTANTS[mistake_id]``
+is a wrong version a learner might write, one for every mistake
+``autograder.learner.functions.gradient_descent`` can name; ``VARIANTS`` are right
+answers written differently, which must pass every check.
+"""
+import numpy as np
+
+from ._inputs import _case, _images, _labels, _params, _shared_params
+
+
+def cases():
+    r = np.random.default_rng(21)
+    h = np.random.default_rng(9021)
+    X, Y = _images(r, 60), _labels(r, 60)
+    X_test, Y_test = _images(r, 30), _labels(r, 30)
+    quiet = {"progress": False}
+    return [
+        _case("fixed", "60 images, alpha = 0.5, 5 iterations from given params",
+              [X, Y], {"alpha": 0.5, "iterations": 5, "params": _shared_params(), **quiet}, m=60),
+        _case("with_test", "60 images and 30 test images, 3 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 3, "params": _shared_params(), "X_test": X_test,
+                       "Y_test": Y_test, **quiet}, m=60),
+        _case("default_start", "params=None, rng=0, 2 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 2, "params": None, "rng": 0, **quiet}, m=60),
+        _case("hidden", "a hidden data set, alpha = 0.3, 4 iterations",
+              [_images(h, 45), _labels(h, 45)], {"alpha": 0.3, "iterations": 4, "params": _params(h), **quiet},
+              m=45),
+    ]
+
+
+MUTANTS = {
+    'no_update': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_test is not None:
+        history["test_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_test is not None:
+            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'ignores_params': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng)
+    history = {"loss": [], "accuracy": []}
+    if X_test is not None:
+        history["test_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_test is not None:
+            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'loss_after_update': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_test is not None:
+        history["test_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+        A2 = forward_prop(W1, b1, W2, b2, X)[3]
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_test is not None:
+            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+    return (W1, b1, W2, b2), history
+''',
+    'params_only': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return W1, b1, W2, b2
+''',
+}
+
+
+VARIANTS = [
+    '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    from tqdm import tqdm
+    if params is None:
+        params = init_params(rng)
+    W1, b1, W2, b2 = params
+    history = {"loss": [], "accuracy": []}
+    if X_test is not None:
+        history["test_accuracy"] = []
+    for i in tqdm(range(iterations), disable=not progress):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_test is not None:
+            _, _, _, A2_test = forward_prop(W1, b1, W2, b2, X_test)
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        grads = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *grads, alpha)
+    return (W1, b1, W2, b2), history
+''',
+]

@@ -1,0 +1,55 @@
+"""``one_hot``: the inputs its checks call it with, its catalogued mistakes and right variants.
+
+``cases()`` builds the calls (hidden ones included); ``MUTANTS[mistake_id]``
+is a wrong version a learner might write, one for every mistake
+``autograder.learner.functions.one_hot`` can name; ``VARIANTS`` are right
+answers written differently, which must pass every check.
+"""
+import numpy as np
+
+from ._inputs import _case, _labels
+
+
+def cases():
+    r = np.random.default_rng(11)
+    return [
+        _case("fixed", "Y = [3, 0, 9, 1, 4, 1, 5]", [np.array([3, 0, 9, 1, 4, 1, 5])], m=7),
+        _case("random", "a random batch of 40 labels", [_labels(r, 40)], m=40),
+        _case("m1", "a single label, Y = [7]", [np.array([7])], m=1),
+        _case("no9", "a batch of 12 labels with no 9", [_labels(r, 12, digits=9)], m=12),
+        _case("uint8", "15 labels of dtype uint8", [_labels(r, 15).astype(np.uint8)], m=15),
+        _case("hidden", "a hidden batch of 23 labels", [_labels(np.random.default_rng(9011), 23)], m=23),
+    ]
+
+
+MUTANTS = {
+    'max_plus_one': '''
+def one_hot(Y):
+    one_hot_Y = np.zeros((Y.size, Y.max() + 1))
+    one_hot_Y[np.arange(Y.size), Y] = 1
+    one_hot_Y = one_hot_Y.T
+    return one_hot_Y
+''',
+    'transposed': '''
+def one_hot(Y):
+    return np.eye(10)[Y]
+''',
+    'whole_rows': '''
+def one_hot(Y):
+    one_hot_Y = np.zeros((10, Y.size))
+    one_hot_Y[Y] = 1
+    return one_hot_Y
+''',
+}
+
+
+VARIANTS = [
+    '''
+def one_hot(Y):
+    return np.eye(10)[Y].T
+''',
+    '''
+def one_hot(Y):
+    return (np.arange(10)[:, None] == Y[None, :]).astype(int)
+''',
+]

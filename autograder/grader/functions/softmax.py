@@ -1,0 +1,60 @@
+"""``softmax``: the inputs its checks call it with, its catalogued mistakes and right variants.
+
+``cases()`` builds the calls (hidden ones included); ``MUTANTS[mistake_id]``
+is a wrong version a learner might write, one for every mistake
+``autograder.learner.functions.softmax`` can name; ``VARIANTS`` are right
+answers written differently, which must pass every check.
+"""
+import numpy as np
+
+from ._inputs import F32_RTOL, _case
+
+
+def cases():
+    r = np.random.default_rng(13)
+    h = np.random.default_rng(9013)
+    mixed = r.normal(0, 1, (10, 4))
+    mixed[:, 0] += 1000
+    return [
+        _case("fixed", "a small (10, 3) Z", [np.round(r.normal(0, 1, (10, 3)), 2)], m=3),
+        _case("random", "a random (10, 8) Z", [r.normal(0, 3, (10, 8))], m=8),
+        _case("m1", "a single column, Z of shape (10, 1)", [r.normal(0, 3, (10, 1))], m=1),
+        _case("huge", "scores around 1000", [1000 + r.normal(0, 5, (10, 4))], m=4),
+        _case("mixed", "one column of scores near 1000 beside ordinary ones", [mixed], m=4),
+        _case("f32", "a float32 Z", [r.normal(0, 2, (10, 5)).astype(np.float32)], m=5, rtol=F32_RTOL),
+        _case("hidden", "a hidden (10, 11) Z", [h.normal(0, 4, (10, 11))], m=11),
+    ]
+
+
+MUTANTS = {
+    'no_shift': '''
+def softmax(Z):
+    A = np.exp(Z) / sum(np.exp(Z))
+    return A
+''',
+    'wrong_axis': '''
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+''',
+    'sum_all': '''
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / np.sum(E)
+''',
+    'global_shift': '''
+def softmax(Z):
+    E = np.exp(Z - np.max(Z))
+    return E / E.sum(axis=0, keepdims=True)
+''',
+}
+
+
+VARIANTS = [
+    '''
+def softmax(Z):
+    shifted = Z - np.max(Z, axis=0)
+    expZ = np.exp(shifted)
+    return expZ / expZ.sum(axis=0)
+''',
+]

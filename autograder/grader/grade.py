@@ -1,0 +1,178 @@
+"""Grading a submission: ``python -m autograder grade PATH [--json]`` (instructors' side).
+
+PATH is one lesson notebook or a folder of them (a learner's whole
+submission). Each graded function is found by the nbgrader ``grade_id`` of
+its solution cell, run in the sandbox, judged against the live reference
+with every check (hidden ones included) and scored all-or-nothing with the
+points in course.yml. A notebook that cannot be read, or a graded cell that
+is missing or duplicated, costs that function its points with a message
+saying how to recover it; everything else is still graded.
+"""
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..learner import render
+from ..learner.course import load_course
+from ..learner.model import FunctionReport
+from ..learner.notebooks import (
+    NotebookError,
+    all_grade_ids,
+    graded_cells,
+    pick_cell,
+    read_notebook,
+)
+
+
+@dataclass
+class FunctionGrade:
+    function: str
+    lesson: str
+    max_points: int
+    report: FunctionReport
+
+    @property
+    def points(self):
+        return self.max_points if self.report.passed else 0
+
+    def to_dict(self):
+        return {"name": self.function, "lesson": self.lesson, "points": self.points,
+                "max_points": self.max_points, **self.report.to_dict()}
+
+
+@dataclass
+class Grade:
+    path: str
+    functions: list
+
+    @property
+    def score(self):
+        return sum(f.points for f in self.functions)
+
+    @property
+    def max_score(self):
+        return sum(f.max_points for f in self.functions)
+
+    @property
+    def passed(self):
+        return bool(self.functions) and all(f.report.passed for f in self.functions)
+
+    def to_dict(self):
+        return {"path": self.path, "score": self.score, "max_score": self.max_score,
+                "functions": [f.to_dict() for f in self.functions]}
+
+    def table(self):
+        rows = [(f.function, f.lesson, f"{f.report.n_passed}/{len(f.report.results)}" if f.report.results else "-",
+                 f.points, f.max_points, f.report.first_failure) for f in self.functions]
+        return render.summary_text(rows, self.score, self.max_score)
+
+
+def find_notebooks(path):
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _lessons_in(path, nb, course):
+    """The lessons a single notebook answers: by its file name, or by the grade_ids it holds."""
+    ids = all_grade_ids(nb) if nb else set()
+    return [lesson for lesson in course.lessons
+            if lesson.notebook == Path(path).name or lesson.function in ids or f"check_{lesson.function}" in ids]
+
+
+def grade_path(path, course=None, oracle=None, functions=None, include_hidden=True, jobs=None):
+    """Grade a notebook or a folder of notebooks: a Grade."""
+    course = course or load_course()
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: give a lesson notebook or a folder of them.")
+    notebooks = find_notebooks(path)
+    cells, broken = {}, {}
+    readable = {}
+    for nb_path in notebooks:
+        try:
+            nb = read_notebook(nb_path)
+        except NotebookError as exc:
+            broken[nb_path] = str(exc)
+            continue
+        readable[nb_path] = nb
+        for grade_id, found in graded_cells(nb_path, nb).items():
+            cells.setdefault(grade_id, []).extend(found)
+
+    if path.is_file():
+        nb = readable.get(path)
+        lessons = _lessons_in(path, nb, course)
+        if not lessons:
+            message = broken.get(path) or (
+                f"{path.name} holds no graded cell of this course (looked for the grade_ids "
+                f"{', '.join(l.function for l in course.lessons)}).")
+            raise NotebookError(message)
+    else:
+        lessons = list(course.lessons)
+    if functions:
+        lessons = [l for l in lessons if l.function in functions]
+
+    if oracle is None:
+        from .oracle import LiveOracle
+        oracle = LiveOracle()
+
+    def grade_one(lesson):
+        from .sandbox import grade_source
+        found = cells.get(lesson.function, [])
+        if not found:
+            damaged = [msg for p, msg in broken.items() if p.name == lesson.notebook or path.is_file()]
+            if damaged:
+                return FunctionReport(lesson.function, problem=damaged[0])
+        cell, problem = pick_cell(lesson.function, found)
+        if cell is None:
+            return FunctionReport(lesson.function, problem=problem)
+        return grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
+                            include_hidden=include_hidden)
+
+    workers = jobs or min(len(lessons), os.cpu_count() or 1) or 1
+    if workers > 1:
+        for lesson in lessons:  # build cases up front: threads then only read the caches
+            oracle.cases(lesson.function, include_hidden)
+        with ThreadPoolExecutor(workers) as pool:
+            reports = list(pool.map(grade_one, lessons))
+    else:
+        reports = [grade_one(lesson) for lesson in lessons]
+    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r) for l, r in zip(lessons, reports)])
+
+
+def grade_source_file(path, functions):
+    """Grade a plain .py file as the graded cell of one function."""
+    if not functions or len(functions) != 1:
+        raise FileNotFoundError("--source needs exactly one --function.")
+    from .oracle import LiveOracle
+    from .sandbox import grade_source
+    course = load_course()
+    lesson = course.lesson_for(functions[0])
+    source = Path(path).read_text(encoding="utf-8")
+    report = grade_source(lesson.function, source, LiveOracle(), timeout=lesson.timeout)
+    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report)])
+
+
+def main(args):
+    """The ``grade`` command: print a table (or JSON); exit 0 only when everything passes."""
+    try:
+        if args.source:
+            grade = grade_source_file(args.source, args.function)
+        elif args.path:
+            grade = grade_path(args.path, functions=args.function or None, jobs=args.jobs)
+        else:
+            raise FileNotFoundError("give a notebook or folder to grade (or --source FILE --function NAME).")
+    except (FileNotFoundError, NotebookError) as exc:
+        if args.json:
+            print(json.dumps({"error": str(exc)}))
+        else:
+            print(f"Cannot grade: {exc}")
+        return 2
+    if args.json:
+        print(json.dumps(grade.to_dict(), indent=1))
+    else:
+        print(grade.table())
+    return 0 if grade.passed else 1

@@ -1,0 +1,80 @@
+"""The live oracle: expected values from the reference network (instructors' side).
+
+Grading compares a learner's answers with ``solutions.network`` run here, in
+the grader's own process, and recognises known mistakes by running the
+catalogued wrong versions (``autograder.grader.functions``) on the same inputs. The
+learners' side gets the same numbers, computed once, from ``fixtures.npz``.
+"""
+import contextlib
+import copy
+import io
+import warnings
+
+import numpy as np
+
+from solutions import network as ref
+
+from ..learner.course import load_course
+from ..learner.fingerprint import signature
+from ..learner.functions import suite
+from .functions import build_cases, mutants
+
+
+def quietly(fn, args, kwargs):
+    """Call fn on copies of the inputs with warnings and output silenced: (value, error)."""
+    args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    with warnings.catch_warnings(), np.errstate(all="ignore"), \
+            contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            return fn(*args, **kwargs), None
+        except Exception as exc:
+            return None, [type(exc).__name__, str(exc)]
+
+
+def mutant_function(function, mistake_id, source=None):
+    """The catalogued wrong version of ``function``, defined with the reference's helpers in scope."""
+    namespace = {"np": np, "numpy": np, **{f: getattr(ref, f) for f in load_course().functions}}
+    exec(compile(source or mutants(function)[mistake_id], f"<mutant {mistake_id}>", "exec"), namespace)
+    return namespace[function]
+
+
+class LiveOracle:
+    """Cases, expected values and known mistakes' outcomes, computed from the reference."""
+
+    def __init__(self):
+        self._cases, self._expected, self._mistakes = {}, {}, {}
+
+    def cases(self, function, include_hidden=True):
+        key = (function, include_hidden)
+        if key not in self._cases:
+            self._cases[key] = build_cases(function, include_hidden)
+        return self._cases[key]
+
+    def case(self, function, name):
+        return self.cases(function)[name]
+
+    def expected(self, function, name):
+        key = (function, name)
+        if key not in self._expected:
+            case = self.case(function, name)
+            value, error = quietly(getattr(ref, function), case.args, case.kwargs)
+            assert error is None, f"the reference {function} failed on {name}: {error}"
+            self._expected[key] = value
+        return self._expected[key]
+
+    def mistake_outcome(self, function, name, mistake_id):
+        if mistake_id not in mutants(function):
+            return None
+        key = (function, name, mistake_id)
+        if key not in self._mistakes:
+            case = self.case(function, name)
+            value, error = quietly(mutant_function(function, mistake_id), case.args, case.kwargs)
+            self._mistakes[key] = {"error": error} if error else {"signature": signature(value)}
+        return self._mistakes[key]
+
+    def stored_mistakes(self, function, name):
+        """Every catalogued mistake's outcome on one case, for the fixtures."""
+        ids = [m.id for m in suite(function).mistakes if m.matches is None]
+        return {mid: self.mistake_outcome(function, name, mid) for mid in ids
+                if self.mistake_outcome(function, name, mid) is not None}

@@ -1,0 +1,84 @@
+"""The reference network's source, split into imports, constants and functions (instructors' side).
+
+The build uses it to write solution and toolbox cells; the sandbox to give a
+learner's cell the course's constants and the other graded functions.
+"""
+import ast
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "network.py"
+
+
+class Reference:
+    """The reference module's source, split into imports, constants and functions."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.text = self.path.read_text(encoding="utf-8")
+        lines = self.text.splitlines(keepends=True)
+        self.imports, self.constants, self.functions, self.order = [], [], {}, []
+        for node in ast.parse(self.text).body:
+            segment = "".join(lines[node.lineno - 1:node.end_lineno])
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.imports.append(segment)
+            elif isinstance(node, ast.Assign):
+                comments = []
+                k = node.lineno - 2
+                while k >= 0 and lines[k].startswith("#"):
+                    comments.insert(0, lines[k])
+                    k -= 1
+                self.constants.append("".join(comments) + segment)
+            elif isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = (node, segment)
+                self.order.append(node.name)
+
+    def source(self, name):
+        return self.functions[name][1]
+
+    def solution(self, name):
+        """The function with its body between nbgrader's BEGIN/END SOLUTION markers."""
+        node, segment = self.functions[name]
+        body = node.body
+        first = body[1] if ast.get_docstring(node) is not None else body[0]
+        lines = segment.splitlines(keepends=True)
+        split = first.lineno - node.lineno
+        indent = " " * first.col_offset
+        return "".join(lines[:split]) + f"{indent}### BEGIN SOLUTION\n" + "".join(lines[split:]) \
+            + f"{indent}### END SOLUTION\n"
+
+    def prelude(self):
+        """The module's imports and constants, as one block of code."""
+        return "".join(self.imports) + "\n" + "".join(self.constants)
+
+    def without(self, name):
+        """Every function but ``name``, as one block of code."""
+        return "\n\n".join(self.source(n) for n in self.order if n != name)
+
+
+    def body(self, name):
+        """The statements of ``name`` after its docstring, each as ``ast.unparse`` writes it."""
+        node = self.functions[name][0]
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        return [ast.unparse(s) for s in body]
+
+    def appears_in(self, text, name):
+        """Does this code hold the answer to ``name``: all its statements in order (or, for a
+        one-line function, its returned expression)?"""
+        body = self.body(name)
+        if len(body) == 1:
+            return body[0].removeprefix("return ").strip() in text
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return False
+        for node in ast.walk(tree):
+            stmts = getattr(node, "body", None)
+            if isinstance(stmts, list):
+                unparsed = [ast.unparse(s) for s in stmts]
+                if any(unparsed[i:i + len(body)] == body for i in range(len(unparsed) - len(body) + 1)):
+                    return True
+        return False
+
+
+def reference(path=REFERENCE):
+    return Reference(path)

@@ -1,0 +1,418 @@
+"""Grading a learner's cell without trusting it (instructors' side).
+
+The learner's code runs in a child Python (``child.py``) inside the sandbox
+of ``autograder.grader.isolation``: bubblewrap where it works, with time,
+memory, process and file-size limits either way. The child can import only
+the standard library, NumPy, tqdm and the learners' package: not the course's
+answers, not the grader. It returns plain arrays and JSON, never pickles,
+and nothing it writes is trusted: every result file is read with size caps
+(``.npz`` decompression included) against a strict schema, and every
+comparison happens here, in the grader's process, whose NumPy the learner's
+code never touched. A cell that patches NumPy, exits, loops, floods its
+output, forks or attacks the files only spoils its own function's checks.
+"""
+from __future__ import annotations
+
+import ast
+import atexit
+import io
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..learner.functions import suite
+from ..learner.judge import run_checks
+from ..learner.model import Failure, FunctionReport, Outcome
+from ..learner.serial import pack, unpack
+from . import isolation as iso
+from .reference import reference
+
+HERE = Path(__file__).resolve().parent
+LEARNER = HERE.parent / "learner"
+FORBIDDEN = ("solutions", "autograder", "mnist_data")
+ALLOWED_PACKAGES = ("numpy", "numpy.libs", "tqdm")
+MEMORY_LIMIT_MB = 1536
+STARTUP_SECONDS = 5.0      # interpreter and NumPy start-up, on top of the function's own time limit
+MAX_SOURCE_BYTES = 100_000  # a graded cell; the course's longest answer is about 1,500 bytes
+MAX_JSON_BYTES = 1 << 20
+MAX_ARRAY_BYTES = 64 << 20  # all the arrays of one call's result, decompressed
+MAX_OUT_BYTES = 256 << 20   # everything the child may write, all files together
+FSIZE_MB = 64
+NPROC = 64
+KEEP_STDERR = 4000
+EXIT_MESSAGES = {False: "it called sys.exit() or exit(); return a value instead",
+                 True: "it called os._exit(), which would stop Python; return a value instead"}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (not the learner's code)."""
+
+
+def forbidden_import(source):
+    """The course module a cell imports (which graded code may not), or None."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            if name.split(".")[0] in FORBIDDEN:
+                return name.split(".")[0]
+    return None
+
+
+def to_python(source):
+    """The cell as plain Python: IPython magics and shell escapes become ordinary calls."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    try:
+        python = TransformerManager().transform_cell(source)
+    except Exception:  # leave it; the child reports a SyntaxError with its line
+        return source
+    # IPython drops leading blank lines; put them back so line numbers match the learner's cell.
+    blank = len(source) - len(source.lstrip("\n"))
+    return "\n" * (blank - (len(python) - len(python.lstrip("\n")))) + python
+
+
+# ----------------------------------------------------------------------------- what the sandbox sees
+
+_stage, _stage_lock = None, threading.Lock()
+
+
+def stage() -> dict:
+    """Host folders the sandbox sees read-only: NumPy and tqdm, and the learners' package without data.
+
+    Returns {host path: path inside the sandbox}; made once per process.
+    """
+    global _stage
+    with _stage_lock:
+        if _stage is None:
+            root = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
+            atexit.register(shutil.rmtree, root, ignore_errors=True)
+            lib = root / "lib" / "autograder"
+            lib.mkdir(parents=True)
+            (lib / "__init__.py").write_text('"""The learners\' package alone, as the grading sandbox sees it."""\n')
+            shutil.copytree(LEARNER, lib / "learner", ignore=shutil.ignore_patterns(
+                "__pycache__", "*.npz", "*.json", "*.pyc"))
+            binds = {root / "lib": iso.LIB}
+            site = Path(np.__file__).resolve().parent.parent
+            for name in ALLOWED_PACKAGES:
+                if (site / name).exists():
+                    binds[site / name] = f"{iso.SITE}/{name}"
+            try:
+                import tqdm
+                binds.setdefault(Path(tqdm.__file__).resolve().parent, f"{iso.SITE}/tqdm")
+            except ImportError:
+                pass
+            # Without isolation the child finds the same folders through links in one place.
+            plain = root / "site"
+            plain.mkdir()
+            for host, inside in binds.items():
+                if inside.startswith(iso.SITE):
+                    os.symlink(host, plain / Path(inside).name)
+            _stage = {"binds": binds, "plain_site": plain, "plain_lib": root / "lib"}
+    return _stage
+
+
+# ----------------------------------------------------------------------------- running
+
+def _job_arrays(cases):
+    arrays, case_meta = {}, []
+    for name in cases:
+        meta, local = pack((tuple(cases[name].args), dict(cases[name].kwargs)))
+        prefix = f"c{len(case_meta)}_"
+
+        def rekey(m):
+            if isinstance(m, dict):
+                return {k: (prefix + v if k == "a" else rekey(v)) for k, v in m.items()}
+            return [rekey(x) for x in m] if isinstance(m, list) else m
+
+        meta = rekey(meta)
+        arrays.update({prefix + k: v for k, v in local.items()})
+        case_meta.append({"args": meta["items"][0], "kwargs": meta["items"][1]})
+    return arrays, case_meta
+
+
+def _folder_bytes(path):
+    total = 0
+    for root, dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+        if total > MAX_OUT_BYTES:
+            break
+    return total
+
+
+def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
+    """Run the learner's cell and call ``function`` on every case in the sandbox.
+
+    Returns (outcomes: name -> Outcome, cell problems: list of dicts, defined: bool or None).
+    """
+    names = list(cases)
+    isolation = iso.isolation()
+    staged = stage()
+    with tempfile.TemporaryDirectory(prefix="autograder-job-") as jobdir:
+        job_in, out = Path(jobdir) / "in", Path(jobdir) / "out"
+        job_in.mkdir()
+        out.mkdir()
+        (out / "work").mkdir()
+        (out / "tmp").mkdir()
+        arrays, case_meta = _job_arrays(cases)
+        np.savez(job_in / "inputs.npz", **arrays)
+        ref = reference()
+        job = {"function": function, "source": to_python(source), "prelude": ref.prelude(),
+               "helpers": ref.prelude() + "\n" + ref.without(function), "cases": case_meta, "timeout": timeout}
+        (job_in / "job.json").write_text(json.dumps(job))
+        shutil.copy(HERE / "child.py", job_in / "child.py")
+        env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        exe = os.path.realpath(sys.executable)
+        nproc = NPROC
+        if isolation.kind == "bwrap":
+            uid = iso.sandbox_uid()
+            nproc = iso.nproc_limit(NPROC)
+            if os.getuid() == 0:
+                for path in (out, out / "work", out / "tmp"):
+                    os.chown(path, uid, uid)
+            binds = dict(staged["binds"])
+            binds[job_in] = iso.JOB
+            cmd = iso.bwrap_args(binds, out, cwd=f"{iso.OUT}/work", unprivileged_caller=os.getuid() != 0) + [
+                exe, "-I", "-S", f"{iso.JOB}/child.py", iso.JOB, iso.OUT, iso.LIB, iso.SITE]
+            env.update(HOME=f"{iso.OUT}/work", TMPDIR=f"{iso.OUT}/tmp", AUTOGRADER_SANDBOX="bwrap",
+                       AUTOGRADER_UID=str(uid))
+            cwd = "/"
+        else:
+            cmd = [exe, "-I", "-S", str(job_in / "child.py"), str(job_in), str(out), str(staged["plain_lib"]),
+                   str(staged["plain_site"])]
+            env.update(HOME=str(out / "work"), TMPDIR=str(out / "tmp"))
+            cwd = out / "work"
+        wall = timeout + STARTUP_SECONDS
+        log = Path(jobdir) / "log"
+        with open(log, "wb") as sink:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                                    preexec_fn=iso.limits(memory_mb, int(wall) + 1, nproc, FSIZE_MB),
+                                    start_new_session=True)
+            returncode, why = _wait(proc, wall, out)
+        stderr = _tail(log, KEEP_STDERR)
+        return _collect(out, names, returncode, stderr, timeout, why)
+
+
+def _wait(proc, wall, out):
+    """Wait for the sandbox, killing it (and everything it started) at the time or disk limit."""
+    deadline = time.monotonic() + wall
+    why = None
+    while True:
+        try:
+            return proc.wait(timeout=0.1), why
+        except subprocess.TimeoutExpired:
+            pass
+        if time.monotonic() > deadline:
+            why = "timeout"
+        elif _folder_bytes(out) > MAX_OUT_BYTES:
+            why = "disk"
+        if why:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+            proc.wait()
+            return None, why
+
+
+def _tail(path, n):
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - n))
+        return f.read(n).decode(errors="replace")
+
+
+def read_bounded(path, limit):
+    """A regular file's bytes, at most ``limit`` of them; never follows a link the child planted."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size:,} bytes, more than {limit:,}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(limit + 1)[:limit]
+    finally:
+        os.close(fd)
+
+
+def read_npz(path, limit=MAX_ARRAY_BYTES, max_members=10_000):
+    """The numeric arrays of an .npz the child wrote, decompressing at most ``limit`` bytes in all."""
+    data = read_bounded(path, limit)
+    arrays, budget = {}, limit
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = zf.infolist()
+        if len(members) > max_members:
+            raise ValueError("too many arrays")
+        for info in members:
+            if not info.filename.endswith(".npy") or info.file_size > budget:
+                raise ValueError("an array too large or misnamed")
+            with zf.open(info) as f:
+                raw = f.read(budget + 1)
+            if len(raw) > budget:
+                raise ValueError("arrays larger than allowed")
+            budget -= len(raw)
+            array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+            if array.dtype.kind not in "biufc":
+                raise ValueError("a non-numeric array")
+            arrays[info.filename[:-4]] = array
+    return arrays
+
+
+def _collect(outdir, names, returncode, stderr, timeout, why):
+    outcomes = {}
+    try:
+        cell = json.loads(read_bounded(os.path.join(outdir, "cell.json"), MAX_JSON_BYTES))
+        problems = [_problem(p) for p in cell.get("problems", [])[:20] if isinstance(p, dict)]
+        defined = cell.get("defined") is True
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+        problems, defined = [], None
+    if not os.path.lexists(os.path.join(outdir, "started")):
+        if why == "timeout" or returncode is not None and returncode < 0:
+            defined = None  # the child was stopped before it began: a limit, not the grader
+        else:
+            last = stderr.strip().splitlines()[-1][:200] if stderr.strip() else f"exit code {returncode}"
+            raise SandboxError(f"the grading sandbox did not start ({last}); this is a problem with the "
+                               f"grader's installation, not with the learner's code.")
+    stopped = None
+    for i, name in enumerate(names):
+        outcome = None
+        if stopped is None:
+            outcome = _read_case(outdir, i)
+        if outcome is None:
+            if stopped is None:
+                stopped = _stop_reason(returncode, stderr, timeout, why)
+            outcome = Outcome(failure=stopped)
+        elif outcome.failure and outcome.failure.kind == "timeout":
+            outcome.failure.message = f"it was still running after {timeout:g} s: look for a loop that never ends"
+            stopped = outcome.failure
+        outcomes[name] = outcome
+    return outcomes, problems, defined
+
+
+def _problem(p):
+    """A problem the child reported about the cell, with only the fields and sizes we expect."""
+    line = p.get("line")
+    return {**{k: p[k][:300] if isinstance(p.get(k), str) else "" for k in ("kind", "type", "message")},
+            "line": line if isinstance(line, int) and not isinstance(line, bool) else None}
+
+
+def _text(value, limit):
+    return value[-limit:] if isinstance(value, str) else ""
+
+
+def _read_case(outdir, i):
+    path = os.path.join(outdir, f"case{i}.json")
+    if not os.path.lexists(path):
+        return None
+    try:
+        result = json.loads(read_bounded(path, MAX_JSON_BYTES))
+        if not isinstance(result, dict):
+            raise ValueError("not a mapping")
+        arrays = read_npz(os.path.join(outdir, f"case{i}.npz"))
+        values = {k[1:]: v for k, v in arrays.items() if k.startswith("v")}
+        inputs = {k[1:]: v for k, v in arrays.items() if k.startswith("i")}
+        warned = result.get("warnings", [])
+        seconds = result.get("seconds", 0.0)
+        outcome = Outcome(warnings=[w[:300] for w in warned if isinstance(w, str)][:10] if isinstance(warned, list)
+                          else [], stdout=_text(result.get("stdout"), 2000), stderr=_text(result.get("stderr"), 2000),
+                          seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0)
+        after = unpack(result["inputs_after"], inputs)
+        outcome.inputs_after = list(after) if isinstance(after, list) else None
+        if "failure" in result:
+            if not isinstance(result["failure"], dict):
+                raise ValueError("a failure that is not a mapping")
+            outcome.failure = Failure.from_dict(result["failure"])
+            outcome.failure.message = outcome.failure.message[:300]
+            if outcome.failure.kind == "exit":  # the child's own words are not trusted: one of two fixed texts
+                outcome.failure.message = EXIT_MESSAGES["os._exit" in outcome.failure.message]
+            elif outcome.failure.kind == "memory":
+                outcome.failure.message = (f"it ran out of memory ({MEMORY_LIMIT_MB} MB allowed): "
+                                           f"{outcome.failure.message}")
+        else:
+            outcome.value = unpack(result["value"], values)
+        return outcome
+    except Exception as exc:  # a result the child mangled is a failed call, never a crash of the grader
+        return Outcome(failure=Failure("crash", "Error", f"its result could not be read ({type(exc).__name__}: "
+                                                         f"{str(exc)[:120]})"))
+
+
+def _stop_reason(returncode, stderr, timeout, why=None):
+    if why == "timeout" or returncode is None and why is None:
+        return Failure("timeout", "TimeoutError",
+                       f"it was still running after {timeout:g} s: look for a loop that never ends")
+    if why == "disk":
+        return Failure("crash", "OSError", f"it wrote more than {MAX_OUT_BYTES >> 20} MB of files; "
+                                           f"graded functions should only return a value")
+    if returncode == 0:
+        return Failure("exit", "SystemExit", "the process ended before the function returned: "
+                                             "does your code call os._exit() or exit()?")
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ \
+            else str(-returncode)
+        if name == "SIGXCPU":
+            return Failure("timeout", "TimeoutError", f"it used more than {timeout:g} s of CPU time")
+        if name == "SIGXFSZ":
+            return Failure("crash", name, f"it wrote a file or output larger than {FSIZE_MB} MB; graded "
+                                          f"functions should only return a value")
+        return Failure("crash", name, f"the process was killed by {name}")
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    return Failure("exit", "SystemExit", f"the process stopped with exit code {returncode}"
+                                         + (f" ({last[:120]})" if last else "")
+                                         + ": does your code call os._exit()?")
+
+
+def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
+    """Judge a learner's cell as the answer for ``function``: a FunctionReport."""
+    if not isinstance(source, str) or len(source.encode("utf-8", "replace")) > MAX_SOURCE_BYTES:
+        size = len(source.encode("utf-8", "replace")) if isinstance(source, str) else 0
+        return FunctionReport(function, problem=(
+            f"the graded cell of {function} is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} a cell may hold; "
+            f"keep only the function (and any helpers it needs) in it."))
+    module = forbidden_import(source)
+    if module:
+        return FunctionReport(function, problem=(
+            f"your cell imports {module!r}, the course's own code; graded code must be your own. "
+            f"Remove that import and write the function yourself."))
+    cases = oracle.cases(function, include_hidden=include_hidden)
+    outcomes, problems, defined = run_in_sandbox(function, source, cases, timeout)
+    if defined is False or defined is None and not any(o.failure is None for o in outcomes.values()) and problems:
+        detail = ""
+        if problems:
+            p = problems[0]
+            detail = f" Running it raised {p.get('type')}" + (f" on line {p['line']}" if p.get("line") else "") \
+                + (f": {p.get('message')}" if p.get("message") else "") + "."
+        return FunctionReport(function, problem=(
+            f"the graded cell does not define {function}: keep the line `def {function}(...)` as given.{detail}"))
+    exits = [p for p in problems if p.get("kind") == "exit"]
+    if exits:
+        return FunctionReport(function, problem=(
+            f"{exits[0].get('message', 'your cell calls sys.exit()')}: remove it; graded cells must only "
+            f"define the function."))
+    return run_checks(suite(function), cases, outcomes, oracle, include_hidden=include_hidden)

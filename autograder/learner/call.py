@@ -1,0 +1,184 @@
+"""Calling a learner's function and recording what happened: the one core every runner uses.
+
+The notebook's check cell calls it in its own process; the grading sandbox's
+child calls it inside the sandbox. Each call gets copies of its inputs;
+warnings are recorded rather than printed; stdout and stderr are captured
+(at the file-descriptor level too, where asked, so ``os.write(2, ...)`` is
+seen); a call that runs too long is stopped where the platform allows it
+(SIGALRM: Linux and macOS, not the browser); ``sys.exit`` and ``os._exit``
+end the call, not the process. Standard library and NumPy only.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import os
+import signal
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+from .model import Failure, Outcome
+from .spec import input_arrays
+
+LOOP = "it was still running after {:g} s: look for a loop that never ends"
+KEEP_CHARS = 2000  # of stdout and stderr, per call
+
+
+class TimeUp(BaseException):
+    """Raised inside a call that ran past its time limit."""
+
+
+class HardExit(BaseException):
+    """Raised instead of ending the whole process when the call uses os._exit."""
+
+
+@contextlib.contextmanager
+def no_hard_exit():
+    """For the duration, os._exit raises HardExit instead of killing the process."""
+    real = os._exit
+
+    def refuse(status=0):
+        raise HardExit(status)
+
+    os._exit = refuse
+    try:
+        yield
+    finally:
+        os._exit = real
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Interrupt the body after ``seconds`` with TimeUp, where SIGALRM exists in this thread."""
+    usable = (seconds and hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeUp()
+
+    try:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    except (ValueError, OSError):  # not allowed here (e.g. some embedded interpreters)
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class FdCapture:
+    """Send file descriptors 1 and 2 to temporary files for the duration; keep their last bytes."""
+
+    def __init__(self, keep=KEEP_CHARS):
+        self.keep = keep
+        self.text = {1: "", 2: ""}
+
+    def __enter__(self):
+        self.saved, self.files = {}, {}
+        for fd in (1, 2):
+            self.files[fd] = tempfile.TemporaryFile()
+            self.saved[fd] = os.dup(fd)
+            os.dup2(self.files[fd].fileno(), fd)
+        return self
+
+    def __exit__(self, *exc):
+        for fd in (1, 2):
+            os.dup2(self.saved[fd], fd)
+            os.close(self.saved[fd])
+            f = self.files[fd]
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - self.keep))
+            self.text[fd] = f.read(self.keep).decode(errors="replace")
+            f.close()
+        return False
+
+
+def learner_line(exc, filename):
+    """The line number, in the learner's cell, where ``exc`` was raised (the deepest such frame)."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == filename:
+            line = frame.lineno
+    return line
+
+
+def _bounded(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    return text[-KEEP_CHARS:]
+
+
+class _BoundedText(io.StringIO):
+    """A StringIO that keeps only its last characters, so a print loop cannot fill memory."""
+
+    def write(self, s):
+        n = super().write(s)
+        if self.tell() > 8 * KEEP_CHARS:
+            tail = self.getvalue()[-KEEP_CHARS:]
+            self.seek(0)
+            self.truncate()
+            super().write(tail)
+        return n
+
+
+def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None) -> Outcome:
+    """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened."""
+    args, kwargs = copy.deepcopy(tuple(args)), copy.deepcopy(dict(kwargs or {}))
+    out, err = _BoundedText(), _BoundedText()
+    outcome = Outcome()
+    filename = filename or getattr(getattr(fn, "__code__", None), "co_filename", None)
+    fds = FdCapture() if capture_fds else contextlib.nullcontext()
+    start = time.perf_counter()
+    with fds, warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(timeout), \
+                    no_hard_exit():
+                outcome.value = fn(*args, **kwargs)
+        except TimeUp:
+            outcome.failure = Failure("timeout", "TimeoutError", LOOP.format(timeout))
+        except SystemExit:
+            outcome.failure = Failure("exit", "SystemExit", "it called sys.exit() or exit(); return a value instead")
+        except HardExit:
+            outcome.failure = Failure("exit", "SystemExit", "it called os._exit(), which would stop Python; "
+                                                            "return a value instead")
+        except MemoryError as exc:
+            outcome.failure = Failure("memory", "MemoryError", str(exc)[:300], learner_line(exc, filename))
+        except RecursionError as exc:
+            outcome.failure = Failure("exception", "RecursionError", str(exc)[:300], learner_line(exc, filename))
+        except Exception as exc:
+            outcome.failure = Failure("exception", type(exc).__name__, str(exc)[:300],
+                                      learner_line(exc, filename))
+    outcome.seconds = time.perf_counter() - start
+    outcome.warnings = list(dict.fromkeys(str(w.message)[:300] for w in caught))[:10]
+    fd_out = fds.text if capture_fds else {1: "", 2: ""}
+    outcome.stdout = (_bounded(out) + fd_out[1])[-KEEP_CHARS:]
+    outcome.stderr = (_bounded(err) + fd_out[2])[-KEEP_CHARS:]
+    outcome.inputs_after = [a for _, a in input_arrays(args, kwargs)]
+    return outcome
+
+
+def run_cases(fn, cases, timeout=10.0, **options) -> dict:
+    """Outcomes of every case, name -> Outcome; after a time-out the remaining cases are not run."""
+    outcomes, stopped = {}, None
+    for name, case in cases.items():
+        if stopped is not None:
+            outcomes[name] = Outcome(failure=stopped)
+            continue
+        outcomes[name] = call(fn, case.args, case.kwargs, timeout=timeout, **options)
+        failure = outcomes[name].failure
+        if failure is not None and failure.kind == "timeout":
+            stopped = failure
+    return outcomes

@@ -1,0 +1,98 @@
+"""The check cell: ``check("one_hot")`` judges the learner's function right here, in the notebook.
+
+It needs nothing but NumPy and the course's stored fixtures: no reference
+code, no subprocess, no network, so it works the same in Jupyter, Colab and
+the browser. It shows a verdict table and, when something fails, raises a
+short ``CheckFailed`` (no traceback) so the cell is marked as failed.
+"""
+import sys
+
+from . import render
+from .call import run_cases
+from .fixtures import FixturesError, stored_oracle
+from .functions import available, has_checks, suite
+from .judge import run_checks
+from .model import FunctionReport
+
+TIMEOUT = 20.0
+_LAST = {}  # function name -> did its last check in this session pass?
+
+
+class CheckFailed(AssertionError):
+    """A check cell's verdict: something is not right yet. Shown without a traceback in Jupyter."""
+
+    def _render_traceback_(self):
+        return [f"\x1b[1;31m✗ {self}\x1b[0m"]
+
+
+def judge(function, fn, include_hidden=False, oracle=None):
+    """A FunctionReport for ``fn`` as an answer to ``function``, using the stored oracle."""
+    try:
+        oracle = oracle or stored_oracle()
+        cases = oracle.cases(function)
+    except FixturesError as exc:
+        return FunctionReport(function, problem=str(exc))
+    if not callable(fn):
+        return FunctionReport(function, problem=f"{function} is {type(fn).__name__}, not a function: "
+                                                f"run the cell that defines it (def {function}(...)).")
+    outcomes = run_cases(fn, cases, timeout=TIMEOUT)
+    return run_checks(suite(function), cases, outcomes, oracle, include_hidden=include_hidden)
+
+
+def in_jupyter():
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def show(report):
+    if in_jupyter():
+        from IPython.display import HTML, display
+        display(HTML(render.html_table(report)))
+    else:
+        print(render.text(report))
+
+
+def check(function, namespace=None, raise_on_failure=True):
+    """Check the learner's ``function`` (its name, or the function itself) and show the verdict.
+
+    Looks the name up in the calling notebook's variables. Raises
+    CheckFailed after showing the table when anything fails. Otherwise
+    returns the FunctionReport, except in Jupyter, where the table it has
+    shown is the answer (``passed(name)`` tells later cells).
+    """
+    name = function if isinstance(function, str) else getattr(function, "__name__", str(function))
+    if not has_checks(name):
+        raise CheckFailed(f"There are no checks for {name!r}; the course checks {', '.join(available())}.")
+    if isinstance(function, str):
+        namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        fn = namespace.get(name)
+        if fn is None:
+            report = FunctionReport(name, problem=(
+                f"{name} is not defined: run the cell where you wrote it (Shift+Enter). If you deleted that "
+                f"cell, copy it back from a fresh copy of this lesson."))
+        else:
+            report = judge(name, fn)
+    else:
+        report = judge(name, function)
+    show(report)
+    _LAST[name] = report.passed
+    if raise_on_failure and not report.passed:
+        if report.not_attempted:
+            raise CheckFailed(f"{name}: not attempted yet.")
+        if report.problem:
+            raise CheckFailed(f"{name}: cannot be checked yet.")
+        failed = len(report.results) - report.n_passed
+        raise CheckFailed(f"{name}: {failed} of {len(report.results)} checks do not pass yet; "
+                          f"the table above says why.")
+    return None if in_jupyter() else report
+
+
+def passed(name):
+    """True once ``check(name)`` has passed in this session: cells that use your function can wait for it."""
+    return _LAST.get(name, False)
+
+
+def grading():
+    """True while nbgrader runs this notebook to grade it: long demonstrations can skip themselves."""
+    import os
+    return os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate")

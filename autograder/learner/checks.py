@@ -1,0 +1,187 @@
+"""The generic checks every graded function is built from: returns, type, shape, finite, values.
+
+For each function, ``autograder.learner.functions.<name>`` lists its checks
+in order (built from these), and its catalogue of known mistakes with the
+hint to give when an answer behaves like one. The inputs themselves come
+from the oracle (stored fixtures for learners, the live reference for
+graders), so nothing here computes a reference answer.
+"""
+import numpy as np
+
+from .judge import Check, Suite
+from .spec import (
+    Arr,
+    input_arrays,
+    leaves,
+    nonfinite_problem,
+    shape_problem,
+    type_problem,
+    value_difference,
+)
+
+PARAMS = (Arr("W1", (10, 784)), Arr("b1", (10, 1)), Arr("W2", (10, 10)), Arr("b2", (10, 1)))
+GRADS = (Arr("dW1", (10, 784)), Arr("db1", (10, 1)), Arr("dW2", (10, 10)), Arr("db2", (10, 1)))
+
+
+def returns(case, purpose="runs and returns a value"):
+    def run(j):
+        message = j.failure_message(case)
+        if message:
+            return message
+        if j.value(case) is None:
+            return f"{j.function} returned None: end it with `return ...`."
+        return None
+    return Check("returns", purpose, run, case=case, gate=True)
+
+
+def typed(case, purpose):
+    def run(j):
+        problem = j.failure_message(case) or type_problem(j.spec, j.value(case), j.function)
+        return j.explain(case, problem) if problem else None
+    return Check("type", purpose, run, case=case, gate=True)
+
+
+def shaped(case, purpose):
+    def run(j):
+        problem = shape_problem(j.spec, j.value(case), j.case(case).dims)
+        return j.explain(case, problem) if problem else None
+    return Check("shape", purpose, run, case=case, gate=True)
+
+
+def finite(case, purpose="has no NaN or infinite values"):
+    def run(j):
+        problem = nonfinite_problem(j.spec, j.value(case))
+        if not problem:
+            return None
+        warned = j.outcome(case).warnings
+        if warned:
+            problem += f" NumPy warned: {warned[0]}."
+        return j.explain(case, problem)
+    return Check("finite", purpose, run, case=case)
+
+
+def answer_problem(j, case, compare=None):
+    """Why the answer to ``case`` is wrong (failure, type, shape, non-finite, values), or None."""
+    problem = j.failure_message(case)
+    if problem:
+        return problem
+    got, want = j.value(case), j.expected(case)
+    problem = type_problem(j.spec, got, j.function) or shape_problem(j.spec, got, j.case(case).dims)
+    if not problem:
+        if compare is not None:
+            problem = compare(j, case, got, want)
+        else:
+            for (spec, g), (_, w) in zip(leaves(j.spec, got), leaves(j.spec, want)):
+                problem = value_difference(g, w, j.case(case).rtol, spec.name)
+                if problem:
+                    break
+    if problem and not problem.startswith(j.function):
+        problem = f"On {j.case(case).label}: {problem}"
+    return j.explain(case, problem) if problem else None
+
+
+def matches(case, purpose, check_id=None, compare=None):
+    return Check(check_id or f"values:{case}", purpose,
+                 lambda j: answer_problem(j, case, compare), case=case)
+
+
+def no_warnings(cases, purpose="runs quietly: no NumPy warnings, nothing written to stderr"):
+    def run(j):
+        for case in cases:
+            out = j.outcome(case)
+            if out.warnings:
+                text = out.warnings[0]
+                advice = {
+                    "overflow": "a number grew past what a float can hold, usually exp of a large score",
+                    "divide by zero": "something divided by zero or took log(0)",
+                    "invalid value": "an operation like inf - inf or 0 * inf gave NaN",
+                }
+                cause = next((v for k, v in advice.items() if k in text), "")
+                cause = f" ({cause})" if cause else ""
+                return j.explain(case, f"On {j.case(case).label}: NumPy warned \"{text}\"{cause}.")
+            if out.stderr.strip():
+                first = out.stderr.strip().splitlines()[0][:120]
+                return (f"On {j.case(case).label}: {j.function} wrote {first!r} to stderr. Graders score a "
+                        f"cell that writes to stderr as failed: remove the print(..., file=sys.stderr).")
+        return None
+    return Check("quiet", purpose, run, case=cases[0], uses=tuple(cases))
+
+
+def unchanged(cases, purpose="leaves its input arrays unchanged"):
+    def run(j):
+        for case in cases:
+            name = changed_input(j, case)
+            if name:
+                return j.explain(case, f"{j.function} changed its input {name} (on {j.case(case).label}): "
+                                       f"build a new array instead of modifying the one passed in.")
+        return None
+    return Check("unchanged", purpose, run, case=cases[0], uses=tuple(cases))
+
+
+def prop(check_id, case, purpose, test, uses=()):
+    """A property check: ``test(judge, value)`` returns None or a problem."""
+    def run(j):
+        problem = j.failure_message(case)
+        if problem:
+            return problem
+        value = j.value(case)
+        problem = type_problem(j.spec, value, j.function) or shape_problem(j.spec, value, j.case(case).dims)
+        if not problem:
+            problem = test(j, value)
+        return j.explain(case, problem) if problem else None
+    return Check(check_id, purpose, run, case=case, uses=tuple(uses))
+
+
+
+
+def changed_input(j, case):
+    """The name of an input array the call modified (an in-place update), or None."""
+    out = j.outcome(case)
+    if out.inputs_after is None:
+        return None
+    c = j.case(case)
+    names = j.suite.args
+    for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
+        if not (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True)):
+            return names[key] if isinstance(key, int) and key < len(names) else str(key)
+    return None
+
+
+def scaled_by(j, case):
+    """The constant c with answer == c * expected for every array, or None."""
+    got, want = j.value(case), j.expected(case)
+    ratios = []
+    for (_, g), (_, w) in zip(leaves(j.spec, got), leaves(j.spec, want)):
+        g, w = np.asarray(g, dtype=float), np.asarray(w, dtype=float)
+        if g.shape != w.shape:
+            return None
+        big = np.abs(w) > 1e-3 * np.abs(w).max() if w.size and np.abs(w).max() > 0 else None
+        if big is None or not big.any():
+            continue
+        r = g[big] / w[big]
+        if not np.allclose(r, r.flat[0], rtol=1e-6):
+            return None
+        ratios.append(r.flat[0])
+    if not ratios or not np.allclose(ratios, ratios[0], rtol=1e-6) or np.isclose(ratios[0], 1.0):
+        return None
+    return float(ratios[0])
+
+
+def standard(fn, output, edge, mistakes, shape_purpose, *, args, hidden=("hidden",), values=("fixed", "random", "m1"),
+             finite_case="fixed", type_purpose="returns a NumPy array"):
+    """The usual order: returns, type, shape, finite, values, edge cases, warnings, inputs, hidden."""
+    labels = {"fixed": "gives the right values on a small fixed example",
+              "random": "gives the right values on a random batch",
+              "m1": "works for a single example (m = 1)"}
+    checks = [returns("fixed"), typed("fixed", type_purpose), shaped("fixed", shape_purpose)]
+    if finite_case:
+        checks.append(finite(finite_case))
+    checks += [matches(case, labels[case]) for case in values]
+    checks += edge
+    visible = list(values) + [c.case for c in edge if not c.hidden and c.case not in values]
+    checks += [no_warnings(visible), unchanged(visible)]
+    checks += [matches(case, "gives the right values on inputs it has not seen") for case in hidden]
+    return Suite(fn, output, checks, mistakes, args=args)
+
+

@@ -1,0 +1,168 @@
+"""The course manifest, ``course.yml``: lessons, the function each leaves to the learner, points.
+
+``load_course()`` reads the repository's ``course.yml`` when there is one
+(a clone) and otherwise the copy ``autograder/learner/course.json`` that
+``python -m autograder build`` writes for installs without the repository.
+It validates what it reads and names the problem and the fix in one line.
+"""
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .functions import available, has_checks
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent.parent
+COURSE_YML = REPO_ROOT / "course.yml"
+COURSE_JSON = PACKAGE_DIR / "course.json"
+DEFAULT_TIMEOUT = 10
+
+
+class CourseError(ValueError):
+    """course.yml is missing or malformed; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str                   # the folder name, e.g. "05_forward_prop": nbgrader's assignment id
+    title: str
+    function: str | None      # the one function the learner writes (None for the capstone)
+    points: int = 0
+    timeout: int = DEFAULT_TIMEOUT  # seconds the grader allows the function's checks
+    number: int = 0
+
+    @property
+    def notebook(self):
+        """The notebook's file name inside the lesson folder, e.g. "forward_prop.ipynb"."""
+        return f"{self.function or self.id.split('_', 1)[1]}.ipynb"
+
+    @property
+    def path(self):
+        """The student notebook's path relative to the repository, e.g. lessons/05_forward_prop/forward_prop.ipynb."""
+        return f"lessons/{self.id}/{self.notebook}"
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    repository: str
+    branch: str
+    lessons: tuple
+    capstone: Lesson | None = None
+    source: str = field(default="", compare=False)
+
+    @property
+    def functions(self):
+        """The graded functions, in the order the course teaches them."""
+        return tuple(lesson.function for lesson in self.lessons)
+
+    @property
+    def max_score(self):
+        return sum(lesson.points for lesson in self.lessons)
+
+    @property
+    def all_notebooks(self):
+        """The lessons, then the capstone: every notebook the course releases."""
+        return self.lessons + ((self.capstone,) if self.capstone else ())
+
+    def lesson_for(self, function):
+        for lesson in self.lessons:
+            if lesson.function == function:
+                return lesson
+        raise CourseError(f"No lesson in {self.source} teaches {function!r}.")
+
+    def lesson(self, lesson_id):
+        for lesson in self.all_notebooks:
+            if lesson.id == lesson_id:
+                return lesson
+        raise CourseError(f"No lesson {lesson_id!r} in {self.source}; "
+                          f"the lessons are {', '.join(l.id for l in self.all_notebooks)}.")
+
+    def to_dict(self):
+        def lesson_dict(lesson):
+            d = {"id": lesson.id, "title": lesson.title}
+            if lesson.function:
+                d.update(function=lesson.function, points=lesson.points)
+                if lesson.timeout != DEFAULT_TIMEOUT:
+                    d["timeout"] = lesson.timeout
+            return d
+        d = {"title": self.title, "repository": self.repository, "branch": self.branch,
+             "lessons": [lesson_dict(l) for l in self.lessons]}
+        if self.capstone:
+            d["capstone"] = lesson_dict(self.capstone)
+        return d
+
+
+def parse_course(data, source="course.yml"):
+    """Validate the manifest's data (a dict) and return a Course."""
+    def fail(problem):
+        raise CourseError(f"{source}: {problem}")
+
+    if not isinstance(data, dict):
+        fail("expected a mapping with title, repository and lessons at the top.")
+    for key in ("title", "repository", "lessons"):
+        if key not in data:
+            fail(f"missing {key!r} at the top level.")
+    if not isinstance(data["lessons"], list) or not data["lessons"]:
+        fail("'lessons' must be a non-empty list.")
+    lessons, seen_ids, seen_functions = [], set(), set()
+    for number, entry in enumerate(data["lessons"], start=1):
+        where = f"lesson {number}"
+        if not isinstance(entry, dict):
+            fail(f"{where} must be a mapping with id, function, title and points.")
+        for key in ("id", "function", "title", "points"):
+            if key not in entry:
+                fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; every lesson needs id, function, title and points.")
+        lesson_id, function, points = entry["id"], entry["function"], entry["points"]
+        if lesson_id in seen_ids:
+            fail(f"duplicate lesson id {lesson_id!r}; each lesson needs its own folder name.")
+        if not has_checks(function):
+            fail(f"{where} ({lesson_id}) names unknown function {function!r}; the autograder has checks for "
+                 f"{', '.join(available())} (autograder/learner/functions/).")
+        if function in seen_functions:
+            fail(f"{function!r} is taught by two lessons; each function belongs to one lesson.")
+        if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
+            fail(f"{where} ({lesson_id}) has points {points!r}; points must be a positive whole number.")
+        timeout = entry.get("timeout", DEFAULT_TIMEOUT)
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            fail(f"{where} ({lesson_id}) has timeout {timeout!r}; give a positive number of seconds.")
+        seen_ids.add(lesson_id)
+        seen_functions.add(function)
+        lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=function,
+                              points=points, timeout=timeout, number=number))
+    capstone = None
+    if data.get("capstone"):
+        cap = data["capstone"]
+        if not isinstance(cap, dict) or "id" not in cap or "title" not in cap:
+            fail("'capstone' needs an id and a title.")
+        if cap["id"] in seen_ids:
+            fail(f"duplicate lesson id {cap['id']!r} for the capstone.")
+        capstone = Lesson(id=cap["id"], title=str(cap["title"]), function=None,
+                          number=len(lessons) + 1)
+    return Course(title=str(data["title"]), repository=str(data["repository"]).rstrip("/"),
+                  branch=str(data.get("branch", "main")), lessons=tuple(lessons),
+                  capstone=capstone, source=source)
+
+
+def load_course(path=None):
+    """The course manifest: ``path`` if given, else the repository's course.yml, else the packaged copy."""
+    if path is None:
+        path = COURSE_YML if COURSE_YML.exists() else COURSE_JSON
+    path = Path(path)
+    if not path.exists():
+        raise CourseError(f"{path} not found: run this from a clone of the course, "
+                          f"or reinstall the course package.")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+            data = yaml.safe_load(text)
+    except Exception as exc:  # yaml.YAMLError or json.JSONDecodeError
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1})" if where is not None else ""
+        raise CourseError(f"{path.name} is not valid {kind}{at}: {str(exc).splitlines()[0]}. "
+                          f"Fix it, or restore it with `git checkout {path.name}`.") from None
+    return parse_course(data, source=path.name)

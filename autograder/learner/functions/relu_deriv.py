@@ -1,0 +1,46 @@
+"""``relu_deriv``: what it returns, its checks in order, and the mistakes they can name."""
+import numpy as np
+
+from ..checks import matches, prop, standard
+from ..judge import Mistake
+from ..spec import Arr, value_difference
+
+ARGS = ('Z',)
+
+
+def suite():
+    def ignore_zeros(j, case, got, want):
+        Z = np.asarray(j.case(case).args[0])
+        keep = Z != 0  # the slope at exactly 0 may be taken as 0 or 1
+        g = np.where(keep, np.asarray(got, dtype=float), 0.0)
+        w = np.where(keep, np.asarray(want, dtype=float), 0.0)
+        return value_difference(g, w, 1e-9, "relu_deriv(Z)")
+
+    def zero_or_one(j, value):
+        v = np.asarray(value, dtype=float)
+        if not np.isin(v, (0.0, 1.0)).all():
+            bad = v[~np.isin(v, (0.0, 1.0))]
+            return f"relu_deriv(Z) holds {bad.flat[0]:.4g}; the slope of ReLU is only ever 0 or 1."
+        return None
+
+    suite = standard(
+        "relu_deriv", Arr("relu_deriv(Z)", (10, "m"), kinds="fiub"),
+        edge=[prop("binary", "random", "is 0 or 1 everywhere", zero_or_one),
+              matches("f32", "works on float32 input", compare=ignore_zeros)],
+        mistakes=[
+            Mistake("returns_relu", "returning relu(Z) instead of its slope",
+                    "the slope of ReLU is 1 where Z > 0 and 0 elsewhere: `Z > 0` (as floats if you like)."),
+            Mistake("inverted", "the slope with the comparison reversed",
+                    "ReLU is flat (slope 0) for negative Z and rises (slope 1) for positive Z: `Z > 0`."),
+            Mistake("python_if", "an `if` on a whole array",
+                    "`if Z > 0` asks one question of a whole array, which NumPy refuses; compare element "
+                    "by element: `Z > 0`.", error=("ValueError", "truth value of an array")),
+        ],
+        args=ARGS, shape_purpose="returns an array shaped like Z, (10, m)", type_purpose="returns a NumPy array")
+    for i, check in enumerate(suite.checks):
+        if check.id.startswith("values:") or (check.id.startswith("values") and check.case.startswith("hidden")):
+            suite.checks[i] = matches(check.case, check.purpose, compare=ignore_zeros)
+    return suite
+
+
+SUITE = suite()

@@ -1,0 +1,32 @@
+"""``update_params``: what it returns, its checks in order, and the mistakes they can name."""
+
+from ..checks import PARAMS, changed_input, matches, standard
+from ..judge import Mistake
+from ..spec import Tup
+
+ARGS = ('W1', 'b1', 'W2', 'b2', 'dW1', 'db1', 'dW2', 'db2', 'alpha')
+
+
+def suite():
+    return standard(
+        "update_params", Tup("update_params(...)", PARAMS),
+        edge=[matches("zero_alpha", "alpha = 0 leaves the parameters as they were")],
+        values=("fixed", "random"),
+        mistakes=[
+            Mistake("plus", "updating with + instead of -",
+                    "the gradient points uphill; step against it: `W1 = W1 - alpha * dW1`."),
+            Mistake("ignores_alpha", "ignoring the learning rate alpha",
+                    "each step is alpha times the gradient: `W1 - alpha * dW1`."),
+            Mistake("in_place", "updating the parameters in place",
+                    "`W1 -= alpha * dW1` also changes the caller's arrays; write `W1 = W1 - alpha * dW1`.",
+                    matches=changed_input),
+            Mistake("weights_only", "updating the weights but not the biases",
+                    "the biases learn too: `b1 = b1 - alpha * db1` and `b2 = b2 - alpha * db2`."),
+            Mistake("wrong_order", "returning the parameters in another order",
+                    "return them as they came in: `return W1, b1, W2, b2`."),
+        ],
+        args=ARGS, shape_purpose="returns W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
+        type_purpose="returns a tuple of four arrays", finite_case="fixed")
+
+
+SUITE = suite()

@@ -1,0 +1,180 @@
+"""Judging a learner's function: checks, known mistakes, and the report they make.
+
+A *runner* turns cases into outcomes: in this process for the notebook's
+check cell (``autograder.learner.call``), in a sandbox for grading
+(``autograder.grader.sandbox``). Checks then judge the outcomes here, in the
+judging process, against expected values from an *oracle*: values stored
+with the course (``autograder.learner.fixtures``) or the live reference
+(``autograder.grader.oracle``, instructors only). Every message says what
+was expected, what came back and, when the answer behaves like a known
+mistake, that mistake and the idea behind the fix.
+
+Pure NumPy: this runs in Jupyter, Colab and the browser alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .fingerprint import signature, signatures_match
+from .model import CheckResult, FunctionReport
+
+NOT_ATTEMPTED = ("not attempted yet: replace `raise NotImplementedError()` with your code, "
+                 "then run this cell again.")
+
+
+@dataclass
+class Mistake:
+    """A known wrong answer: how to recognise it and what to tell the learner."""
+
+    id: str
+    title: str
+    """What the learner did, e.g. "softmax without subtracting the maximum"."""
+    hint: str
+    """The idea behind the fix, in a sentence or two."""
+    matches: Callable | None = None
+    """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
+    error: tuple | None = None
+    """(exception type, text in its message) that also means this mistake."""
+
+
+@dataclass
+class Check:
+    """One check of a function, in the order a learner should meet them."""
+
+    id: str
+    purpose: str
+    """One line a learner can read: "handles a batch with no 9"."""
+    run: Callable
+    """(judge) -> None when it passes, else the message."""
+    case: str = ""
+    """The case it judges; a check of a "hidden..." case is hidden."""
+    gate: bool = False
+    """When it fails, the checks after it are skipped."""
+    uses: tuple = ()
+    """Further cases it looks at."""
+
+    @property
+    def hidden(self) -> bool:
+        return self.case.startswith("hidden")
+
+
+@dataclass
+class Suite:
+    """Everything the course checks about one graded function."""
+
+    function: str
+    output: object
+    """An ``spec`` (Arr / Num / Tup / Dct): what the function returns."""
+    checks: list
+    mistakes: list = field(default_factory=list)
+    expects: bool = True
+    """False: judged by properties only, no expected values."""
+    args: tuple = ()
+    """The parameter names, in order, for messages about changed inputs."""
+
+    def case_names(self, include_hidden: bool = True) -> list:
+        """The cases the checks judge, in the order the checks first use them."""
+        names = []
+        for check in self.checks:
+            if check.hidden and not include_hidden:
+                continue
+            for name in (check.case,) + check.uses:
+                if name not in names:
+                    names.append(name)
+        return names
+
+
+class Judge:
+    """What a check can ask about: cases, outcomes, expected values, known mistakes."""
+
+    def __init__(self, suite, cases, outcomes, oracle):
+        self.suite, self.cases, self.outcomes, self.oracle = suite, cases, outcomes, oracle
+        self.function = suite.function
+        self.spec = suite.output
+
+    def case(self, name):
+        return self.cases[name]
+
+    def outcome(self, name):
+        return self.outcomes[name]
+
+    def expected(self, name):
+        return self.oracle.expected(self.function, name)
+
+    def value(self, name):
+        """The value a case returned, or None if it raised (the 'returns' check reports that)."""
+        out = self.outcomes[name]
+        return None if out.failure else out.value
+
+    def mistake(self, name):
+        """The catalogued mistake this case's outcome looks like, or None."""
+        out = self.outcomes[name]
+        for mistake in self.suite.mistakes:
+            if out.failure is not None:
+                if mistake.error and out.failure.type == mistake.error[0] and mistake.error[1] in out.failure.message:
+                    return mistake
+                known = self.oracle.mistake_outcome(self.function, name, mistake.id)
+                if known and known.get("error") and known["error"] == [out.failure.type, out.failure.message]:
+                    return mistake
+                continue
+            if mistake.matches is not None:
+                with np.errstate(all="ignore"):
+                    try:
+                        if mistake.matches(self, name):
+                            return mistake
+                    except Exception:  # a matcher meeting an odd value: no match
+                        pass
+                continue
+            known = self.oracle.mistake_outcome(self.function, name, mistake.id)
+            if known and "signature" in known and signatures_match(signature(out.value), known["signature"]):
+                return mistake
+        return None
+
+    def explain(self, name, message):
+        """``message``, followed by the known mistake the outcome resembles, if any."""
+        mistake = self.mistake(name)
+        if mistake:
+            return f"{message} This looks like {mistake.title}: {mistake.hint}"
+        return message
+
+    def failure_message(self, name):
+        """A message for a call that gave no value, or None if it returned."""
+        out = self.outcomes[name]
+        if out.failure is None:
+            return None
+        if out.failure.type == "NotImplementedError":
+            return NOT_ATTEMPTED
+        return self.explain(name, out.failure.describe(self.function) + ".")
+
+
+def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
+    """Judge ``outcomes`` (case name -> Outcome) with the suite's checks; return a FunctionReport."""
+    report = FunctionReport(suite.function)
+    judge = Judge(suite, cases, outcomes, oracle)
+    main = suite.checks[0].case
+    first = outcomes[main]
+    if first.failure is not None and first.failure.type == "NotImplementedError":
+        report.not_attempted = True
+        report.results.append(CheckResult("attempted", "the function has been written", "fail", NOT_ATTEMPTED))
+        return report
+    blocked = ""
+    for check in suite.checks:
+        if check.hidden and not include_hidden:
+            continue
+        if blocked:
+            report.results.append(CheckResult(check.id, check.purpose, "skip",
+                                              f"skipped until '{blocked}' passes", check.hidden))
+            continue
+        with np.errstate(all="ignore"):
+            try:
+                message = check.run(judge)
+            except Exception as exc:  # a bug in a check must never look like the learner's
+                message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
+        status = "pass" if message is None else "fail"
+        report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden))
+        if status == "fail" and check.gate:
+            blocked = check.purpose
+    return report

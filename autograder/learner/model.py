@@ -1,0 +1,167 @@
+"""The data every runner and renderer shares: calls, what they did, and the verdicts.
+
+A *case* is one call of a learner's function (named inputs); an *outcome* is
+what the call did; a *check result* is one check's verdict; a *function
+report* holds every verdict for one function. Reports round-trip through
+plain dicts (``to_dict`` / ``from_dict``) without loss, so the grader, the
+nbgrader step and the class report all read what the sandbox judged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Case:
+    """One call of the learner's function: ``function(*args, **kwargs)``."""
+
+    name: str
+    """A key, e.g. "random"."""
+    label: str
+    """For people, e.g. "a random batch of 7 images"."""
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    dims: dict = field(default_factory=dict)
+    """Named sizes, e.g. {"m": 7}."""
+    hidden: bool = False
+    """Judged only where the instructor grades, never shipped to learners."""
+    rtol: float = 1e-6
+    """Values must agree to rtol * max|expected|."""
+
+
+@dataclass
+class Failure:
+    """Why a call gave no value."""
+
+    kind: str
+    """"exception", "timeout", "exit", "crash", "memory", "forbidden" or "missing"."""
+    type: str = ""
+    """The exception's class name."""
+    message: str = ""
+    line: int | None = None
+    """The line of the learner's cell where it happened."""
+
+    def describe(self, function: str) -> str:
+        if self.kind == "exception":
+            where = f" (line {self.line} of your cell)" if self.line else ""
+            return f"{function} raised {self.type}{where}: {self.message}" if self.message else \
+                f"{function} raised {self.type}{where}"
+        return f"{function} did not return: {self.message or self.kind}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "type": self.type, "message": self.message, "line": self.line}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Failure":
+        line = d.get("line")
+        return cls(str(d.get("kind", "exception")), str(d.get("type", "")), str(d.get("message", "")),
+                   line if isinstance(line, int) and not isinstance(line, bool) else None)
+
+
+@dataclass
+class Outcome:
+    """What one call did."""
+
+    value: Any = None
+    failure: Failure | None = None
+    warnings: list = field(default_factory=list)
+    """Warning messages, e.g. "overflow encountered in exp"."""
+    stdout: str = ""
+    stderr: str = ""
+    inputs_after: list | None = None
+    """The input arrays after the call, in ``spec.input_arrays`` order (to see in-place changes)."""
+    seconds: float = 0.0
+    nonfinite: bool = False
+    """Some intermediate result was NaN or infinite (seen where warnings cannot be, e.g. Pyodide)."""
+
+
+@dataclass
+class CheckResult:
+    """One check's verdict."""
+
+    id: str
+    purpose: str
+    """One line a learner can read: "handles a batch with no 9"."""
+    status: str
+    """"pass", "fail" or "skip"."""
+    message: str = ""
+    """What is wrong and where, then the idea behind it."""
+    hidden: bool = False
+    mistake: str = ""
+    """The id of the catalogued mistake the answer looks like, if any."""
+    fix: str = ""
+    """The exact fix, shown only when the learner asks for it."""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def to_dict(self) -> dict:
+        return {"name": self.id, "purpose": self.purpose, "passed": self.passed, "status": self.status,
+                "message": self.message, "hidden": self.hidden, "mistake": self.mistake, "fix": self.fix}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "CheckResult":
+        status = d.get("status") or ("pass" if d.get("passed") else "fail")
+        if status not in ("pass", "fail", "skip"):
+            status = "fail"
+        return cls(str(d.get("name", "?")), str(d.get("purpose", d.get("name", "?"))), status,
+                   str(d.get("message", "")), bool(d.get("hidden", False)), str(d.get("mistake", "")),
+                   str(d.get("fix", "")))
+
+
+@dataclass
+class FunctionReport:
+    """Every check's verdict for one function."""
+
+    function: str
+    results: list = field(default_factory=list)
+    problem: str = ""
+    """Set when the function could not be checked at all (deleted cell, damaged notebook, ...)."""
+    not_attempted: bool = False
+    flags: list = field(default_factory=list)
+    """Notes for the instructor that do not change the score, e.g. "matches the course's own version"."""
+
+    @property
+    def passed(self) -> bool:
+        return not self.problem and bool(self.results) and all(r.passed for r in self.results)
+
+    @property
+    def n_passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def n_failed(self) -> int:
+        return sum(r.status == "fail" for r in self.results)
+
+    @property
+    def n_skipped(self) -> int:
+        return sum(r.status == "skip" for r in self.results)
+
+    @property
+    def first_failure(self) -> str:
+        if self.problem:
+            return self.problem
+        for r in self.results:
+            if r.status == "fail":
+                return r.message
+        return ""
+
+    @property
+    def mistakes(self) -> list:
+        """The catalogued mistakes the failing checks named, each once, in order."""
+        return list(dict.fromkeys(r.mistake for r in self.results if r.mistake and not r.passed))
+
+    def to_dict(self) -> dict:
+        """{"function", "passed", "not_attempted", "problem", "flags", "checks": [...]}."""
+        return {"function": self.function, "passed": self.passed, "not_attempted": self.not_attempted,
+                "problem": self.problem, "flags": list(self.flags), "mistakes": self.mistakes,
+                "checks": [r.to_dict() for r in self.results]}
+
+    @classmethod
+    def from_dict(cls, d: dict, function: str | None = None) -> "FunctionReport":
+        return cls(str(d.get("function", function or "?")),
+                   [CheckResult.from_dict(c) for c in d.get("checks", []) if isinstance(c, dict)],
+                   str(d.get("problem", "")), bool(d.get("not_attempted", False)),
+                   [str(f) for f in d.get("flags", [])])

@@ -1,0 +1,168 @@
+"""Where a learner stands, read from their own notebooks: ``python -m autograder progress``.
+
+For each lesson: its function's state (not attempted, failing with the
+first hint, passing, or a notebook problem), and the overall score. It runs
+the learner's own cells here, with the course's toolbox, and judges them
+with the same stored checks as the check cells: pure NumPy, no network, so
+it works offline, in Colab and in the browser.
+
+``assemble()`` is the capstone's: it rebuilds the whole network from the
+learner's own functions, checking each on the way, and says which one still
+fails before anything is trained.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from . import render
+from .call import time_limit
+from .cellrun import run_cell
+from .checking import CheckFailed, in_jupyter, judge
+from .course import load_course
+from .notebooks import (
+    NotebookError,
+    cell_source,
+    graded_cells,
+    nbgrader_meta,
+    pick_cell,
+    read_notebook,
+)
+
+
+@dataclass
+class LessonState:
+    lesson: object
+    state: str            # "passing", "failing", "not attempted" or "problem"
+    hint: str = ""
+    checks: str = ""      # e.g. "7/10"
+
+    @property
+    def points(self):
+        return self.lesson.points if self.state == "passing" else 0
+
+    def to_dict(self):
+        return {"lesson": self.lesson.id, "function": self.lesson.function, "title": self.lesson.title,
+                "state": self.state, "checks": self.checks, "points": self.points,
+                "max_points": self.lesson.points, "hint": self.hint}
+
+
+def default_folder():
+    """The learner's lessons folder: ./lessons, or this folder's parent inside a lesson."""
+    here = Path.cwd()
+    for candidate in (here / "lessons", here.parent, here):
+        if any((candidate / l.id).is_dir() for l in load_course().lessons):
+            return candidate
+    return here / "lessons"
+
+
+def _notebook_path(folder, lesson):
+    folder = Path(folder)
+    for path in (folder / lesson.id / lesson.notebook, folder / lesson.notebook):
+        if path.exists():
+            return path
+    return None
+
+
+def _toolbox(nb):
+    for cell in nb["cells"]:
+        if nbgrader_meta(cell).get("grade_id") == "toolbox":
+            return cell_source(cell)
+    return ""
+
+
+def _load_function(lesson, folder, namespace=None):
+    """(function or None, problem text) from the learner's notebook for ``lesson``."""
+    path = _notebook_path(folder, lesson)
+    if path is None:
+        return None, f"{lesson.id}/{lesson.notebook} was not found in {folder}."
+    try:
+        nb = read_notebook(path)
+    except NotebookError as exc:
+        return None, str(exc)
+    cell, problem = pick_cell(lesson.function, graded_cells(path, nb).get(lesson.function, []))
+    if cell is None:
+        return None, problem
+    if namespace is None:
+        namespace = {"__name__": "__lesson__"}
+        run_cell(_toolbox(nb), namespace, "<toolbox>")
+    try:
+        with time_limit(10):
+            problems = run_cell(cell.source, namespace)
+    except BaseException as exc:  # the runner's time-up, raised inside the learner's cell
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return None, f"running the cell of {lesson.function} took more than 10 s."
+    fn = namespace.get(lesson.function)
+    if not callable(fn):
+        detail = f" ({problems[0]['type']}: {problems[0]['message']})" if problems else ""
+        return None, f"the cell of {lesson.function} does not define it{detail}."
+    return fn, ""
+
+
+def lesson_state(lesson, folder, namespace=None):
+    fn, problem = _load_function(lesson, folder, namespace)
+    if fn is None:
+        return LessonState(lesson, "problem", problem)
+    report = judge(lesson.function, fn)
+    checks = f"{report.n_passed}/{len(report.results)}" if report.results else ""
+    if report.not_attempted:
+        return LessonState(lesson, "not attempted", "", checks)
+    if report.passed:
+        return LessonState(lesson, "passing", "", checks)
+    return LessonState(lesson, "failing", report.first_failure, checks)
+
+
+def progress(folder=None):
+    """Every lesson's LessonState, in course order."""
+    folder = Path(folder) if folder else default_folder()
+    return [lesson_state(lesson, folder) for lesson in load_course().lessons]
+
+
+def show_progress(folder=None):
+    """Show the learner's progress (a table in Jupyter, text elsewhere) and return the states."""
+    states = progress(folder)
+    if in_jupyter():
+        from IPython.display import HTML, display
+        display(HTML(render.progress_html(states, load_course().max_score)))
+    else:
+        print(render.progress_text(states, load_course().max_score))
+    return states
+
+
+def assemble(folder=None):
+    """The learner's whole network, from their own lesson notebooks, each function checked first.
+
+    Returns a namespace with one attribute per graded function. Raises
+    CheckFailed naming the first function that does not pass its check, so
+    a broken network is never trained silently.
+    """
+    folder = Path(folder) if folder else default_folder()
+    course = load_course()
+    namespace = {"__name__": "__capstone__"}
+    first = _notebook_path(folder, course.lessons[0])
+    if first is not None:
+        try:
+            run_cell(_toolbox(read_notebook(first)), namespace, "<toolbox>")
+        except NotebookError:
+            pass
+    for lesson in course.lessons:
+        state = lesson_state(lesson, folder, namespace)
+        if state.state != "passing":
+            reason = {"not attempted": "is not attempted yet", "problem": "cannot be loaded",
+                      "failing": "does not pass its check yet"}[state.state]
+            detail = f": {state.hint}" if state.hint else "."
+            raise CheckFailed(f"Your {lesson.function} (lesson {lesson.number}, lessons/{lesson.id}/) {reason}"
+                              f"{detail} Fix it there first; nothing was trained.")
+    return SimpleNamespace(**{l.function: namespace[l.function] for l in course.lessons})
+
+
+def main(args):
+    states = progress(args.folder)
+    if args.json:
+        course = load_course()
+        print(json.dumps({"score": sum(s.points for s in states), "max_score": course.max_score,
+                          "lessons": [s.to_dict() for s in states]}, indent=1))
+    else:
+        print(render.progress_text(states, load_course().max_score))
+    return 0

@@ -1,0 +1,129 @@
+"""Plain-data form of what a learner's function returns: JSON plus NumPy arrays, never pickle.
+
+``pack(value)`` turns a return value (arrays, numbers, tuples, lists, dicts,
+None) into ``(meta, arrays)``: ``meta`` is JSON, ``arrays`` maps names to
+numeric arrays that ``np.savez`` can write and ``np.load(allow_pickle=False)``
+can read. ``unpack`` rebuilds the value, and refuses (``ValueError``) any
+meta that ``pack`` could not have written: unknown kinds, deep nesting, too
+many items, missing arrays. Anything else a function returns (a string, an
+object) comes back as an ``Opaque`` that only remembers its type and repr.
+
+Standard library and NumPy only: the grading sandbox runs this file too.
+"""
+import numpy as np
+
+MAX_DEPTH = 6
+MAX_ITEMS = 200_000
+TOO_BIG = "(too deeply nested or too long to grade)"
+
+
+class Opaque:
+    """Stands in for a returned value that is not numeric data."""
+
+    def __init__(self, type_name, text):
+        self.type_name, self.text = type_name, text
+
+    def __repr__(self):
+        return f"<{self.type_name}: {self.text}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and (self.type_name, self.text) == (other.type_name, other.text)
+
+
+def pack(value):
+    """Return (meta, arrays) for ``value``; see the module docstring."""
+    arrays = {}
+    budget = [MAX_ITEMS]
+
+    def other(v, text):
+        return {"t": "other", "type": type(v).__name__[:60], "repr": text}
+
+    def go(v, depth):
+        budget[0] -= 1
+        if depth > MAX_DEPTH or budget[0] < 0:
+            return other(v, TOO_BIG)
+        if v is None:
+            return {"t": "none"}
+        if isinstance(v, np.generic):  # before float: np.float64 is a float
+            if v.dtype.kind in "biufc":
+                key = f"a{len(arrays)}"
+                arrays[key] = np.asarray(v)
+                return {"t": "npscalar", "a": key}
+        elif isinstance(v, bool):
+            return {"t": "bool", "v": v}
+        elif isinstance(v, int):
+            return {"t": "int", "v": int(v)} if abs(v) < 2 ** 63 else {"t": "float", "v": float(v)}
+        elif isinstance(v, float):
+            return {"t": "float", "v": float(v)}
+        elif isinstance(v, np.ndarray) and v.dtype.kind in "biufc":
+            key = f"a{len(arrays)}"
+            arrays[key] = np.array(v)  # a plain, owned ndarray
+            return {"t": "array", "a": key}
+        elif isinstance(v, (tuple, list)):
+            if len(v) > budget[0]:
+                return other(v, f"(a {type(v).__name__} of {len(v):,} items: {TOO_BIG[1:]}")
+            budget[0] -= len(v)
+            kind = "list" if isinstance(v, list) else "tuple"
+            return {"t": kind, "items": [go(x, depth + 1) for x in v]}
+        elif isinstance(v, dict) and all(type(k) is str for k in v):
+            if len(v) > budget[0]:
+                return other(v, f"(a dict of {len(v):,} items: {TOO_BIG[1:]}")
+            budget[0] -= len(v)
+            return {"t": "dict", "items": {k[:200]: go(x, depth + 1) for k, x in v.items()}}
+        try:
+            text = repr(v)[:200]
+        except Exception:  # a learner's object whose repr fails
+            text = "(no repr)"
+        return other(v, text)
+
+    return go(value, 0), arrays
+
+
+def unpack(meta, arrays):
+    """Rebuild the value that ``pack`` described; ValueError for anything ``pack`` cannot write."""
+    budget = [MAX_ITEMS + 1]
+
+    def bad(why):
+        raise ValueError(f"malformed result: {why}")
+
+    def go(m, depth):
+        budget[0] -= 1
+        if depth > MAX_DEPTH + 1 or budget[0] < 0:
+            bad("too deep or too long")
+        if not isinstance(m, dict) or not isinstance(m.get("t"), str):
+            bad("an entry is not a tagged mapping")
+        t = m["t"]
+        if t == "none":
+            return None
+        if t in ("bool", "int", "float"):
+            v = m.get("v")
+            kinds = {"bool": (bool,), "int": (int,), "float": (int, float)}[t]
+            if not isinstance(v, kinds) or (t != "bool" and isinstance(v, bool)):
+                bad(f"a {t} holds {type(v).__name__}")
+            return {"bool": bool, "int": int, "float": float}[t](v)
+        if t in ("npscalar", "array"):
+            key = m.get("a")
+            if not isinstance(key, str) or key not in arrays:
+                bad("a missing array")
+            a = arrays[key]
+            if not isinstance(a, np.ndarray) or a.dtype.kind not in "biufc":
+                bad("a non-numeric array")
+            return np.asarray(a)[()] if t == "npscalar" else np.asarray(a)
+        if t in ("tuple", "list"):
+            items = m.get("items")
+            if not isinstance(items, list):
+                bad(f"a {t} without items")
+            budget[0] -= len(items)
+            out = [go(x, depth + 1) for x in items]
+            return tuple(out) if t == "tuple" else out
+        if t == "dict":
+            items = m.get("items")
+            if not isinstance(items, dict):
+                bad("a dict without items")
+            budget[0] -= len(items)
+            return {str(k): go(x, depth + 1) for k, x in items.items()}
+        if t == "other":
+            return Opaque(str(m.get("type", "?"))[:60], str(m.get("repr", ""))[:200])
+        bad(f"unknown kind {t[:20]!r}")
+
+    return go(meta, 0)

@@ -1,0 +1,247 @@
+"""What a graded function returns, and how an answer can differ from it.
+
+An output *spec* (``Arr``, ``Num``, ``Tup``, ``Dct``) names the parts of a
+return value with their shapes and dtypes; the functions here say, in one
+sentence each, what is wrong with an answer's type, shape, finiteness or
+values. Pure NumPy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .serial import Opaque
+
+
+@dataclass
+class Arr:
+    """An array output: its name, shape pattern (ints and named sizes such as "m"), dtype kinds."""
+    name: str
+    shape: tuple
+    kinds: str = "f"          # accepted dtype kinds: f float, i/u int, b bool
+
+    def named(self):
+        return "(" + ", ".join(str(d) for d in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
+
+
+@dataclass
+class Num:
+    """A single real number."""
+    name: str
+
+
+@dataclass
+class Tup:
+    """A fixed-length tuple (a list is accepted too)."""
+    name: str
+    items: tuple
+
+
+@dataclass
+class Dct:
+    """A dict with at least these keys, each a list of numbers."""
+    name: str
+    keys: tuple
+
+
+def input_arrays(args, kwargs):
+    """[(name, array)] for every array among a call's inputs, looking inside tuples.
+
+    Names are positions (0, 1, ...) for positional arguments and keywords
+    (with an index, "params[0]", inside a tuple) for the rest.
+    """
+    found = []
+
+    def visit(name, value):
+        if isinstance(value, np.ndarray):
+            found.append((name, value))
+        elif isinstance(value, (tuple, list)):
+            for i, item in enumerate(value):
+                visit(f"{name}[{i}]", item)
+
+    for i, value in enumerate(args):
+        visit(i, value) if isinstance(value, np.ndarray) else visit(str(i), value)
+    for key, value in kwargs.items():
+        visit(key, value)
+    return found
+
+
+def shape_for(spec, dims):
+    return tuple(dims[d] if isinstance(d, str) else d for d in spec.shape)
+
+
+def fmt_shape(shape):
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def describe(value):
+    """A short description of a value for messages: its type, and shape or value."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {fmt_shape(value.shape)} and dtype {value.dtype}"
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool ({value})"
+    if isinstance(value, (int, float, np.number)):
+        return f"a {type(value).__name__} ({value:.6g})" if not isinstance(value, int) else f"an int ({value})"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)}"
+    if isinstance(value, Opaque):
+        return f"a {value.type_name} ({value.text[:60]})"
+    return f"a {type(value).__name__}"
+
+
+def number(x) -> str:
+    """A number for people: four significant digits, no float noise (1.879e-11, 0.003274, 12.5)."""
+    x = float(x)
+    if not np.isfinite(x):
+        return "NaN" if np.isnan(x) else ("inf" if x > 0 else "-inf")
+    return f"{x:.4g}"
+
+
+def is_number(value):
+    """A real number: Python int/float, NumPy scalar, or a 0-d array (not a bool)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+
+
+def leaves(spec, value, path=None):
+    """Pair each Arr/Num spec with the matching part of a value already known to fit the structure."""
+    path = path or spec.name
+    if isinstance(spec, Tup):
+        for sub, item in zip(spec.items, value):
+            yield from leaves(sub, item, sub.name)
+    elif isinstance(spec, Dct):
+        for key in spec.keys:
+            yield Num(f"history[{key!r}]"), value[key]
+    else:
+        yield spec, value
+
+
+def type_problem(spec, value, function):
+    """None if ``value`` has the structure and dtypes ``spec`` asks for, else what is wrong."""
+    if isinstance(spec, Tup):
+        if not isinstance(value, (tuple, list)):
+            return (f"{function} returned {describe(value)}; expected a tuple of {len(spec.items)} "
+                    f"({', '.join(s.name for s in spec.items)}).")
+        if len(value) != len(spec.items):
+            return (f"{function} returned {len(value)} items; expected {len(spec.items)} "
+                    f"({', '.join(s.name for s in spec.items)}), in that order.")
+        for sub, item in zip(spec.items, value):
+            problem = type_problem(sub, item, function)
+            if problem:
+                return problem
+        return None
+    if isinstance(spec, Dct):
+        if not isinstance(value, dict):
+            return f"{spec.name} is {describe(value)}; expected a dict with keys {list(spec.keys)}."
+        missing = [k for k in spec.keys if k not in value]
+        if missing:
+            return f"{spec.name} has no key {missing[0]!r}; expected keys {list(spec.keys)}, each a list."
+        for key in spec.keys:
+            seq = value[key]
+            if isinstance(seq, np.ndarray):
+                seq = list(seq.ravel())
+            if not isinstance(seq, (list, tuple)) or not all(is_number(x) for x in seq):
+                return f"{spec.name}[{key!r}] is {describe(value[key])}; expected a list of numbers, one per iteration."
+        return None
+    if isinstance(spec, Num):
+        if not is_number(value):
+            extra = ""
+            if isinstance(value, np.ndarray):
+                extra = " Reduce it to one number (for example with np.mean)."
+            return f"{spec.name} is {describe(value)}; expected a single number.{extra}"
+        return None
+    if not isinstance(value, np.ndarray):
+        extra = " Wrap it with np.array(...)." if isinstance(value, (list, tuple)) else ""
+        return f"{spec.name} is {describe(value)}; expected a NumPy array.{extra}"
+    if value.dtype.kind not in spec.kinds:
+        wanted = {"f": "float", "i": "int", "u": "unsigned int", "b": "bool"}
+        names = " or ".join(dict.fromkeys(wanted[k] for k in spec.kinds))
+        return f"{spec.name} has dtype {value.dtype}; expected {names} values."
+    return None
+
+
+def shape_problem(spec, value, dims):
+    for leaf, item in leaves(spec, value):
+        if isinstance(leaf, Arr):
+            want = shape_for(leaf, dims)
+            if item.shape != want:
+                named = leaf.named()
+                also = f" = {named}" if named != fmt_shape(want) else ""
+                return f"{leaf.name} has shape {fmt_shape(item.shape)}, expected {fmt_shape(want)}{also}."
+    return None
+
+
+def nonfinite_problem(spec, value):
+    for leaf, item in leaves(spec, value):
+        if isinstance(leaf, Dct):
+            continue
+        arr = np.asarray(item, dtype=float) if is_number(item) or isinstance(item, np.ndarray) else None
+        if arr is None or arr.dtype.kind not in "fc":
+            continue
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
+            parts = ([f"{n_nan} NaN"] if n_nan else []) + ([f"{n_inf} infinite"] if n_inf else [])
+            return f"{leaf.name} holds {' and '.join(parts)} value{'s' if bad.sum() > 1 else ''}."
+    return None
+
+
+def value_difference(got, want, rtol, name):
+    """None when ``got`` matches ``want``, else a sentence locating the first difference."""
+    if isinstance(want, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(want):
+            return f"{name} is {describe(got)}, expected {describe(want)}."
+        for i, (g, w) in enumerate(zip(got, want)):
+            diff = value_difference(g, w, rtol, f"{name}[{i}]")
+            if diff:
+                return diff
+        return None
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"{name} is {describe(got)}, expected a dict."
+        for key, w in want.items():
+            if key not in got:
+                return f"{name} has no key {key!r}."
+            diff = value_difference(got[key], w, rtol, f"{name}[{key!r}]")
+            if diff:
+                return diff
+        return None
+    if want is None or isinstance(want, Opaque):
+        return None if type(got) is type(want) and got == want else f"{name} is {describe(got)}."
+    if isinstance(got, Opaque) or got is None or isinstance(got, (dict, tuple, list)):
+        return f"{name} is {describe(got)}, expected {describe(want)}."
+    g = np.asarray(got)
+    w = np.asarray(want)
+    if g.dtype.kind not in "biufc":
+        return f"{name} is {describe(got)}, expected {describe(want)}."
+    if g.shape != w.shape:
+        return f"{name} has shape {fmt_shape(g.shape)}, expected {fmt_shape(w.shape)}."
+    with np.errstate(all="ignore"):
+        g64, w64 = g.astype(float), w.astype(float)
+        tol = rtol * (np.nanmax(np.abs(w64[np.isfinite(w64)])) if np.isfinite(w64).any() else 1.0) + 1e-12
+        same_nan = np.isnan(g64) & np.isnan(w64)
+        same_inf = np.isinf(g64) & (g64 == w64)
+        err = np.abs(g64 - w64)
+        bad = ~(same_nan | same_inf | (err <= tol))
+    if not bad.any():
+        return None
+    if w.ndim == 0:
+        return f"{name} is {number(g64)}, expected {number(w64)}."
+    broken = bad & ~np.isfinite(g64) & np.isfinite(w64)
+    if broken.any():  # say what is NaN or infinite; a "largest error" beside a NaN would mislead
+        idx = tuple(int(i) for i in np.argwhere(broken)[0])
+        what = "NaN" if np.isnan(g64[idx]) else "infinite"
+        return (f"{name} is NaN or infinite at {int(broken.sum())} of {bad.size} entries where numbers were "
+                f"expected; first at index {idx}: got {what}, expected {number(w64[idx])}.")
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    return (f"{name} differs at {int(bad.sum())} of {bad.size} entries (largest difference "
+            f"{number(np.nanmax(np.where(bad, err, 0)))}); first at index {idx}: got {number(g64[idx])}, "
+            f"expected {number(w64[idx])}.")

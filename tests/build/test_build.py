@@ -1,0 +1,102 @@
+"""One source of truth: generated files are fresh, student copies are clean, one function per lesson,
+and no lesson folder gives away its own answer or a later one."""
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from autograder.build import COMMAND
+from autograder.build.stale import stale_files
+from autograder.learner.course import load_course
+from autograder.grader.reference import reference
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = load_course()
+LESSONS = list(COURSE.all_notebooks)
+
+
+def cells(path):
+    return json.loads(Path(path).read_text())["cells"]
+
+
+def code(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def nbg(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def test_generated_files_are_fresh():
+    stale = stale_files(ROOT)
+    assert not stale, f"stale generated files (run `{COMMAND}`): {stale}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[l.id for l in LESSONS])
+def test_student_copy_is_clean_and_says_it_is_generated(lesson):
+    path = ROOT / lesson.path
+    nb = cells(path)
+    for cell in nb:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+    assert COMMAND in code(nb[0]) and "Generated" in code(nb[0])
+    assert f"solutions/{lesson.id}/" in code(nb[0])
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=[l.id for l in COURSE.lessons])
+def test_each_lesson_leaves_exactly_the_function_course_yml_names(lesson):
+    nb = cells(ROOT / lesson.path)
+    solutions = [c for c in nb if nbg(c).get("solution")]
+    assert [nbg(c)["grade_id"] for c in solutions] == [lesson.function]
+    tree = ast.parse(code(solutions[0]))
+    (fn,) = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert fn.name == lesson.function
+    body = fn.body[1:] if ast.get_docstring(fn) else fn.body
+    assert [ast.unparse(s) for s in body] == ["raise NotImplementedError()"]
+    tests = [c for c in nb if nbg(c).get("grade")]
+    assert [(nbg(c)["grade_id"], nbg(c)["points"]) for c in tests] == [(f"check_{lesson.function}", lesson.points)]
+    assert f'check("{lesson.function}")' in code(tests[0]) and "HIDDEN" not in code(tests[0])
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=[l.id for l in COURSE.lessons])
+def test_solution_cell_is_the_reference_code(lesson):
+    """The solution cell and solutions/network.py never drift apart."""
+    nb = cells(ROOT / "solutions" / lesson.id / lesson.notebook)
+    (cell,) = [c for c in nb if nbg(c).get("solution")]
+    lines = [l for l in code(cell).splitlines(keepends=True) if "### BEGIN SOLUTION" not in l
+             and "### END SOLUTION" not in l]
+    assert "".join(lines).strip() == reference().source(lesson.function).strip()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[l.id for l in LESSONS])
+def test_lesson_folder_gives_away_neither_its_answer_nor_a_later_one(lesson):
+    later = [l.function for l in COURSE.lessons if l.number >= lesson.number] if lesson.function else []
+    folder = ROOT / "lessons" / lesson.id
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            continue
+        if path.suffix == ".ipynb":
+            sources = [code(c) for c in cells(path) if c["cell_type"] == "code"]
+        else:
+            sources = [path.read_text(errors="replace")]
+        for text in sources:
+            for function in later:
+                assert not reference().appears_in(text, function), f"{path.relative_to(ROOT)} holds the answer to {function}"
+            try:
+                defined = {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
+            except SyntaxError:
+                continue
+            for function in later:
+                if function in defined and function != lesson.function:
+                    pytest.fail(f"{path.relative_to(ROOT)} defines {function}, a later lesson's function")
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons[1:], ids=[l.id for l in COURSE.lessons[1:]])
+def test_earlier_functions_are_provided_in_the_toolbox(lesson):
+    nb = cells(ROOT / lesson.path)
+    (toolbox,) = [c for c in nb if nbg(c).get("grade_id") == "toolbox"]
+    assert nbg(toolbox)["locked"]
+    defined = {n.name for n in ast.parse(code(toolbox)).body if isinstance(n, ast.FunctionDef)}
+    earlier = {l.function for l in COURSE.lessons if l.number < lesson.number}
+    assert earlier <= defined

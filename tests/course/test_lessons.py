@@ -1,0 +1,89 @@
+"""Every lesson, executed top to bottom in a real kernel: solutions run clean and pass their checks;
+student copies fail only at their check cells, each saying "not attempted yet"."""
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.learner.course import load_course
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = load_course()
+RUNS = [(kind, lesson) for lesson in COURSE.all_notebooks for kind in ("solution", "student")]
+
+
+def _path(kind, lesson):
+    return ROOT / ("solutions" if kind == "solution" else "lessons") / lesson.id / lesson.notebook
+
+
+def _execute(item):
+    kind, lesson = item
+    path = _path(kind, lesson)
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return item, nb
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """All notebooks, two at a time, each in its own kernel with one BLAS thread (two kernels with
+    two threads each on two cores would fight over them)."""
+    saved = os.environ.get("OPENBLAS_NUM_THREADS")
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            return {(kind, lesson.id): nb for (kind, lesson), nb in pool.map(_execute, RUNS)}
+    finally:
+        if saved is None:
+            del os.environ["OPENBLAS_NUM_THREADS"]
+        else:
+            os.environ["OPENBLAS_NUM_THREADS"] = saved
+
+
+def _outputs(nb, output_type, name=None):
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == output_type and (name is None or out.get("name") == name):
+                found.append((i, cell, out))
+    return found
+
+
+@pytest.mark.parametrize("lesson", COURSE.all_notebooks, ids=[l.id for l in COURSE.all_notebooks])
+def test_solution_runs_clean_and_passes_its_checks(executed, lesson):
+    nb = executed[("solution", lesson.id)]
+    errors = [f"cell {i}: {o.ename}: {o.evalue}" for i, _, o in _outputs(nb, "error")]
+    assert not errors, errors
+    stderr = [f"cell {i}: {o.text[:200]}" for i, _, o in _outputs(nb, "stream", "stderr")]
+    assert not stderr, stderr
+    if lesson.function:
+        (check,) = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+        html = " ".join(o.get("data", {}).get("text/html", "") for o in check.outputs)
+        verdicts = re.findall(rf"{lesson.function}: all \d+ checks pass", html)
+        assert len(verdicts) == 2, html[:500]  # the visible check, then the hidden grading
+
+
+@pytest.mark.parametrize("lesson", COURSE.all_notebooks, ids=[l.id for l in COURSE.all_notebooks])
+def test_student_copy_fails_only_at_its_check_saying_not_attempted(executed, lesson):
+    nb = executed[("student", lesson.id)]
+    errors = _outputs(nb, "error")
+    assert len(errors) == 1, [f"cell {i}: {o.ename}: {o.evalue}" for i, _, o in errors]
+    i, cell, out = errors[0]
+    assert out.ename == "CheckFailed" and "not attempted yet" in out.evalue
+    assert not any("Traceback" in line for line in out.traceback)
+    if lesson.function:
+        assert cell.metadata["nbgrader"]["grade"] is True
+    assert not _outputs(nb, "stream", "stderr")
+
+
+def test_training_lesson_reaches_85_percent_on_the_full_test_set(executed):
+    nb = executed[("solution", "12_gradient_descent")]
+    text = "".join(o.text for _, _, o in _outputs(nb, "stream", "stdout"))
+    found = re.findall(r"Test accuracy after training: (0\.\d{4})", text)
+    assert found, "the training lesson printed no test accuracy"
+    assert float(found[-1]) >= 0.85

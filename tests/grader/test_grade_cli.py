@@ -1,0 +1,78 @@
+"""The grading CLI: scores each function, explains damage in a sentence, JSON of a documented shape."""
+import json
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+from coursekit import MUTANTS, write_notebook
+
+from autograder.grader.grade import grade_path
+from autograder.grader.reference import reference
+from autograder.learner.checking import judge
+from autograder.learner.model import FunctionReport
+
+
+@pytest.fixture(scope="module")
+def damaged_submission(tmp_path_factory):
+    """A learner's folder: right, wrong, deleted, duplicated and corrupt lessons."""
+    folder = tmp_path_factory.mktemp("submission")
+    ref = reference()
+    write_notebook(folder / "one_hot.ipynb", {"one_hot": ref.source("one_hot")})
+    write_notebook(folder / "relu.ipynb", {"relu": MUTANTS["relu"]["np_max"]})
+    write_notebook(folder / "softmax.ipynb", {}, [nbformat.v4.new_code_cell("x = 1")])  # graded cell deleted
+    nb = nbformat.v4.new_notebook()
+    for _ in range(2):
+        nb.cells.append(nbformat.v4.new_code_cell(ref.source("relu_deriv"), metadata={"nbgrader": {
+            "grade": False, "grade_id": "relu_deriv", "locked": False, "schema_version": 3, "solution": True}}))
+    nbformat.write(nb, folder / "relu_deriv.ipynb")  # duplicated cell
+    (folder / "forward_prop.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": "def f(')  # bad JSON
+    return folder
+
+
+def test_grade_folder_scores_each_function_and_explains_the_damage(damaged_submission, oracle):
+    grade = grade_path(damaged_submission, oracle=oracle)
+    by = {f.function: f for f in grade.functions}
+    assert len(by) == 13 and grade.max_score == 30
+    assert by["one_hot"].points == 2
+    assert by["relu"].points == 0 and "np.max instead of np.maximum" in by["relu"].report.first_failure
+    assert "is missing: it was deleted" in by["softmax"].report.problem
+    assert "appears 2 times" in by["relu_deriv"].report.problem
+    assert "forward_prop.ipynb is damaged: it is not valid notebook JSON" in by["forward_prop"].report.problem
+    assert "is missing" in by["backward_prop"].report.problem  # never submitted
+    assert grade.score == 2
+
+
+def test_grade_cli_json_has_the_documented_shape(damaged_submission):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(damaged_submission), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+    data = json.loads(proc.stdout)
+    assert {"score", "max_score", "functions"} <= data.keys()
+    assert (data["score"], data["max_score"]) == (2, 30)
+    first = data["functions"][0]
+    assert {"name", "lesson", "points", "max_points", "passed", "checks"} <= first.keys()
+    assert {"name", "passed", "message"} <= first["checks"][0].keys()
+    assert first["name"] == "one_hot" and first["passed"] and first["points"] == 2
+
+
+def test_grade_cli_table_for_one_notebook(damaged_submission):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(damaged_submission / "one_hot.ipynb")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "one_hot" in proc.stdout and "score: 2 / 2" in proc.stdout
+
+
+def test_grade_cli_on_a_corrupt_notebook_says_so(damaged_submission):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade",
+                           str(damaged_submission / "forward_prop.ipynb")], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "not valid notebook JSON" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_in_process_judge_matches_a_function_report_api():
+    report = judge("relu", lambda Z: np.maximum(Z, 0))
+    assert isinstance(report, FunctionReport) and report.passed
+    assert report.to_dict()["passed"] is True
