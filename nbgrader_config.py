@@ -38,7 +38,30 @@ c.Execute.execute_retries = 1
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning|Matplotlib is building the font cache|it/s\]|^\s*$"
 
-# Feedback shows each check's name, verdict and hint, but not the hidden lines of the test cells.
+# Scores come from the course's sandboxed grader, run by nbgrader itself, never from the learner's
+# kernel: the learner's notebook runs in a kernel inside bubblewrap (no gradebook, no other
+# submission, no course source), then the test cell's outputs are replaced by the grader's verdict.
+# The order matters: the verdict replaces what the kernel printed before anything reads the outputs.
+c.Autograde.sanitize_preprocessors = [
+    "autograder.grader.autograde.RefuseLinks",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "autograder.grader.autograde.SandboxedExecute",
+    "autograder.grader.autograde.GradeOutsideKernel",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback shows each check's name, verdict and hint, and nothing of the grader's cases.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",

@@ -6,6 +6,7 @@ process, so later calls only convert them to fresh float arrays.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class SplitData:
         return X, self.labels.astype(np.int64)
 
 
+log = logging.getLogger("mnist_data")
+
+
 def load_mnist(split="train", data_dir=None):
     """Load an MNIST split.
 
@@ -55,8 +59,10 @@ def load_mnist(split="train", data_dir=None):
         known SHA-256), or a folder holding MNIST in one of the layouts that
         ``find_mnist`` recognises (IDX with dash or dot names, gzipped or not;
         mnist_train.csv / mnist_test.csv; Kaggle digit-recognizer train.csv).
-        With a folder, one line says which layout was found and whether the
-        content matches the known MNIST checksum.
+        With a folder, the ``mnist_data`` logger says (at level INFO) which
+        layout was found and whether the content matches the known MNIST
+        checksum: ``logging.basicConfig(level=logging.INFO)`` shows it, and
+        ``python -m mnist_data info FOLDER`` prints it.
 
     Returns
     -------
@@ -73,7 +79,7 @@ def load_mnist(split="train", data_dir=None):
         return _read_shipped(split).to_arrays()
     layout = find_mnist(data_dir)
     data = read_split(layout, split)
-    print(summary_line(layout, split, data))
+    log.info(summary_line(layout, split, data))
     return data.to_arrays()
 
 

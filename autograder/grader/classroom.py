@@ -147,6 +147,12 @@ def _submitters(api, lesson_id):
 
 
 def main(args):
+    from ..learner.course import CourseError
+    try:
+        _lessons(args.lesson)
+    except CourseError as exc:
+        print(f"Cannot run nbgrader {args.action}: {exc}")
+        return 2
     api = api_for(args.root)
     if args.action == "release":
         release(api, args.lesson)

@@ -1,77 +1,90 @@
 """Grading a submission: ``python -m autograder grade PATH [--json]`` (instructors' side).
 
-PATH is one lesson notebook or a folder of them (a learner's whole
-submission). Each graded function is found by the nbgrader ``grade_id`` of
-its solution cell, run in the sandbox, judged against the live reference
-with every check (hidden ones included) and scored all-or-nothing with the
-points in course.yml. A notebook that cannot be read, or a graded cell that
-is missing or duplicated, costs that function its points with a message
-saying how to recover it; everything else is still graded.
+PATH is one lesson notebook, one lesson's folder, or a folder of them (a
+learner's whole submission). Each graded function is found by the nbgrader
+``grade_id`` of its solution cell, run in the sandbox, judged against the
+live reference with every check (hidden ones included) and scored
+all-or-nothing with the points in course.yml. A notebook that cannot be read,
+is a link, or whose graded cell is missing or duplicated costs that function
+its points with a message saying how to recover it; everything else is still
+graded. Answers copied from the course are flagged for the instructor.
 """
+from __future__ import annotations
+
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..learner import render
-from ..learner.course import load_course
+from ..learner.course import CourseError, load_course
 from ..learner.model import FunctionReport
-from ..learner.notebooks import (
-    NotebookError,
-    all_grade_ids,
-    graded_cells,
-    pick_cell,
-    read_notebook,
-)
+from ..learner.notebooks import NotebookError, all_grade_ids, graded_cells, pick_cell, read_notebook
+from .isolation import isolation
+from .provenance import copied_from_course, submission_problem
 
 
 @dataclass
 class FunctionGrade:
+    """One function's grade: its report and the points it earns (all or nothing)."""
+
     function: str
     lesson: str
     max_points: int
     report: FunctionReport
 
     @property
-    def points(self):
+    def points(self) -> int:
         return self.max_points if self.report.passed else 0
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"name": self.function, "lesson": self.lesson, "points": self.points,
                 "max_points": self.max_points, **self.report.to_dict()}
 
 
 @dataclass
 class Grade:
+    """A submission's grade: one FunctionGrade per lesson graded."""
+
     path: str
     functions: list
+    isolation: dict = field(default_factory=lambda: isolation().to_dict())
 
     @property
-    def score(self):
+    def score(self) -> int:
         return sum(f.points for f in self.functions)
 
     @property
-    def max_score(self):
+    def max_score(self) -> int:
         return sum(f.max_points for f in self.functions)
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return bool(self.functions) and all(f.report.passed for f in self.functions)
 
-    def to_dict(self):
+    @property
+    def flags(self) -> list:
+        return [flag for f in self.functions for flag in f.report.flags]
+
+    def to_dict(self) -> dict:
         return {"path": self.path, "score": self.score, "max_score": self.max_score,
+                "isolation": self.isolation, "flags": self.flags,
                 "functions": [f.to_dict() for f in self.functions]}
 
-    def table(self):
+    def table(self) -> str:
         rows = [(f.function, f.lesson, f"{f.report.n_passed}/{len(f.report.results)}" if f.report.results else "-",
                  f.points, f.max_points, f.report.first_failure) for f in self.functions]
-        return render.summary_text(rows, self.score, self.max_score)
+        text = render.summary_text(rows, self.score, self.max_score)
+        label = f"isolation: {self.isolation['kind']}" + (f" ({self.isolation['detail']})"
+                                                          if self.isolation.get("detail") else "")
+        flags = "".join(f"\nflag for the instructor: {flag}" for flag in self.flags)
+        return f"{text}{flags}\n{label}"
 
 
 def find_notebooks(path):
     path = Path(path)
-    if path.is_file():
+    if path.is_file() or path.is_symlink():
         return [path]
     return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
@@ -84,15 +97,25 @@ def _lessons_in(path, nb, course):
 
 
 def grade_path(path, course=None, oracle=None, functions=None, include_hidden=True, jobs=None):
-    """Grade a notebook or a folder of notebooks: a Grade."""
+    """Grade a notebook, a lesson's folder or a folder of lessons: a Grade."""
     course = course or load_course()
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"{path} does not exist: give a lesson notebook or a folder of them.")
+    if functions:
+        unknown = [f for f in functions if f not in course.functions]
+        if unknown:
+            raise FileNotFoundError(f"no lesson teaches {unknown[0]!r}; the graded functions are "
+                                    f"{', '.join(course.functions)}.")
+    folder = path if path.is_dir() and not path.is_symlink() else path.parent
     notebooks = find_notebooks(path)
-    cells, broken = {}, {}
+    cells, broken, refused = {}, {}, {}
     readable = {}
     for nb_path in notebooks:
+        problem = submission_problem(nb_path, folder)
+        if problem:
+            refused[nb_path] = problem
+            continue
         try:
             nb = read_notebook(nb_path)
         except NotebookError as exc:
@@ -102,7 +125,9 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         for grade_id, found in graded_cells(nb_path, nb).items():
             cells.setdefault(grade_id, []).extend(found)
 
-    if path.is_file():
+    if path.is_file() or path.is_symlink():
+        if path in refused:
+            raise NotebookError(refused[path])
         nb = readable.get(path)
         lessons = _lessons_in(path, nb, course)
         if not lessons:
@@ -110,6 +135,8 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
                 f"{path.name} holds no graded cell of this course (looked for the grade_ids "
                 f"{', '.join(l.function for l in course.lessons)}).")
             raise NotebookError(message)
+    elif path.name in {l.id for l in course.lessons}:  # one lesson's folder: that lesson alone
+        lessons = [course.lesson(path.name)]
     else:
         lessons = list(course.lessons)
     if functions:
@@ -123,14 +150,19 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         from .sandbox import grade_source
         found = cells.get(lesson.function, [])
         if not found:
-            damaged = [msg for p, msg in broken.items() if p.name == lesson.notebook or path.is_file()]
+            mine = lambda p: p.name == lesson.notebook or path.is_file()  # noqa: E731
+            damaged = [msg for p, msg in list(refused.items()) + list(broken.items()) if mine(p)]
             if damaged:
                 return FunctionReport(lesson.function, problem=damaged[0])
         cell, problem = pick_cell(lesson.function, found)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem)
-        return grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
-                            include_hidden=include_hidden)
+        report = grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
+                              include_hidden=include_hidden)
+        flag = copied_from_course(lesson.function, cell.source)
+        if flag:
+            report.flags.append(flag)
+        return report
 
     workers = jobs or min(len(lessons), os.cpu_count() or 1) or 1
     if workers > 1:
@@ -150,9 +182,16 @@ def grade_source_file(path, functions):
     from .oracle import LiveOracle
     from .sandbox import grade_source
     course = load_course()
-    lesson = course.lesson_for(functions[0])
-    source = Path(path).read_text(encoding="utf-8")
+    try:
+        lesson = course.lesson_for(functions[0])
+    except CourseError:
+        raise FileNotFoundError(f"no lesson teaches {functions[0]!r}; the graded functions are "
+                                f"{', '.join(course.functions)}.") from None
+    source = Path(path).read_text(encoding="utf-8", errors="replace")
     report = grade_source(lesson.function, source, LiveOracle(), timeout=lesson.timeout)
+    flag = copied_from_course(lesson.function, source)
+    if flag:
+        report.flags.append(flag)
     return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report)])
 
 
@@ -165,7 +204,7 @@ def main(args):
             grade = grade_path(args.path, functions=args.function or None, jobs=args.jobs)
         else:
             raise FileNotFoundError("give a notebook or folder to grade (or --source FILE --function NAME).")
-    except (FileNotFoundError, NotebookError) as exc:
+    except (FileNotFoundError, NotebookError, OSError) as exc:
         if args.json:
             print(json.dumps({"error": str(exc)}))
         else:

@@ -19,10 +19,15 @@ _LAST = {}  # function name -> did its last check in this session pass?
 
 
 class CheckFailed(AssertionError):
-    """A check cell's verdict: something is not right yet. Shown without a traceback in Jupyter."""
+    """A check cell's verdict: something is not right yet.
+
+    The verdict banner above already says so; in Jupyter the error itself is
+    one short line (no traceback), there only so that Run All stops and
+    nbgrader counts the cell as failed.
+    """
 
     def _render_traceback_(self):
-        return [f"\x1b[1;31m✗ {self}\x1b[0m"]
+        return [f"\x1b[31m✗ {self}\x1b[0m"]
 
 
 def judge(function, fn, include_hidden=False, oracle=None):
@@ -44,15 +49,12 @@ def in_jupyter():
     return shell is not None and hasattr(shell, "kernel")
 
 
-def show(report):
-    if in_jupyter():
-        from IPython.display import HTML, display
-        display(HTML(render.html_table(report)))
-    else:
-        print(render.text(report))
+def show(report, fix=False):
+    """The verdict: HTML with a text form beside it in Jupyter, text elsewhere."""
+    render.show(render.html_table(report, fix_open=fix), render.text(report, fix=fix))
 
 
-def check(function, namespace=None, raise_on_failure=True):
+def check(function, namespace=None, raise_on_failure=True, fix=False):
     """Check the learner's ``function`` (its name, or the function itself) and show the verdict.
 
     Looks the name up in the calling notebook's variables. Raises
@@ -74,7 +76,7 @@ def check(function, namespace=None, raise_on_failure=True):
             report = judge(name, fn)
     else:
         report = judge(name, function)
-    show(report)
+    show(report, fix=fix)
     _LAST[name] = report.passed
     if raise_on_failure and not report.passed:
         if report.not_attempted:

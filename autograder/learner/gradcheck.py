@@ -8,7 +8,6 @@ it is right; a wrong formula is usually off by 1e-1 or more.
 Pure NumPy; it uses whatever forward_prop, backward_prop and cross_entropy
 you pass, so it checks *your* network.
 """
-import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,28 +43,12 @@ class GradientReport:
         return not self.problem and all(r.verdict == "agrees" for r in self.rows)
 
     def __str__(self):
-        if self.problem:
-            return f"gradient check: {self.problem}"
-        lines = [f"{'parameter':<10}{'shape':<12}{'entries':>8}{'max |diff|':>13}{'relative error':>16}  verdict"]
-        for r in self.rows:
-            lines.append(f"{r.name:<10}{str(r.shape):<12}{r.checked:>8}{r.max_abs_error:>13.2e}"
-                         f"{r.relative_error:>16.2e}  {r.verdict}")
-        lines.append("verdict: backward_prop agrees with the finite differences" if self.passed else
-                     "verdict: backward_prop does NOT agree: look at the parameters marked wrong")
-        return "\n".join(lines)
+        from .render import gradient_text
+        return gradient_text(self)
 
     def _repr_html_(self):
-        if self.problem:
-            return f"<b>gradient check:</b> {html.escape(self.problem)}"
-        colour = {"agrees": "#1a7f37", "doubtful": "#9a6700", "wrong": "#cf222e", "broken": "#cf222e"}
-        rows = "".join(
-            f"<tr><td>{r.name}</td><td>{r.shape}</td><td>{r.checked}</td><td>{r.max_abs_error:.2e}</td>"
-            f"<td>{r.relative_error:.2e}</td><td style='color:{colour[r.verdict]};font-weight:bold'>"
-            f"{r.verdict}</td></tr>" for r in self.rows)
-        verdict = ("backward_prop agrees with the finite differences" if self.passed else
-                   "backward_prop does <b>not</b> agree: look at the parameters marked wrong")
-        return (f"<table><tr><th>parameter</th><th>shape</th><th>entries checked</th><th>max |diff|</th>"
-                f"<th>relative error</th><th>verdict</th></tr>{rows}</table><p>{verdict}</p>")
+        from .render import gradient_html
+        return gradient_html(self)
 
 
 def gradient_check(params, X, Y, forward_prop, backward_prop, cross_entropy, eps=1e-5, max_entries=300,

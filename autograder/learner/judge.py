@@ -33,11 +33,19 @@ class Mistake:
     title: str
     """What the learner did, e.g. "softmax without subtracting the maximum"."""
     hint: str
-    """The idea behind the fix, in a sentence or two."""
+    """The idea behind the fix, in a sentence or two: what to think about, never the line itself."""
+    fix: str = ""
+    """The exact fix (a line of code), shown only when the learner asks for it."""
     matches: Callable | None = None
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
     """(exception type, text in its message) that also means this mistake."""
+
+
+IN_PLACE = Mistake("in_place", "changing an input in place",
+                   "your function changed an array it was given, and the caller still needs it as it was "
+                   "(the backward pass, for one). Compute into a new array instead of assigning into, or "
+                   "using -=, += or *= on, an input.")
 
 
 @dataclass
@@ -94,6 +102,7 @@ class Judge:
         self.suite, self.cases, self.outcomes, self.oracle = suite, cases, outcomes, oracle
         self.function = suite.function
         self.spec = suite.output
+        self.named = None  # the mistake the check being run named, if any
 
     def case(self, name):
         return self.cases[name]
@@ -110,8 +119,16 @@ class Judge:
         return None if out.failure else out.value
 
     def mistake(self, name):
-        """The catalogued mistake this case's outcome looks like, or None."""
+        """The catalogued mistake this case's outcome looks like, or None.
+
+        The evidence must fit: an answer that changed its inputs is named for
+        that first; a known wrong answer is recognised by its output only when
+        this answer's output is wrong too (on an easy case a mistake can give
+        the right numbers, which proves nothing).
+        """
         out = self.outcomes[name]
+        if out.failure is None and self.changed_input(name):
+            return next((m for m in self.suite.mistakes if m.id == "in_place"), IN_PLACE)
         for mistake in self.suite.mistakes:
             if out.failure is not None:
                 if mistake.error and out.failure.type == mistake.error[0] and mistake.error[1] in out.failure.message:
@@ -129,15 +146,48 @@ class Judge:
                         pass
                 continue
             known = self.oracle.mistake_outcome(self.function, name, mistake.id)
-            if known and "signature" in known and signatures_match(signature(out.value), known["signature"]):
+            if known and "signature" in known and not self.right_on(name) and \
+                    signatures_match(signature(out.value), known["signature"]):
                 return mistake
         return None
 
+    def right_on(self, name):
+        """Does the answer give the expected value on this case (by the case's tolerance)?"""
+        if not self.suite.expects:
+            return False
+        from .spec import leaves, value_difference
+        try:
+            got, want = self.value(name), self.expected(name)
+            return all(value_difference(g, w, self.cases[name].rtol, "x") is None
+                       for (_, g), (_, w) in zip(leaves(self.spec, got), leaves(self.spec, want)))
+        except Exception:  # a value of the wrong structure is not right
+            return False
+
+    def changed_input(self, name):
+        """The name of an input array the call modified (an in-place update), or None."""
+        from .spec import input_arrays
+        out = self.outcomes[name]
+        if out.inputs_after is None:
+            return None
+        c = self.cases[name]
+        names = self.suite.args
+        for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
+            if not (isinstance(after, np.ndarray) and after.shape == before.shape
+                    and np.array_equal(after, before, equal_nan=True)):
+                return names[key] if isinstance(key, int) and key < len(names) else str(key)
+        return None
+
     def explain(self, name, message):
-        """``message``, followed by the known mistake the outcome resembles, if any."""
+        """``message``, followed by the known mistake the outcome resembles, if any.
+
+        The mistake's idea and fix are kept aside (``self.named``) for the
+        report, which shows each distinct idea once and the fix on request.
+        """
         mistake = self.mistake(name)
         if mistake:
-            return f"{message} This looks like {mistake.title}: {mistake.hint}"
+            if self.named is None:
+                self.named = mistake
+            return f"{message} This looks like {mistake.title}."
         return message
 
     def failure_message(self, name):
@@ -168,13 +218,17 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
             report.results.append(CheckResult(check.id, check.purpose, "skip",
                                               f"skipped until '{blocked}' passes", check.hidden))
             continue
+        judge.named = None
         with np.errstate(all="ignore"):
             try:
                 message = check.run(judge)
             except Exception as exc:  # a bug in a check must never look like the learner's
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
         status = "pass" if message is None else "fail"
-        report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden))
+        named = judge.named if status == "fail" else None
+        report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden,
+                                          named.id if named else "", named.hint if named else "",
+                                          named.fix if named else ""))
         if status == "fail" and check.gate:
             blocked = check.purpose
     return report

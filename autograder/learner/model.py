@@ -90,6 +90,8 @@ class CheckResult:
     hidden: bool = False
     mistake: str = ""
     """The id of the catalogued mistake the answer looks like, if any."""
+    hint: str = ""
+    """That mistake's idea: what to think about, never the line of code itself."""
     fix: str = ""
     """The exact fix, shown only when the learner asks for it."""
 
@@ -99,7 +101,8 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         return {"name": self.id, "purpose": self.purpose, "passed": self.passed, "status": self.status,
-                "message": self.message, "hidden": self.hidden, "mistake": self.mistake, "fix": self.fix}
+                "message": self.message, "hidden": self.hidden, "mistake": self.mistake, "hint": self.hint,
+                "fix": self.fix}
 
     @classmethod
     def from_dict(cls, d: dict) -> "CheckResult":
@@ -108,7 +111,7 @@ class CheckResult:
             status = "fail"
         return cls(str(d.get("name", "?")), str(d.get("purpose", d.get("name", "?"))), status,
                    str(d.get("message", "")), bool(d.get("hidden", False)), str(d.get("mistake", "")),
-                   str(d.get("fix", "")))
+                   str(d.get("hint", "")), str(d.get("fix", "")))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from . import render
 from .call import time_limit
 from .cellrun import run_cell
-from .checking import CheckFailed, in_jupyter, judge
+from .checking import CheckFailed, judge
 from .course import load_course
 from .notebooks import (
     NotebookError,
@@ -33,7 +33,7 @@ from .notebooks import (
 @dataclass
 class LessonState:
     lesson: object
-    state: str            # "passing", "failing", "not attempted" or "problem"
+    state: str            # "passing", "failing", "not attempted", "not here yet" or "problem"
     hint: str = ""
     checks: str = ""      # e.g. "7/10"
 
@@ -45,6 +45,9 @@ class LessonState:
         return {"lesson": self.lesson.id, "function": self.lesson.function, "title": self.lesson.title,
                 "state": self.state, "checks": self.checks, "points": self.points,
                 "max_points": self.lesson.points, "hint": self.hint}
+
+
+MISSING = "missing"  # the lesson's notebook is not in the folder (not downloaded or released yet)
 
 
 def default_folder():
@@ -75,7 +78,7 @@ def _load_function(lesson, folder, namespace=None):
     """(function or None, problem text) from the learner's notebook for ``lesson``."""
     path = _notebook_path(folder, lesson)
     if path is None:
-        return None, f"{lesson.id}/{lesson.notebook} was not found in {folder}."
+        return None, MISSING
     try:
         nb = read_notebook(path)
     except NotebookError as exc:
@@ -102,6 +105,8 @@ def _load_function(lesson, folder, namespace=None):
 
 def lesson_state(lesson, folder, namespace=None):
     fn, problem = _load_function(lesson, folder, namespace)
+    if problem is MISSING:
+        return LessonState(lesson, "not here yet", f"{lesson.id}/{lesson.notebook} is not in {folder} yet.")
     if fn is None:
         return LessonState(lesson, "problem", problem)
     report = judge(lesson.function, fn)
@@ -120,14 +125,14 @@ def progress(folder=None):
 
 
 def show_progress(folder=None):
-    """Show the learner's progress (a table in Jupyter, text elsewhere) and return the states."""
+    """Show the learner's progress: a table in Jupyter (with a text form beside it), text elsewhere.
+
+    It displays itself and returns nothing, so nothing is echoed under the
+    table; ``progress(folder)`` returns the states for programs.
+    """
     states = progress(folder)
-    if in_jupyter():
-        from IPython.display import HTML, display
-        display(HTML(render.progress_html(states, load_course().max_score)))
-    else:
-        print(render.progress_text(states, load_course().max_score))
-    return states
+    max_score = load_course().max_score
+    render.show(render.progress_html(states, max_score), render.progress_text(states, max_score))
 
 
 def assemble(folder=None):
@@ -150,6 +155,7 @@ def assemble(folder=None):
         state = lesson_state(lesson, folder, namespace)
         if state.state != "passing":
             reason = {"not attempted": "is not attempted yet", "problem": "cannot be loaded",
+                      "not here yet": "is not in your lessons folder yet",
                       "failing": "does not pass its check yet"}[state.state]
             detail = f": {state.hint}" if state.hint else "."
             raise CheckFailed(f"Your {lesson.function} (lesson {lesson.number}, lessons/{lesson.id}/) {reason}"
@@ -158,6 +164,10 @@ def assemble(folder=None):
 
 
 def main(args):
+    if args.folder and not Path(args.folder).is_dir():
+        print(f"{args.folder} is not a folder: give the folder that holds your lessons (the one with "
+              f"01_one_hot/ in it), or run this from there.")
+        return 2
     states = progress(args.folder)
     if args.json:
         course = load_course()

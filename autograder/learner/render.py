@@ -1,100 +1,299 @@
-"""Every table the course shows, in one palette: HTML in Jupyter, plain text elsewhere.
+"""Every table the course shows, in one design and one palette: HTML in Jupyter, plain text elsewhere.
 
 The check verdict, the progress table, the gradient check and the grading
-CLI's summary.
+CLI's summary. One verdict design everywhere:
+
+- a banner with the counts ("softmax · 10 passed · 1 failed · 2 waiting");
+- one row per check that ran, failing rows marked by a red left border, each
+  saying what is wrong and where;
+- checks that wait for an earlier one folded into one line;
+- each known mistake named once, in a callout with the idea to try, and the
+  exact fix behind "Show me the fix" (text: ``check(name, fix=True)``);
+- one width, whatever the content.
+
+``bundle(html, text)`` is what cells display: a text/plain form beside the
+HTML, so a terminal or any text-only front end shows words, not an object.
 """
+from __future__ import annotations
+
 import html
 import re
 import textwrap
+from html import escape
 
 MARKS = {"pass": "✓", "fail": "✗", "skip": "–"}
 STATES = {"passing": "✓ passing", "failing": "✗ failing", "not attempted": "· not attempted",
-          "problem": "! problem"}
-COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781"}
+          "not here yet": "· not here yet", "problem": "! problem"}
+PALETTE = {
+    "pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781", "warn": "#9a6700",
+    "pass_bg": "rgba(26,127,55,0.10)", "fail_bg": "rgba(207,34,46,0.09)", "warn_bg": "rgba(212,167,44,0.14)",
+    "text": "var(--jp-content-font-color1, #1f2328)", "muted": "var(--jp-content-font-color2, #59636e)",
+    "rule": "var(--jp-border-color2, #d1d9e0)",
+}
+STATE_COLOURS = {"passing": "pass", "failing": "fail", "not attempted": "skip", "not here yet": "skip",
+                 "problem": "warn"}
+WIDTH = "min(100%, 50rem)"
+FONT = "var(--jp-ui-font-family, system-ui, -apple-system, 'Segoe UI', sans-serif)"
+BOX = f"font-family:{FONT};font-size:13px;line-height:1.45;color:{PALETTE['text']};width:{WIDTH};" \
+      f"box-sizing:border-box;margin:2px 0"
+TEXT_WIDTH = 100
 
 
-def headline(report):
+def bundle(html_text: str, plain: str) -> dict:
+    """A display bundle with both forms, for ``IPython.display.display(bundle, raw=True)``."""
+    return {"text/html": html_text, "text/plain": plain}
+
+
+def show(html_text: str, plain: str) -> None:
+    """Display in Jupyter (both forms), print elsewhere."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None and hasattr(shell, "kernel"):
+        from IPython.display import display
+        display(bundle(html_text, plain), raw=True)
+    else:
+        print(plain)
+
+
+def code(message: str) -> str:
+    """Escape for HTML and show `backticked` text as code that does not break across lines."""
+    return re.sub(r"`([^`]+)`", r'<code style="white-space:nowrap">\1</code>', html.escape(message))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def waiting_on(report) -> str:
+    for r in report.results:
+        if r.status == "fail":
+            return r.purpose
+    return ""
+
+
+def counts(report) -> str:
+    """ "10 passed · 1 failed · 2 waiting" (only the parts that are not zero)."""
+    parts = [f"{report.n_passed} passed"]
+    if report.n_failed:
+        parts.append(f"{report.n_failed} failed")
+    if report.n_skipped:
+        parts.append(f"{report.n_skipped} waiting")
+    return " · ".join(parts)
+
+
+def headline(report) -> str:
     if report.problem:
         return f"{report.function}: cannot be checked"
     if report.not_attempted:
         return f"{report.function}: not attempted yet"
-    total = len(report.results)
     if report.passed:
-        return f"{report.function}: all {total} checks pass"
-    return f"{report.function}: {report.n_passed} of {total} checks pass"
+        return f"{report.function}: all {len(report.results)} checks pass"
+    return f"{report.function}: {counts(report)}"
 
 
-def text(report, width=100):
-    """The verdict as plain text, one line a check, messages indented below failures."""
-    lines = [headline(report)]
-    if report.problem:
-        lines += textwrap.wrap(report.problem, width, initial_indent="  ", subsequent_indent="  ")
+def distinct_mistakes(report) -> list:
+    """[(title, hint, fix)] of the mistakes the failing checks named, each once, in order."""
+    seen, out = set(), []
     for r in report.results:
+        if r.status == "fail" and r.mistake and r.mistake not in seen:
+            seen.add(r.mistake)
+            title = re.search(r"This looks like (.+?)\.$", r.message)
+            out.append((title.group(1) if title else r.mistake.replace("_", " "), r.hint, r.fix))
+    return out
+
+
+# ----------------------------------------------------------------------------- the check verdict
+
+def text(report, width=TEXT_WIDTH, fix=False) -> str:
+    """The verdict as plain text: banner, one line a check, messages under failures, mistakes once."""
+    mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
+    lines = [f"{mark} {headline(report)}"]
+    wrap = lambda s, indent: textwrap.wrap(s, width, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    if report.problem:
+        lines += wrap(report.problem, "  ")
+    skipped = [r for r in report.results if r.status == "skip"]
+    for r in report.results:
+        if r.status == "skip":
+            continue
         lines.append(f"  {MARKS[r.status]} {r.purpose}")
         if r.status == "fail" and r.message:
-            lines += textwrap.wrap(r.message, width, initial_indent="      ", subsequent_indent="      ")
+            lines += wrap(r.message, "      ")
+    if skipped:
+        lines.append(f"  – {plural(len(skipped), 'more check')} wait until '{waiting_on(report)}' passes")
+    for title, hint, fixed in distinct_mistakes(report):
+        lines += wrap(f"Known mistake: {title}.", "  ")
+        if hint:
+            lines += wrap(f"What to try: {hint}", "      ")
+        if fixed and fix:
+            lines += wrap(f"The fix: {fixed}", "      ")
+        elif fixed:
+            lines += wrap(f'(check("{report.function}", fix=True) shows the exact fix.)', "      ")
+    for flag in report.flags:
+        lines += wrap(f"Flag for the instructor: {flag}", "  ")
     return "\n".join(lines)
 
 
-def _code(message):
-    """Escape for HTML and show `backticked` text as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message))
+def _banner(kind: str, text_html: str) -> str:
+    colour, bg = PALETTE[kind], PALETTE[f"{kind}_bg"] if f"{kind}_bg" in PALETTE else "transparent"
+    return (f'<div style="background:{bg};border-left:4px solid {colour};border-radius:4px;padding:5px 10px;'
+            f'font-weight:600;color:{PALETTE["text"]}">{text_html}</div>')
 
 
-def html_table(report):
-    """The verdict as a compact HTML table."""
-    colour = COLOURS["pass" if report.passed else "fail"]
+def html_table(report, fix_open=False) -> str:
+    """The verdict as HTML: banner, rows, folded waiting checks, known mistakes with their fix hidden."""
+    kind = "pass" if report.passed else ("skip" if report.not_attempted else "fail")
+    mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
+    head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <code>{html.escape(report.function)}</code>'
+            f' · {html.escape(headline(report).split(": ", 1)[1])}')
     rows = []
+    cell = "padding:3px 8px;vertical-align:top;border-top:1px solid " + PALETTE["rule"]
     if report.problem:
-        rows.append(f'<tr><td style="color:{COLOURS["fail"]}">✗</td><td style="text-align:left">'
-                    f'{_code(report.problem)}</td></tr>')
+        rows.append(f'<tr style="border-left:3px solid {PALETTE["fail"]}"><td style="{cell};color:{PALETTE["fail"]}">'
+                    f'✗</td><td style="{cell}">{code(report.problem)}</td></tr>')
+    skipped = [r for r in report.results if r.status == "skip"]
     for r in report.results:
-        message = f'<div style="color:#57606a;margin-top:2px">{_code(r.message)}</div>' \
-            if r.status != "pass" and r.message else ""
-        rows.append(f'<tr><td style="color:{COLOURS[r.status]};font-weight:bold;vertical-align:top">'
-                    f'{MARKS[r.status]}</td><td style="text-align:left">{html.escape(r.purpose)}{message}</td></tr>')
-    return (f'<div class="autograder-verdict"><div style="font-weight:bold;color:{colour};margin-bottom:4px">'
-            f'{html.escape(headline(report))}</div><table style="border-collapse:collapse;font-size:90%">'
-            f'{"".join(rows)}</table></div>')
+        if r.status == "skip":
+            continue
+        failing = r.status == "fail"
+        border = f'border-left:3px solid {PALETTE["fail"]};background:{PALETTE["fail_bg"]}' if failing else \
+            "border-left:3px solid transparent"
+        message = (f'<div style="margin-top:2px">{code(r.message)}</div>' if failing and r.message else "")
+        rows.append(f'<tr style="{border}"><td style="{cell};color:{PALETTE[r.status]};font-weight:bold;width:1.2em">'
+                    f'{MARKS[r.status]}</td><td style="{cell}">{html.escape(r.purpose)}{message}</td></tr>')
+    if skipped:
+        rows.append(f'<tr style="border-left:3px solid transparent"><td style="{cell};color:{PALETTE["skip"]}">–</td>'
+                    f'<td style="{cell};color:{PALETTE["muted"]}">{plural(len(skipped), "more check")} wait until '
+                    f'“{html.escape(waiting_on(report))}” passes</td></tr>')
+    table = (f'<table style="width:100%;border-collapse:collapse;margin-top:4px;text-align:left">'
+             f'{"".join(rows)}</table>' if rows else "")
+    callouts = []
+    for title, hint, fixed in distinct_mistakes(report):
+        body = f"<b>Known mistake:</b> {html.escape(title)}."
+        if hint:
+            body += f'<div style="margin-top:3px"><b>What to try:</b> {code(hint)}</div>'
+        if fixed:
+            body += (f'<details{" open" if fix_open else ""} style="margin-top:3px"><summary style="cursor:pointer;'
+                     f'color:{PALETTE["muted"]}">Show me the fix</summary><div style="margin-top:2px">{code(fixed)}'
+                     f'</div></details>')
+        callouts.append(f'<div style="margin-top:6px;padding:6px 10px;border-left:4px solid {PALETTE["warn"]};'
+                        f'background:{PALETTE["warn_bg"]};border-radius:4px">{body}</div>')
+    flags = "".join(f'<div style="margin-top:6px;color:{PALETTE["muted"]}"><b>Flag for the instructor:</b> '
+                    f'{html.escape(flag)}</div>' for flag in report.flags)
+    return (f'<div class="autograder-verdict" style="{BOX}">{_banner(kind, head)}{table}{"".join(callouts)}'
+            f'{flags}</div>')
 
 
-def summary_text(rows, score, max_score):
-    """A plain table of graded functions: [(function, lesson, checks, points, max, first problem)]."""
-    head = ("function", "lesson", "checks", "points", "first problem")
-    body = [(f, l, c, f"{p:g}/{mx:g}", msg) for f, l, c, p, mx, msg in rows]
-    widths = [max(len(str(x[i])) for x in [head] + body) for i in range(4)]
-    out = ["  ".join(str(h).ljust(w) for h, w in zip(head[:4], widths)) + "  " + head[4]]
-    for row in body:
-        msg = row[4] if len(row[4]) <= 110 else row[4][:107] + "..."
-        out.append("  ".join(str(x).ljust(w) for x, w in zip(row[:4], widths)) + "  " + msg)
-    out.append(f"score: {score:g} / {max_score:g}")
-    return "\n".join(out)
+# ----------------------------------------------------------------------------- progress
+
+def _cut(text_: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word with an ellipsis."""
+    if len(text_) <= limit:
+        return text_
+    return text_[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def progress_text(states, max_score):
-    """Every lesson's state as plain text, with the first hint under a failing lesson."""
+def progress_text(states, max_score) -> str:
+    """Every lesson's state as plain text, with a header and the first hint under a failing lesson."""
     width = max(len(s.lesson.id) for s in states)
-    lines = []
+    head = f"{'lesson':<{width}}  {'function':<17} {'state':<16} {'checks':>6}  points"
+    lines = [head, "-" * len(head)]
     for s in states:
-        line = f"{s.lesson.id:<{width}}  {s.lesson.function:<17} {STATES[s.state]:<16} {s.checks:>6}  " \
-               f"{s.points}/{s.lesson.points}"
-        lines.append(line)
+        checks = s.checks if s.state in ("passing", "failing") else ""
+        lines.append(f"{s.lesson.id:<{width}}  {s.lesson.function:<17} {STATES[s.state]:<16} {checks:>6}  "
+                     f"{s.points}/{s.lesson.points}")
         if s.hint:
-            lines.append(" " * (width + 2) + "→ " + (s.hint if len(s.hint) < 160 else s.hint[:157] + "..."))
+            lines += textwrap.wrap(s.hint, TEXT_WIDTH, initial_indent=" " * (width + 2) + "→ ",
+                                   subsequent_indent=" " * (width + 4))
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)
     lines.append(f"{done} of {len(states)} lessons passing · score {score}/{max_score}")
     return "\n".join(lines)
 
 
-def progress_html(states, max_score):
-    """Every lesson's state as an HTML table."""
-    colour = {"passing": "#1a7f37", "failing": "#cf222e", "not attempted": "#6e7781", "problem": "#9a6700"}
-    rows = "".join(
-        f"<tr><td>{s.lesson.number}</td><td style='text-align:left'>{html.escape(s.lesson.title)}</td>"
-        f"<td><code>{s.lesson.function}</code></td><td style='color:{colour[s.state]};font-weight:bold'>"
-        f"{STATES[s.state]}</td><td>{s.checks}</td><td>{s.points}/{s.lesson.points}</td>"
-        f"<td style='text-align:left;color:#57606a'>{html.escape(s.hint[:200])}</td></tr>" for s in states)
+def progress_html(states, max_score) -> str:
+    """Every lesson's state as an HTML table, headers aligned with their columns."""
+    cell = f"padding:3px 8px;vertical-align:top;border-top:1px solid {PALETTE['rule']};text-align:left"
+    rows = []
+    for s in states:
+        colour = PALETTE[STATE_COLOURS[s.state]]
+        checks = s.checks if s.state in ("passing", "failing") else ""
+        hint = f'<div style="color:{PALETTE["muted"]};margin-top:2px">{code(_cut(s.hint, 220))}</div>' if s.hint else ""
+        rows.append(f'<tr><td style="{cell};text-align:right">{s.lesson.number}</td>'
+                    f'<td style="{cell}">{html.escape(s.lesson.title)}{hint}</td>'
+                    f'<td style="{cell}"><code>{s.lesson.function}</code></td>'
+                    f'<td style="{cell};white-space:nowrap;color:{colour};font-weight:600">{STATES[s.state]}</td>'
+                    f'<td style="{cell};text-align:right">{checks}</td>'
+                    f'<td style="{cell};text-align:right;white-space:nowrap">{s.points}/{s.lesson.points}</td></tr>')
+    th = f"padding:3px 8px;text-align:left;border-bottom:2px solid {PALETTE['rule']}"
     score = sum(s.points for s in states)
-    return (f"<table><tr><th>#</th><th>lesson</th><th>function</th><th>state</th><th>checks</th><th>points</th>"
-            f"<th>first hint</th></tr>{rows}</table><p><b>score {score}/{max_score}</b></p>")
+    done = sum(s.state == "passing" for s in states)
+    kind = "pass" if done == len(states) else "skip"
+    return (f'<div class="autograder-progress" style="{BOX}">'
+            f'{_banner(kind, f"Your progress · {done} of {len(states)} lessons passing · score {score}/{max_score}")}'
+            f'<table style="width:100%;border-collapse:collapse;margin-top:4px">'
+            f'<tr><th style="{th};text-align:right">#</th><th style="{th}">lesson</th><th style="{th}">function</th>'
+            f'<th style="{th}">state</th><th style="{th};text-align:right">checks</th>'
+            f'<th style="{th};text-align:right">points</th></tr>{"".join(rows)}</table></div>')
+
+
+# ----------------------------------------------------------------------------- gradient check
+
+VERDICT_KINDS = {"agrees": "pass", "doubtful": "warn", "wrong": "fail", "broken": "fail"}
+
+
+def gradient_text(report) -> str:
+    if report.problem:
+        return f"✗ gradient check: {report.problem}"
+    lines = [f"{'parameter':<10}{'shape':<12}{'entries':>8}{'max |diff|':>13}{'relative error':>16}  verdict"]
+    for r in report.rows:
+        lines.append(f"{r.name:<10}{str(r.shape):<12}{r.checked:>8}{r.max_abs_error:>13.2e}"
+                     f"{r.relative_error:>16.2e}  {r.verdict}")
+    lines.append("✓ backward_prop agrees with the finite differences" if report.passed else
+                 "✗ backward_prop does NOT agree: look at the parameters marked wrong")
+    return "\n".join(lines)
+
+
+def gradient_html(report) -> str:
+    if report.problem:
+        return f'<div style="{BOX}">{_banner("fail", "✗ gradient check: " + code(report.problem))}</div>'
+    cell = f"padding:3px 8px;border-top:1px solid {PALETTE['rule']};text-align:right"
+    th = f"padding:3px 8px;border-bottom:2px solid {PALETTE['rule']};text-align:right"
+    rows = "".join(
+        f'<tr><td style="{cell};text-align:left"><code>{r.name}</code></td><td style="{cell}">{r.shape}</td>'
+        f'<td style="{cell}">{r.checked}</td><td style="{cell}">{r.max_abs_error:.2e}</td>'
+        f'<td style="{cell}">{r.relative_error:.2e}</td><td style="{cell};text-align:left;font-weight:600;'
+        f'color:{PALETTE[VERDICT_KINDS[r.verdict]]}">{r.verdict}</td></tr>' for r in report.rows)
+    verdict = ("✓ backward_prop agrees with the finite differences" if report.passed else
+               "✗ backward_prop does <b>not</b> agree: look at the parameters marked wrong")
+    return (f'<div class="autograder-gradcheck" style="{BOX}">{_banner("pass" if report.passed else "fail", verdict)}'
+            f'<table style="width:100%;border-collapse:collapse;margin-top:4px"><tr>'
+            f'<th style="{th};text-align:left">parameter</th><th style="{th}">shape</th>'
+            f'<th style="{th}">entries checked</th><th style="{th}">max |diff|</th><th style="{th}">relative error</th>'
+            f'<th style="{th};text-align:left">verdict</th></tr>{rows}</table></div>')
+
+
+# ----------------------------------------------------------------------------- the grading CLI
+
+def summary_text(rows, score, max_score) -> str:
+    """A plain table of graded functions: [(function, lesson, checks, points, max, first problem)].
+
+    The first problem is shown whole, wrapped under its row, never cut.
+    """
+    head = ("function", "lesson", "checks", "points")
+    body = [(f, l, c, f"{p:g}/{mx:g}", msg) for f, l, c, p, mx, msg in rows]
+    widths = [max(len(str(x[i])) for x in [head] + body) for i in range(4)]
+    out = ["  ".join(str(h).ljust(w) for h, w in zip(head, widths)).rstrip()]
+    indent = " " * 4
+    for row in body:
+        out.append("  ".join(str(x).ljust(w) for x, w in zip(row[:4], widths)))
+        if row[4]:
+            out += textwrap.wrap(row[4], TEXT_WIDTH, initial_indent=indent + "→ ", subsequent_indent=indent + "  ")
+    out.append(f"score: {score:g} / {max_score:g}")
+    return "\n".join(out)
+
+
+__all__ = ["bundle", "show", "code", "escape", "text", "html_table", "progress_text", "progress_html",
+           "gradient_text", "gradient_html", "summary_text", "headline"]

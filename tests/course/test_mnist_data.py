@@ -6,6 +6,7 @@ real ~/.kaggle.
 """
 
 import gzip
+import logging
 import os
 import struct
 import subprocess
@@ -227,7 +228,8 @@ def test_unknown_split(split):
         load_mnist(split)
 
 
-def test_real_test_split_as_plain_dot_idx_matches_checksum(tmp_path, capsys):
+def test_real_test_split_as_plain_dot_idx_matches_checksum(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="mnist_data")
     for kind in ("images", "labels"):
         data = gzip.decompress((mnist_data.DATA_DIR / idx_name("test", kind, gz=True)).read_bytes())
         (tmp_path / idx_name("test", kind, sep=".")).write_bytes(data)
@@ -235,11 +237,12 @@ def test_real_test_split_as_plain_dot_idx_matches_checksum(tmp_path, capsys):
     X0, Y0 = load_mnist("test")
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(Y, Y0)
-    out = capsys.readouterr().out
+    out = "".join(m + "\n" for m in caplog.messages)
     assert out.count("\n") == 1 and "IDX files (not gzipped)" in out and "matches the known" in out
 
 
-def test_real_test_split_as_csv_matches_checksum(tmp_path, capsys):
+def test_real_test_split_as_csv_matches_checksum(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="mnist_data")
     X0, Y0 = load_mnist("test")
     raw = gzip.decompress((mnist_data.DATA_DIR / "t10k-images-idx3-ubyte.gz").read_bytes())
     images = np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 784)
@@ -247,7 +250,7 @@ def test_real_test_split_as_csv_matches_checksum(tmp_path, capsys):
     X, Y = load_mnist("test", data_dir=tmp_path)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(Y, Y0)
-    out = capsys.readouterr().out
+    out = "".join(m + "\n" for m in caplog.messages)
     assert "labelled CSV" in out and "matches the known" in out
 
 
@@ -256,7 +259,8 @@ def test_real_test_split_as_csv_matches_checksum(tmp_path, capsys):
 
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
 @pytest.mark.parametrize("sep", ["-", "."], ids=["dash", "dot"])
-def test_idx_layouts(tmp_path, capsys, sep, gz):
+def test_idx_layouts(tmp_path, caplog, sep, gz):
+    caplog.set_level(logging.INFO, logger="mnist_data")
     expected = {s: write_idx_split(tmp_path, s, sep=sep, gz=gz) for s in ("train", "test")}
     layout = find_mnist(tmp_path)
     assert layout.name == "idx" and layout.splits == ("train", "test")
@@ -265,7 +269,7 @@ def test_idx_layouts(tmp_path, capsys, sep, gz):
         np.testing.assert_array_equal(X, as_float(images))
         np.testing.assert_array_equal(Y, labels)
         assert X.dtype == np.float64 and Y.dtype == np.int64 and X.flags.c_contiguous
-    out = capsys.readouterr().out.splitlines()
+    out = caplog.messages
     assert len(out) == 2 and "IDX files" in out[0] and "does NOT match" in out[0]
 
 
@@ -288,7 +292,8 @@ def test_layout_in_a_subfolder(tmp_path):
 
 
 @pytest.mark.parametrize("header", [False, True], ids=["no-header", "header"])
-def test_labelled_csv(tmp_path, capsys, header):
+def test_labelled_csv(tmp_path, caplog, header):
+    caplog.set_level(logging.INFO, logger="mnist_data")
     expected = {}
     for split in ("train", "test"):
         expected[split] = make_split(split)
@@ -298,7 +303,7 @@ def test_labelled_csv(tmp_path, capsys, header):
         X, Y = load_mnist(split, data_dir=tmp_path)
         np.testing.assert_array_equal(X, as_float(images))
         np.testing.assert_array_equal(Y, labels)
-    assert "labelled CSV" in capsys.readouterr().out
+    assert "labelled CSV" in " ".join(caplog.messages)
 
 
 def test_csv_with_windows_line_ends(tmp_path):
@@ -317,14 +322,15 @@ def digit_recognizer(tmp_path):
     return tmp_path, images, labels
 
 
-def test_digit_recognizer_train(digit_recognizer, capsys):
+def test_digit_recognizer_train(digit_recognizer, caplog):
+    caplog.set_level(logging.INFO, logger="mnist_data")
     folder, images, labels = digit_recognizer
     layout = find_mnist(folder)
     assert layout.name == "digit-recognizer" and layout.splits == ("train",)
     X, Y = load_mnist("train", data_dir=folder)
     np.testing.assert_array_equal(X, as_float(images))
     np.testing.assert_array_equal(Y, labels)
-    assert "digit-recognizer" in capsys.readouterr().out
+    assert "digit-recognizer" in " ".join(caplog.messages)
 
 
 def test_digit_recognizer_has_no_test_labels(digit_recognizer):
@@ -820,3 +826,10 @@ def test_plot_class_balance(small_test_set):
     fig, given = plt.subplots()
     assert mnist_data.plot_class_balance(Y, ax=given) is given
     plt.close(fig)
+
+
+def test_load_mnist_prints_nothing_it_logs(tmp_path, capsys):
+    """A library function never prints: what it found goes to the mnist_data logger."""
+    write_idx_split(tmp_path, "train")
+    load_mnist("train", data_dir=tmp_path)
+    assert capsys.readouterr().out == ""

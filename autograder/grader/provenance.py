@@ -1,0 +1,80 @@
+"""Where a submission comes from: files that are not what they seem, and answers copied from the course.
+
+Two checks, for the instructor's eyes:
+
+- ``submission_problem(path, folder)``: a notebook that is a symbolic link, or
+  that resolves outside the submission's folder, is refused with a sentence
+  (it could point at the course's own solution notebook).
+- ``copied_from_course(function, source)``: a function that matches the
+  course's own version token for token (for example copied from a later
+  lesson's toolbox cell, which holds earlier answers) is flagged. A flag never
+  changes a score; the instructor decides.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import os
+import tokenize
+from pathlib import Path
+
+from .reference import reference
+
+IGNORED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+           tokenize.ENCODING, tokenize.ENDMARKER}
+
+
+def submission_problem(path, folder=None) -> str:
+    """Why ``path`` may not be graded (a link, or outside ``folder``), or ""."""
+    path = Path(path)
+    if path.is_symlink():
+        return (f"{path.name} is a symbolic link (to {os.readlink(path)}), not a notebook; links are refused "
+                f"because they can point at files that are not the learner's. Submit the notebook file itself.")
+    if folder is not None:
+        try:
+            path.resolve().relative_to(Path(folder).resolve())
+        except ValueError:
+            return (f"{path.name} lies outside the submission folder {Path(folder).name} (through a linked "
+                    f"folder); only files inside it are graded.")
+    return ""
+
+
+def _tokens(code: str) -> list:
+    try:
+        return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code).readline)
+                if t.type not in IGNORED]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+
+
+def _function_tokens(source: str, name: str) -> list | None:
+    """The tokens of ``def name`` in ``source``, docstring left out; None if it is not there."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = source.splitlines(keepends=True)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            body = node.body
+            if ast.get_docstring(node) is not None and len(body) > 1:
+                doc = body[0]
+                kept = lines[node.lineno - 1:doc.lineno - 1] + lines[doc.end_lineno:node.end_lineno]
+            else:
+                kept = lines[node.lineno - 1:node.end_lineno]
+            return _tokens("".join(kept))
+    return None
+
+
+def copied_from_course(function: str, source: str) -> str:
+    """A flag if the learner's ``function`` is the course's own version token for token, else ""."""
+    ref = reference()
+    mine = _function_tokens(source, function)
+    if not mine or function not in ref.functions:
+        return ""
+    theirs = _function_tokens(ref.source(function), function)
+    if mine != theirs:
+        return ""
+    short = len(theirs) < 25
+    return (f"{function} matches the course's own version token for token (later lessons' toolbox cells "
+            f"show it)" + ("; it is short enough to have been written independently." if short else "."))
