@@ -1,12 +1,13 @@
 """What many tests share: the course, its catalogue of mistakes and variants, and a notebook writer."""
 import nbformat
 
-from autograder.grader.functions import mutants, variants
+from autograder.grader.functions import mutant_sources, mutants, variants
 from autograder.learner.course import load_course
 from autograder.learner.functions import suite
 
 COURSE = load_course()
 MUTANTS = {f: mutants(f) for f in COURSE.functions}
+MUTANT_SOURCES = {f: mutant_sources(f) for f in COURSE.functions}
 VARIANTS = {f: variants(f) for f in COURSE.functions}
 SUITES = {f: suite(f) for f in COURSE.functions}
 

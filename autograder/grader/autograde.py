@@ -30,10 +30,9 @@ import threading
 from pathlib import Path
 
 from nbformat.v4 import new_output
-from traitlets import Unicode
-
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.preprocessors.execute import Execute
+from traitlets import Unicode
 
 from ..learner import render
 from ..learner.course import CourseError, load_course

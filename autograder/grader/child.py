@@ -57,9 +57,10 @@ def main():
     deadline = time.monotonic() + job["timeout"]
     for i, case in enumerate(job["cases"]):
         outcome = call(fn, unpack(case["args"], arrays), unpack(case["kwargs"], arrays),
-                       timeout=max(deadline - time.monotonic(), 0.01), capture_fds=True, filename=CELL)
+                       timeout=max(deadline - time.monotonic(), 0.01), capture_fds=True, filename=CELL,
+                       names=job["names"])
         result = {"seconds": outcome.seconds, "warnings": outcome.warnings, "stdout": outcome.stdout,
-                  "stderr": outcome.stderr}
+                  "stderr": outcome.stderr, "adapted": outcome.adapted}
         values = {}
         if outcome.failure is not None:
             result["failure"] = outcome.failure.to_dict()

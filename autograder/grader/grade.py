@@ -20,7 +20,13 @@ from pathlib import Path
 from ..learner import render
 from ..learner.course import CourseError, load_course
 from ..learner.model import FunctionReport
-from ..learner.notebooks import NotebookError, all_grade_ids, graded_cells, pick_cell, read_notebook
+from ..learner.notebooks import (
+    NotebookError,
+    all_grade_ids,
+    graded_cells,
+    pick_cell,
+    read_notebook,
+)
 from .isolation import isolation
 from .provenance import copied_from_course, submission_problem
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..learner.checking import judge as notebook_judge
 from ..learner.course import load_course
 from ..learner.functions import suite
-from .functions import mutants, variants
+from .functions import mutant_sources, variants
 from .oracle import LiveOracle, mutant_function
 from .sandbox import grade_source
 
@@ -42,8 +42,10 @@ def run_trials(functions=None, jobs=2):
     todo = []
     for function in functions:
         titles = {m.id: m.title for m in suite(function).mistakes}
-        for mistake_id, source in mutants(function).items():
-            todo.append((function, mistake_id, True, titles[mistake_id], source))
+        for mistake_id, sources in mutant_sources(function).items():
+            for k, source in enumerate(sources):
+                name = mistake_id if k == 0 else f"{mistake_id}#{k + 1}"
+                todo.append((function, name, True, titles[mistake_id], source))
         for i, source in enumerate(variants(function), start=1):
             todo.append((function, f"variant {i}", False, "", source))
     for function in functions:
@@ -52,7 +54,7 @@ def run_trials(functions=None, jobs=2):
     def trial(item):
         function, name, wrong, title, source = item
         sandbox = grade_source(function, source, oracle)
-        notebook = notebook_judge(function, mutant_function(function, None, source))
+        notebook = notebook_judge(function, mutant_function(function, name, source))
         return Trial(function, name, wrong, title, sandbox, notebook)
 
     with ThreadPoolExecutor(jobs) as pool:

@@ -17,7 +17,8 @@ from solutions import network as ref
 from ..learner.course import load_course
 from ..learner.fingerprint import signature
 from ..learner.functions import suite
-from .functions import build_cases, mutants
+from ..learner.serial import resolve
+from .functions import build_cases, mutant_sources, mutants
 
 
 def quietly(fn, args, kwargs):
@@ -58,19 +59,27 @@ class LiveOracle:
         key = (function, name)
         if key not in self._expected:
             case = self.case(function, name)
-            value, error = quietly(getattr(ref, function), case.args, case.kwargs)
+            value, error = quietly(getattr(ref, function), resolve(case.args, vars(ref)),
+                                   resolve(case.kwargs, vars(ref)))
             assert error is None, f"the reference {function} failed on {name}: {error}"
             self._expected[key] = value
         return self._expected[key]
 
     def mistake_outcome(self, function, name, mistake_id):
-        if mistake_id not in mutants(function):
+        """What each source of a catalogued mistake gives on one case: [{"error": ...} or {"signature": ...}]."""
+        sources = mutant_sources(function).get(mistake_id)
+        if not sources:
             return None
         key = (function, name, mistake_id)
         if key not in self._mistakes:
             case = self.case(function, name)
-            value, error = quietly(mutant_function(function, mistake_id), case.args, case.kwargs)
-            self._mistakes[key] = {"error": error} if error else {"signature": signature(value)}
+            found = []
+            for source in sources:
+                fn = mutant_function(function, mistake_id, source)
+                args, kwargs = resolve(case.args, fn.__globals__), resolve(case.kwargs, fn.__globals__)
+                value, error = quietly(fn, args, kwargs)
+                found.append({"error": error} if error else {"signature": signature(value)})
+            self._mistakes[key] = found
         return self._mistakes[key]
 
     def stored_mistakes(self, function, name):

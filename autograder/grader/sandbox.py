@@ -182,7 +182,8 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         np.savez(job_in / "inputs.npz", **arrays)
         ref = reference()
         job = {"function": function, "source": to_python(source), "prelude": ref.prelude(),
-               "helpers": ref.prelude() + "\n" + ref.without(function), "cases": case_meta, "timeout": timeout}
+               "helpers": ref.prelude() + "\n" + ref.without(function), "cases": case_meta, "timeout": timeout,
+               "names": list(suite(function).args)}
         (job_in / "job.json").write_text(json.dumps(job))
         shutil.copy(HERE / "child.py", job_in / "child.py")
         env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
@@ -342,7 +343,8 @@ def _read_case(outdir, i):
         seconds = result.get("seconds", 0.0)
         outcome = Outcome(warnings=[w[:300] for w in warned if isinstance(w, str)][:10] if isinstance(warned, list)
                           else [], stdout=_text(result.get("stdout"), 2000), stderr=_text(result.get("stderr"), 2000),
-                          seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0)
+                          seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+                          adapted=_text(result.get("adapted"), 300))
         after = unpack(result["inputs_after"], inputs)
         outcome.inputs_after = list(after) if isinstance(after, list) else None
         if "failure" in result:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import io
 import os
 import signal
@@ -24,6 +25,7 @@ import warnings
 import numpy as np
 
 from .model import Failure, Outcome
+from .serial import has_lookup, resolve
 from .spec import input_arrays
 
 LOOP = "it was still running after {:g} s: look for a loop that never ends"
@@ -132,9 +134,63 @@ class _BoundedText(io.StringIO):
         return n
 
 
-def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None) -> Outcome:
-    """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened."""
+def adapt(fn, args, kwargs, names):
+    """Fit a call to a learner's own signature: (args, kwargs, what was changed or "").
+
+    The course calls ``fn(*args, **kwargs)`` with its parameters named
+    ``names``. A function written with the same parameters in another order
+    (``forward_prop(X, W1, b1, W2, b2)``), or without some of them (the
+    original notebook's ``init_params()``), is called by name, leaving out
+    what it does not take, so the checks can still judge the rest; the
+    signature check then says which signature the lesson expects.
+    """
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin or an odd callable: call it as it is
+        return args, kwargs, ""
+    params = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
+    mine = [p.name for p in params]
+    given = dict(zip(names, args)) if len(names) >= len(args) else None
+    reordered = given is not None and len(args) == len(mine) and set(names[:len(args)]) == set(mine) \
+        and list(names[:len(args)]) != mine
+    try:
+        sig.bind(*args, **kwargs)
+        if not reordered:
+            return args, kwargs, ""
+    except TypeError:
+        if given is None:
+            return args, kwargs, ""
+    inputs = {**given, **kwargs}
+    call_kwargs, dropped = {}, []
+    for name, value in inputs.items():
+        if name in mine or takes_any:
+            call_kwargs[name] = value
+        else:
+            dropped.append(name)
+    missing = [p.name for p in params if p.name not in call_kwargs and p.default is p.empty
+               and p.kind != p.POSITIONAL_ONLY]
+    if missing or any(p.kind == p.POSITIONAL_ONLY for p in params):
+        return args, kwargs, ""  # cannot be fitted: let the call fail and say why
+    note = []
+    if reordered:
+        note.append(f"its parameters are in another order ({', '.join(mine)})")
+    if dropped:
+        note.append(f"it does not take {', '.join(dropped)}")
+    return (), call_kwargs, "; ".join(note)
+
+
+def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None) -> Outcome:
+    """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened.
+
+    ``names`` are the lesson's parameter names, to fit the call to a learner
+    who wrote the function with another signature (see ``adapt``).
+    """
     args, kwargs = copy.deepcopy(tuple(args)), copy.deepcopy(dict(kwargs or {}))
+    given = (args, kwargs)  # the same array objects, in the lesson's order, to see in-place changes
+    adapted = ""
+    if names is not None:
+        args, kwargs, adapted = adapt(fn, args, kwargs, tuple(names))
     out, err = _BoundedText(), _BoundedText()
     outcome = Outcome()
     filename = filename or getattr(getattr(fn, "__code__", None), "co_filename", None)
@@ -146,6 +202,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(timeout), \
                     no_hard_exit():
+                if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
+                    args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
                 outcome.value = fn(*args, **kwargs)
         except TimeUp:
             outcome.failure = Failure("timeout", "TimeoutError", LOOP.format(timeout))
@@ -166,7 +224,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
     fd_out = fds.text if capture_fds else {1: "", 2: ""}
     outcome.stdout = (_bounded(out) + fd_out[1])[-KEEP_CHARS:]
     outcome.stderr = (_bounded(err) + fd_out[2])[-KEEP_CHARS:]
-    outcome.inputs_after = [a for _, a in input_arrays(args, kwargs)]
+    outcome.inputs_after = [a for _, a in input_arrays(*given)]
+    outcome.adapted = adapted
     return outcome
 
 

@@ -81,7 +81,10 @@ class Suite:
     expects: bool = True
     """False: judged by properties only, no expected values."""
     args: tuple = ()
-    """The parameter names, in order, for messages about changed inputs."""
+    """The parameters the checks pass by position, in order (to fit a call to another signature, and for
+    messages about changed inputs)."""
+    signature: str = ""
+    """The lesson's signature, e.g. "init_params(rng=None)"."""
 
     def case_names(self, include_hidden: bool = True) -> list:
         """The cases the checks judge, in the order the checks first use them."""
@@ -93,6 +96,13 @@ class Suite:
                 if name not in names:
                     names.append(name)
         return names
+
+
+def _listed(known):
+    """A mistake's stored outcomes as a list (one per way of making it)."""
+    if not known:
+        return []
+    return known if isinstance(known, list) else [known]
 
 
 class Judge:
@@ -133,8 +143,8 @@ class Judge:
             if out.failure is not None:
                 if mistake.error and out.failure.type == mistake.error[0] and mistake.error[1] in out.failure.message:
                     return mistake
-                known = self.oracle.mistake_outcome(self.function, name, mistake.id)
-                if known and known.get("error") and known["error"] == [out.failure.type, out.failure.message]:
+                known = self.oracle.mistake_outcome(self.function, name, mistake.id) or []
+                if any(k.get("error") == [out.failure.type, out.failure.message] for k in _listed(known)):
                     return mistake
                 continue
             if mistake.matches is not None:
@@ -145,10 +155,11 @@ class Judge:
                     except Exception:  # a matcher meeting an odd value: no match
                         pass
                 continue
-            known = self.oracle.mistake_outcome(self.function, name, mistake.id)
-            if known and "signature" in known and not self.right_on(name) and \
-                    signatures_match(signature(out.value), known["signature"]):
-                return mistake
+            known = _listed(self.oracle.mistake_outcome(self.function, name, mistake.id))
+            if known and not self.right_on(name):
+                mine = signature(out.value)
+                if any("signature" in k and signatures_match(mine, k["signature"]) for k in known):
+                    return mistake
         return None
 
     def right_on(self, name):
@@ -177,13 +188,25 @@ class Judge:
                 return names[key] if isinstance(key, int) and key < len(names) else str(key)
         return None
 
-    def explain(self, name, message):
+    def explain(self, name, message, prefer=None):
         """``message``, followed by the known mistake the outcome resembles, if any.
 
         The mistake's idea and fix are kept aside (``self.named``) for the
         report, which shows each distinct idea once and the fix on request.
+        ``prefer``: a mistake id to try first (the one this check is about).
         """
-        mistake = self.mistake(name)
+        if "This looks like " in message:
+            return message
+        mistake = None
+        if prefer:
+            chosen = next((m for m in self.suite.mistakes if m.id == prefer), None)
+            if chosen is not None and chosen.matches is not None:
+                try:
+                    with np.errstate(all="ignore"):
+                        mistake = chosen if chosen.matches(self, name) else None
+                except Exception:  # a matcher meeting an odd value: no match
+                    mistake = None
+        mistake = mistake or self.mistake(name)
         if mistake:
             if self.named is None:
                 self.named = mistake
@@ -197,7 +220,29 @@ class Judge:
             return None
         if out.failure.type == "NotImplementedError":
             return NOT_ATTEMPTED
-        return self.explain(name, out.failure.describe(self.function) + ".")
+        message = out.failure.describe(self.function) + "."
+        if out.failure.type == "NameError":
+            message += " " + self.missing_name(out.failure.message)
+        return self.explain(name, message)
+
+    def missing_name(self, error):
+        """Where a name the learner's function used should have come from."""
+        import re
+        found = re.search(r"name '(\w+)' is not defined", error)
+        if not found:
+            return ""
+        missing = found.group(1)
+        try:
+            from .course import load_course
+            course = load_course()
+            lesson = course.lesson_for(missing)
+        except Exception:  # not a course function
+            lesson = None
+        if lesson is not None:
+            return (f"`{missing}` is lesson {lesson.number}'s function: it comes from the toolbox cell near the "
+                    f"top of this notebook, so run that cell first.")
+        return (f"`{missing}` is not defined where {self.function} runs: the grader runs only your graded "
+                f"cell (after the course's toolbox), so define `{missing}` inside that cell, or use NumPy's own.")
 
 
 def run_checks(suite, cases, outcomes, oracle, include_hidden=False):

@@ -72,8 +72,8 @@ class Outcome:
     inputs_after: list | None = None
     """The input arrays after the call, in ``spec.input_arrays`` order (to see in-place changes)."""
     seconds: float = 0.0
-    nonfinite: bool = False
-    """Some intermediate result was NaN or infinite (seen where warnings cannot be, e.g. Pyodide)."""
+    adapted: str = ""
+    """How the call was adapted to a signature other than the lesson's (say so, and judge the rest)."""
 
 
 @dataclass

@@ -17,6 +17,51 @@ MAX_ITEMS = 200_000
 TOO_BIG = "(too deeply nested or too long to grade)"
 
 
+class Lookup:
+    """An input to be made where the call happens, by a function of the caller's own namespace.
+
+    ``Lookup("init_params", (0,))`` stands for ``init_params(0)`` as the
+    learner's function itself sees it: a check can then ask whether
+    ``gradient_descent(params=None, rng=0)`` starts where the learner's own
+    ``init_params(0)`` does, without depending on the course's random numbers.
+    """
+
+    def __init__(self, name, args=()):
+        self.name, self.args = name, tuple(args)
+
+    def __repr__(self):
+        return f"{self.name}({', '.join(map(repr, self.args))})"
+
+    def __eq__(self, other):
+        return isinstance(other, Lookup) and (self.name, self.args) == (other.name, other.args)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def resolve(value, namespace):
+    """``value`` with every Lookup replaced by its call in ``namespace`` (tuples, lists, dicts walked)."""
+    if isinstance(value, Lookup):
+        return namespace[value.name](*value.args)
+    if isinstance(value, tuple):
+        return tuple(resolve(v, namespace) for v in value)
+    if isinstance(value, list):
+        return [resolve(v, namespace) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, namespace) for k, v in value.items()}
+    return value
+
+
+def has_lookup(value):
+    if isinstance(value, Lookup):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(has_lookup(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_lookup(v) for v in value.values())
+    return False
+
+
 class Opaque:
     """Stands in for a returned value that is not numeric data."""
 
@@ -44,6 +89,8 @@ def pack(value):
             return other(v, TOO_BIG)
         if v is None:
             return {"t": "none"}
+        if isinstance(v, Lookup):
+            return {"t": "lookup", "name": str(v.name)[:60], "args": [go(x, depth + 1) for x in v.args]}
         if isinstance(v, np.generic):  # before float: np.float64 is a float
             if v.dtype.kind in "biufc":
                 key = f"a{len(arrays)}"
@@ -124,6 +171,11 @@ def unpack(meta, arrays):
             return {str(k): go(x, depth + 1) for k, x in items.items()}
         if t == "other":
             return Opaque(str(m.get("type", "?"))[:60], str(m.get("repr", ""))[:200])
+        if t == "lookup":
+            name, items = m.get("name"), m.get("args")
+            if not isinstance(name, str) or not name.isidentifier() or not isinstance(items, list):
+                bad("a malformed lookup")
+            return Lookup(name, [go(x, depth + 1) for x in items])
         bad(f"unknown kind {t[:20]!r}")
 
     return go(meta, 0)

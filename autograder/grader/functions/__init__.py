@@ -30,9 +30,15 @@ def build_cases(function: str, include_hidden: bool = True) -> dict:
     return {n: cases[n] for n in wanted}
 
 
+def mutant_sources(function: str) -> dict:
+    """mistake id -> every source of that mistake (a mistake may be made in several ways, e.g. one bias or
+    both left out); each must be caught and named."""
+    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in module(function).MUTANTS.items()}
+
+
 def mutants(function: str) -> dict:
-    """mistake id -> the source of a wrong version of ``function``."""
-    return dict(module(function).MUTANTS)
+    """mistake id -> the first (typical) source of a wrong version of ``function``."""
+    return {k: v[0] for k, v in mutant_sources(function).items()}
 
 
 def variants(function: str) -> list:

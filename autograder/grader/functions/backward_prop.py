@@ -27,7 +27,7 @@ def cases():
 
 
 MUTANTS = {
-    'scalar_db': '''
+    'scalar_db': ['''
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     m = Y.size
     one_hot_Y = one_hot(Y)
@@ -38,7 +38,17 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     dW1 = 1 / m * dZ1.dot(X.T)
     db1 = 1 / m * np.sum(dZ1)
     return dW1, db1, dW2, db2
-''',
+''', '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = A2 - one_hot(Y)
+    dW2 = 1 / m * dZ2.dot(A1.T)
+    db2 = 1 / m * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = W2.T.dot(dZ2) * relu_deriv(Z1)
+    dW1 = 1 / m * dZ1.dot(X.T)
+    db1 = 1 / m * np.sum(dZ1)
+    return dW1, db1, dW2, db2
+'''],
     'no_keepdims': '''
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     m = X.shape[1]
@@ -81,6 +91,17 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     dZ1 = W2.T.dot(dZ2) * relu_deriv(Z1)
     dW1 = 1 / m * dZ1.dot(X.T)
     db1 = 1 / m * np.sum(dZ1, axis=1, keepdims=True)
+    return dW1, db1, dW2, db2
+''',
+    'sign_flip': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = one_hot(Y) - A2
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
     return dW1, db1, dW2, db2
 ''',
     'w2_not_transposed': '''

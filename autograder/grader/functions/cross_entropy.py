@@ -16,12 +16,17 @@ def cases():
     Y8 = _labels(r, 8)
     confident = np.full((10, 8), 0.001 / 9)
     confident[Y8, np.arange(8)] = 0.999
+    Yz = np.array([3, 7, 1, 0])
+    zero = _probs(r, 4)
+    zero[:, 0] = 1 / 9
+    zero[3, 0] = 0.0  # a confident mistake, rounded to exactly 0 on the true digit
     return [
         _case("fixed", "a batch of 6 predictions", [_probs(r, 6), _labels(r, 6)], m=6),
         _case("random", "a random batch of 20 predictions", [_probs(r, 20), _labels(r, 20)], m=20),
         _case("m1", "a single prediction", [_probs(r, 1), _labels(r, 1)], m=1),
         _case("uniform", "probabilities all 0.1", [np.full((10, 8), 0.1), _labels(r, 8)], m=8),
         _case("confident", "probability 0.999 on every right digit", [confident, Y8], m=8),
+        _case("zero", "4 predictions, one giving its true digit probability 0", [zero, Yz], m=4),
         _case("f32", "float32 probabilities", [_probs(r, 7).astype(np.float32), _labels(r, 7)], m=7,
               rtol=F32_RTOL),
         _case("hidden", "a hidden batch of 14 predictions", [_probs(h, 14), _labels(h, 14)], m=14),
@@ -29,29 +34,45 @@ def cases():
 
 
 MUTANTS = {
-    'sum': '''
+    "sum": '''
 def cross_entropy(A2, Y):
-    return -np.sum(np.log(A2[Y, np.arange(Y.size)]))
+    p = np.maximum(A2[Y, np.arange(Y.size)], 1e-12)
+    return -np.sum(np.log(p))
 ''',
-    'no_minus': '''
+    "no_minus": '''
 def cross_entropy(A2, Y):
-    return np.mean(np.log(A2[Y, np.arange(Y.size)]))
+    p = np.maximum(A2[Y, np.arange(Y.size)], 1e-12)
+    return np.mean(np.log(p))
 ''',
-    'mean_all': '''
+    "mean_all": ['''
 def cross_entropy(A2, Y):
-    return -np.mean(np.log(A2))
+    return -np.mean(np.log(np.maximum(A2, 1e-12)))
+''', '''
+def cross_entropy(A2, Y):
+    # one_hot keeps the true digits, but the mean divides by all 10 * m entries
+    return -np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))
+'''],
+    "per_example": '''
+def cross_entropy(A2, Y):
+    return -np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12))
 ''',
-    'per_example': '''
+    "no_floor": '''
 def cross_entropy(A2, Y):
-    return -np.log(A2[Y, np.arange(Y.size)])
+    m = Y.size
+    return float(-np.mean(np.log(A2[Y, np.arange(m)])))
 ''',
 }
-
 
 VARIANTS = [
     '''
 def cross_entropy(A2, Y):
     m = Y.shape[0]
-    return -np.sum(one_hot(Y) * np.log(A2)) / m
+    return -np.sum(one_hot(Y) * np.log(np.clip(A2, 1e-15, 1.0))) / m
+''',
+    '''
+def cross_entropy(A2, Y):
+    eps = 1e-9
+    picked = A2[Y, range(len(Y))]
+    return float(np.mean(-np.log(picked + eps)))
 ''',
 ]

@@ -28,14 +28,26 @@ def cases():
 
 
 MUTANTS = {
-    'no_bias': '''
+    'no_bias': ['''
 def forward_prop(W1, b1, W2, b2, X):
     Z1 = W1.dot(X)
     A1 = relu(Z1)
     Z2 = W2.dot(A1)
     A2 = softmax(Z2)
     return Z1, A1, Z2, A2
-''',
+''', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    return Z1, A1, Z2, softmax(Z2)
+''', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1
+    return Z1, A1, Z2, softmax(Z2)
+'''],
     'relu_output': '''
 def forward_prop(W1, b1, W2, b2, X):
     Z1 = W1 @ X + b1

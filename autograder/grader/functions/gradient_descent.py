@@ -7,6 +7,7 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
+from ...learner.serial import Lookup
 from ._inputs import _case, _images, _labels, _params, _shared_params
 
 
@@ -24,6 +25,9 @@ def cases():
                        "Y_test": Y_test, **quiet}, m=60),
         _case("default_start", "params=None, rng=0, 2 iterations",
               [X, Y], {"alpha": 0.5, "iterations": 2, "params": None, "rng": 0, **quiet}, m=60),
+        _case("default_given", "params=init_params(0) (your own init_params), 2 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 2, "params": Lookup("init_params", (0,)), "rng": 0, **quiet},
+              m=60),
         _case("hidden", "a hidden data set, alpha = 0.3, 4 iterations",
               [_images(h, 45), _labels(h, 45)], {"alpha": 0.3, "iterations": 4, "params": _params(h), **quiet},
               m=45),
@@ -53,6 +57,24 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
                      X_test=None, Y_test=None, progress=True):
     W1, b1, W2, b2 = init_params(rng)
+    history = {"loss": [], "accuracy": []}
+    if X_test is not None:
+        history["test_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_test is not None:
+            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
+            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'drops_rng': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_test=None, Y_test=None, progress=True):
+    W1, b1, W2, b2 = init_params() if params is None else params
     history = {"loss": [], "accuracy": []}
     if X_test is not None:
         history["test_accuracy"] = []

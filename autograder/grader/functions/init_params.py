@@ -1,12 +1,11 @@
-"""``init_params``: the inputs its checks call it with, its catalogued mistakes and right variants.
+"""``init_params``: the calls its checks make, its catalogued mistakes and right variants.
 
 ``cases()`` builds the calls (hidden ones included); ``MUTANTS[mistake_id]``
-is a wrong version a learner might write, one for every mistake
-``autograder.learner.functions.init_params`` can name; ``VARIANTS`` are right
-answers written differently, which must pass every check.
+is a wrong version a learner might write (or a list of ways to make the same
+mistake), one entry for every mistake ``autograder.learner.functions.init_params``
+can name; ``VARIANTS`` are right answers written differently, which must
+pass every check and train the capstone's network to 85%.
 """
-
-
 from ._inputs import _case
 
 
@@ -21,11 +20,28 @@ def cases():
 
 
 MUTANTS = {
-    'zeros': '''
+    "zeros": '''
 def init_params(rng=None):
     return np.zeros((10, 784)), np.zeros((10, 1)), np.zeros((10, 10)), np.zeros((10, 1))
 ''',
-    'unscaled': '''
+    "identical_units": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = np.tile(rng.standard_normal((1, 784)) * np.sqrt(1 / 784), (10, 1))
+    W2 = np.tile(rng.standard_normal((1, 10)) * np.sqrt(1 / 10), (10, 1))
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "seed_uniform": '''
+def init_params(rng=None):
+    # the original notebook's start, drawn from rng
+    rng = np.random.default_rng(rng)
+    W1 = rng.random((10, 784)) - 0.5
+    b1 = rng.random((10, 1)) - 0.5
+    W2 = rng.random((10, 10)) - 0.5
+    b2 = rng.random((10, 1)) - 0.5
+    return W1, b1, W2, b2
+''',
+    "unscaled": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)
     W1 = rng.standard_normal((10, 784))
@@ -34,15 +50,33 @@ def init_params(rng=None):
     b2 = np.zeros((10, 1))
     return W1, b1, W2, b2
 ''',
-    'ignores_rng': '''
+    "w2_fan_in": '''
 def init_params(rng=None):
-    W1 = np.random.rand(10, 784) - 0.5
-    b1 = np.random.rand(10, 1) - 0.5
-    W2 = np.random.rand(10, 10) - 0.5
-    b2 = np.random.rand(10, 1) - 0.5
-    return W1, b1, W2, b2
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 784)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 ''',
-    'transposed': '''
+    "w1_fan_in": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 10)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "ignores_rng": ['''
+def init_params(rng=None):
+    W1 = np.random.randn(10, 784) * np.sqrt(1 / 784)
+    W2 = np.random.randn(10, 10) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''', '''
+def init_params(rng=None):
+    rng = np.random.default_rng()
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+'''],
+    "transposed": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)
     W1 = rng.standard_normal((784, 10)) * np.sqrt(1 / 784)
@@ -53,11 +87,10 @@ def init_params(rng=None):
 ''',
 }
 
-
 VARIANTS = [
     '''
 def init_params(rng=None):
-    # He initialisation
+    # He initialisation, for ReLU
     rng = np.random.default_rng(rng)
     W1 = rng.normal(0, np.sqrt(2 / 784), (10, 784))
     W2 = rng.normal(0, np.sqrt(2 / 10), (10, 10))
@@ -65,12 +98,42 @@ def init_params(rng=None):
 ''',
     '''
 def init_params(rng=None):
-    # the original notebook's uniform initialisation, drawn from rng
+    # uniform LeCun: the same variance as N(0, 1 / fan_in)
     rng = np.random.default_rng(rng)
-    W1 = rng.random((10, 784)) - 0.5
-    b1 = rng.random((10, 1)) - 0.5
-    W2 = rng.random((10, 10)) - 0.5
-    b2 = rng.random((10, 1)) - 0.5
+    a1, a2 = np.sqrt(3 / 784), np.sqrt(3 / 10)
+    W1 = rng.uniform(-a1, a1, (10, 784))
+    W2 = rng.uniform(-a2, a2, (10, 10))
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    '''
+def init_params(rng=None):
+    # Glorot (Xavier) uniform
+    rng = np.random.default_rng(rng)
+    l1, l2 = np.sqrt(6 / (784 + 10)), np.sqrt(6 / (10 + 10))
+    W1 = rng.uniform(-l1, l1, size=(10, 784))
+    W2 = rng.uniform(-l2, l2, size=(10, 10))
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    '''
+def init_params(rng=None):
+    # W2 drawn before W1, and small positive biases
+    gen = np.random.default_rng(rng)
+    W2 = gen.standard_normal((10, 10)) / np.sqrt(10)
+    W1 = gen.standard_normal((10, 784)) / np.sqrt(784)
+    b1 = np.full((10, 1), 0.01)
+    b2 = np.full((10, 1), 0.01)
+    return W1, b1, W2, b2
+''',
+    '''
+def init_params(rng=None):
+    # Glorot (Xavier) normal, through a helper
+    rng = np.random.default_rng(rng)
+
+    def layer(n_out, n_in):
+        return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), (n_out, n_in)), np.zeros((n_out, 1))
+
+    W1, b1 = layer(10, 784)
+    W2, b2 = layer(10, 10)
     return W1, b1, W2, b2
 ''',
 ]

@@ -3,45 +3,79 @@ import numpy as np
 
 from ..checks import GRADS, matches, scaled_by, standard
 from ..judge import Mistake
-from ..spec import Tup
+from ..spec import Tup, is_number
 
-ARGS = ('Z1', 'A1', 'Z2', 'A2', 'W1', 'W2', 'X', 'Y')
+SIGNATURE = "backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)"
+ARGS = ("Z1", "A1", "Z2", "A2", "W1", "W2", "X", "Y")  # the parameters the checks pass by position, in order
 
 
 def suite():
+    def ratio(j, case):
+        return scaled_by(j, case)
+
+    def missing_1_over_m(j, case):
+        c = ratio(j, case)
+        return c is not None and np.isclose(c, j.case(case).dims["m"])
+
     def global_m(j, case):
-        c = scaled_by(j, case)
-        return c is not None and not np.isclose(c, j.case(case).dims["m"])
+        """Off by exactly m / M for a larger, whole M: the batch's m replaced by a global one."""
+        c, m = ratio(j, case), j.case(case).dims["m"]
+        if c is None or not 0 < c < 1:
+            return False
+        M = m / c
+        return M > m and abs(M - round(M)) <= 1e-6 * M
+
+    def sign_flip(j, case):
+        c = ratio(j, case)
+        return c is not None and np.isclose(c, -1.0)
+
+    def scalar_db(j, case):
+        value = j.value(case)
+        return isinstance(value, (tuple, list)) and len(value) == 4 and \
+            any(is_number(v) or (isinstance(v, np.ndarray) and v.size == 1 and v.ndim < 2) for v in value[1::2])
 
     return standard(
         "backward_prop", Tup("backward_prop(...)", GRADS),
         edge=[matches("no9", "handles a batch with no 9")],
         mistakes=[
-            Mistake("scalar_db", "the original notebook's bug: `np.sum(dZ)` with no axis for the bias gradients",
-                    "that adds up every entry into one number. Sum over the examples only: "
-                    "`db1 = np.sum(dZ1, axis=1, keepdims=True) / m`, shape (10, 1), and the same for db2."),
+            Mistake("scalar_db", "the original notebook's bug: `np.sum(dZ)` with no axis for a bias gradient",
+                    "with no axis, np.sum adds every entry of dZ into one number, mixing the units together. Each "
+                    "bias has its own gradient: the sum of its row of dZ over the examples, kept as a column like "
+                    "the bias itself.", "`db1 = np.sum(dZ1, axis=1, keepdims=True) / m`, and the same for db2",
+                    matches=scalar_db),
             Mistake("no_keepdims", "summing the bias gradients without keepdims",
-                    "`np.sum(dZ, axis=1)` has shape (10,); add `keepdims=True` to get (10, 1) like b1."),
+                    "summing a (10, m) array over axis 1 gives shape (10,), a flat vector; the bias is a (10, 1) "
+                    "column, and its gradient must have its shape.", "`np.sum(dZ1, axis=1, keepdims=True)`"),
             Mistake("wrong_axis_db", "summing the bias gradients over the wrong axis",
-                    "axis 1 runs over the examples: `np.sum(dZ, axis=1, keepdims=True)`."),
+                    "axis 0 runs down the units, axis 1 across the examples. A bias gradient adds up one unit's "
+                    "error over every example of the batch.", "`np.sum(dZ1, axis=1, keepdims=True)`"),
             Mistake("missing_1_over_m", "a missing 1/m",
-                    "the loss is an average over the batch, so every gradient is divided by m = X.shape[1].",
-                    matches=lambda j, c: scaled_by(j, c) is not None and np.isclose(scaled_by(j, c),
-                                                                                    j.case(c).dims["m"])),
+                    "the loss is an average over the batch, so every gradient is an average too: each one here is "
+                    "exactly m times too large.", "divide each gradient by `m = X.shape[1]`",
+                    matches=missing_1_over_m),
             Mistake("global_m", "the original notebook's bug: dividing by a global m",
-                    "m must be the size of this batch: write `m = X.shape[1]` inside the function.",
-                    matches=global_m, error=("NameError", "'m'")),
+                    "every gradient here is smaller by the same factor, the ratio of this batch's size to a larger "
+                    "one: m came from outside the function. Take m from the batch you were given.",
+                    "`m = X.shape[1]` inside the function", matches=global_m, error=("NameError", "'m'")),
+            Mistake("sign_flip", "the output error the wrong way round",
+                    "every gradient here has the right size but the opposite sign. The output error is what the "
+                    "network said minus what it should have said; the other way round, gradient descent would "
+                    "climb the loss.", "`dZ2 = A2 - one_hot(Y)`", matches=sign_flip),
             Mistake("w2_not_transposed", "W2 not transposed in the backward pass",
-                    "the error flows back through the transpose of the forward weights: "
-                    "`dZ1 = W2.T @ dZ2 * relu_deriv(Z1)`."),
+                    "going backwards, the error travels along the same connections the other way: through the "
+                    "transpose of the weights it came through.", "`dZ1 = W2.T @ dZ2 * relu_deriv(Z1)`"),
             Mistake("labels_not_one_hot", "subtracting the labels Y instead of one_hot(Y)",
-                    "A2 is (10, m) and the target must be too: `dZ2 = A2 - one_hot(Y)`."),
+                    "A2 holds ten probabilities per example, so the target it is compared with must be ten numbers "
+                    "per example too: the one-hot column of the label.", "`dZ2 = A2 - one_hot(Y)`"),
             Mistake("no_relu_deriv", "forgetting the ReLU's slope",
-                    "the gradient passes through ReLU only where it was active: multiply by `relu_deriv(Z1)`."),
+                    "the hidden layer's error only flows back through units that were active: ReLU's slope is 0 "
+                    "where Z1 was negative.", "multiply by `relu_deriv(Z1)`"),
             Mistake("x_not_transposed", "multiplying by X instead of X.T",
-                    "dW1 must be shaped like W1, (10, 784): `dZ1 @ X.T / m`.", error=("ValueError", "matmul")),
+                    "dW1 must have W1's shape, (10, 784): the error of each unit, (10, m), times each pixel over the "
+                    "examples, which is X transposed.", "`dW1 = dZ1 @ X.T / m`", error=("ValueError", "matmul")),
         ],
-        args=ARGS, shape_purpose="returns dW1, db1, dW2, db2 shaped like W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
+        args=ARGS, signature=SIGNATURE,
+        shape_purpose="returns dW1, db1, dW2, db2 shaped like W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
         type_purpose="returns a tuple of four arrays")
 
 

@@ -1,31 +1,55 @@
 """``cross_entropy``: what it returns, its checks in order, and the mistakes they can name."""
+import numpy as np
 
-from ..checks import matches, standard
+from ..checks import matches, prop, standard
 from ..judge import Mistake
-from ..spec import Num
+from ..spec import Num, number
 
-ARGS = ('A2', 'Y')
+SIGNATURE = "cross_entropy(A2, Y)"
+ARGS = ("A2", "Y")  # the parameters the checks pass by position, in order
 
 
 def suite():
+    def large_but_finite(j, value):
+        loss = float(np.asarray(value, dtype=float))
+        if not np.isfinite(loss):
+            return (f"with a probability of exactly 0 on a true digit the loss is {number(loss)}: log(0) is "
+                    f"-infinity, so one confident mistake makes the whole batch's loss infinite.")
+        if loss < 2.0:
+            return (f"the loss is {number(loss)}, but one of these 4 examples gives its true digit probability 0; "
+                    f"that example alone should cost a very large (if finite) amount.")
+        return None
+
     return standard(
         "cross_entropy", Num("the loss"),
         edge=[matches("uniform", "a uniform guess (every digit 0.1) costs log(10) ≈ 2.303"),
               matches("confident", "confident right answers cost almost nothing"),
+              prop("zero", "zero", "a probability of 0 on the true digit costs a large but finite loss",
+                   large_but_finite),
               matches("f32", "works on float32 probabilities")],
         mistakes=[
             Mistake("sum", "summing the losses instead of averaging them",
-                    "divide by the number of examples (or use np.mean) so the loss does not grow with the "
-                    "batch size."),
+                    "a sum grows with the batch size, so the same network would look worse on bigger batches "
+                    "and the step size would have to change with m. Average over the examples instead.",
+                    "`np.mean(...)` instead of `np.sum(...)`"),
             Mistake("no_minus", "a missing minus sign",
-                    "log of a probability is negative; the loss is -log p, so it is positive and shrinks "
-                    "as p grows."),
-            Mistake("mean_all", "averaging log-probabilities of every digit, not just the right one",
-                    "only the probability of the true label counts: `A2[Y, np.arange(m)]`."),
+                    "the log of a probability is negative or zero; the loss is minus that log, so it is positive "
+                    "and shrinks as the probability of the true digit grows.", "`-np.mean(np.log(p))`"),
+            Mistake("mean_all", "averaging over all ten digits, not just the true one",
+                    "only the probability the network gave the true digit counts: pick one entry per column, in "
+                    "the row of that column's label, before taking logs and averaging.",
+                    "`p = A2[Y, np.arange(m)]`"),
             Mistake("per_example", "returning one loss per example",
-                    "the loss is one number: average the per-example losses with np.mean."),
+                    "the loss of a batch is one number, the average of the examples' losses.",
+                    "`float(-np.mean(np.log(p)))`"),
+            Mistake("no_floor", "taking the log of a probability that can be 0",
+                    "a network can round a probability to exactly 0.0, and log(0) is -infinity: one such example "
+                    "makes the loss infinite and the gradient useless. Put a tiny floor under the probabilities "
+                    "before the log; it leaves every ordinary probability as it is.",
+                    "`np.log(np.maximum(p, 1e-12))`"),
         ],
-        args=ARGS, shape_purpose="returns one number", type_purpose="returns a single number", finite_case="fixed")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns one number", type_purpose="returns a single number",
+        finite_case="fixed")
 
 
 SUITE = suite()

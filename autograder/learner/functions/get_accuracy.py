@@ -4,7 +4,8 @@ from ..checks import matches, standard
 from ..judge import Mistake
 from ..spec import Num
 
-ARGS = ('predictions', 'Y')
+SIGNATURE = "get_accuracy(predictions, Y)"
+ARGS = ('predictions', 'Y')  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -15,14 +16,15 @@ def suite():
         finite_case=None,
         mistakes=[
             Mistake("count", "returning the number of right answers",
-                    "accuracy is a fraction between 0 and 1: divide the count by the number of examples, "
-                    "or use `np.mean(predictions == Y)`."),
+                    "accuracy is a fraction between 0 and 1: the count of right answers divided by the number of "
+                    "examples.", "`np.mean(predictions == Y)`"),
             Mistake("percent", "returning a percentage",
-                    "the course reports accuracy as a fraction between 0 and 1, not 0 to 100."),
+                    "the course reports accuracy as a fraction between 0 and 1, not from 0 to 100.",
+                    "`np.mean(predictions == Y)`"),
             Mistake("error_rate", "returning the fraction of wrong answers",
-                    "count the predictions equal to Y: `np.mean(predictions == Y)`."),
+                    "accuracy counts the predictions that equal their label.", "`np.mean(predictions == Y)`"),
         ],
-        args=ARGS, shape_purpose="returns one number", type_purpose="returns a single number")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns one number", type_purpose="returns a single number")
 
 
 SUITE = suite()

@@ -4,7 +4,8 @@ from ..checks import standard
 from ..judge import Mistake
 from ..spec import Arr
 
-ARGS = ('A2',)
+SIGNATURE = "get_predictions(A2)"
+ARGS = ('A2',)  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -13,15 +14,16 @@ def suite():
         edge=[], finite_case=None,
         mistakes=[
             Mistake("wrong_axis", "argmax over the wrong axis",
-                    "each column is one example, so take the largest row of each column: "
-                    "np.argmax with axis=0, which gives shape (m,)."),
+                    "each column is one example; its prediction is the row with the largest probability, found "
+                    "down the column (axis 0), which gives one digit per example.", "`np.argmax(A2, axis=0)`"),
             Mistake("no_axis", "argmax with no axis",
-                    "without an axis argmax looks at the whole matrix and returns one number; "
-                    "give np.argmax the axis that runs down each column, axis=0."),
+                    "without an axis, argmax looks at the whole matrix as one long list and returns one number; "
+                    "each column needs its own answer.", "`np.argmax(A2, axis=0)`"),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
-                    "np.max returns the highest probability; np.argmax returns its row, the digit."),
+                    "the largest probability says how sure the network is, not which digit it chose: the digit is "
+                    "the position of that largest value.", "`np.argmax(A2, axis=0)`"),
         ],
-        args=ARGS, shape_purpose="returns one digit per example, shape (m,)", type_purpose="returns a NumPy array of ints")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per example, shape (m,)", type_purpose="returns a NumPy array of ints")
 
 
 SUITE = suite()

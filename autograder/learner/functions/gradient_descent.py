@@ -9,13 +9,15 @@ from ..checks import (
     prop,
     returns,
     shaped,
+    takes_the_lessons_arguments,
     typed,
     unchanged,
 )
 from ..judge import Mistake, Suite
-from ..spec import Dct, Tup, value_difference
+from ..spec import Dct, Tup, leaves, shape_problem, type_problem, value_difference
 
-ARGS = ('X', 'Y', 'alpha', 'iterations')
+SIGNATURE = "gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None, X_test=None, Y_test=None, progress=True)"
+ARGS = ('X', 'Y', 'alpha', 'iterations')  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -53,6 +55,26 @@ def suite():
             return f"the loss went from {loss[0]:.4g} to {loss[-1]:.4g}; training should bring it down."
         return None
 
+    def same_start(j, value):
+        """params=None, rng=0 must start where the learner's own init_params(0) starts (a property: it never
+        depends on the course's random numbers, so any accepted init_params passes)."""
+        problem = j.failure_message("default_given")
+        given = j.value("default_given")
+        problem = problem or type_problem(j.spec, given, j.function) or shape_problem(j.spec, given, {})
+        if problem:
+            return f"Called with params=init_params(0): {problem}"
+        for (spec, a), (_, b) in zip(leaves(j.spec, value), leaves(j.spec, given)):
+            diff = value_difference(a, b, 1e-9, spec.name)
+            if diff:
+                return j.explain("default_start", f"With params=None and rng=0 it did not start where your own "
+                                                  f"init_params(0) starts: {diff}", prefer="drops_rng")
+        return None
+
+    def drops_rng(j, case):
+        return j.value("default_start") is not None and j.value("default_given") is not None and any(
+            value_difference(a, b, 1e-9, "x") for (_, a), (_, b) in
+            zip(leaves(j.spec, j.value("default_start")), leaves(j.spec, j.value("default_given"))))
+
     def started_elsewhere(j, case):
         """The first recorded loss is neither the loss at the given params nor after one step."""
         first = float(np.ravel(j.value(case)[1]["loss"])[0])
@@ -60,16 +82,17 @@ def suite():
         return not any(np.isclose(first, w, rtol=1e-6) for w in want[:2])
 
     checks = [
+        takes_the_lessons_arguments("fixed"),
         returns("fixed"),
         typed("fixed", "returns (W1, b1, W2, b2), history"),
         shaped("fixed", "the trained parameters keep their shapes"),
         finite("fixed"),
         prop("loss-falls", "fixed", "the loss goes down", loss_falls),
-        matches("fixed", "reaches the reference's parameters after 5 steps", "values:params", params_values),
+        matches("fixed", "reaches the expected parameters after 5 steps", "values:params", params_values),
         matches("fixed", "records the loss and accuracy of every iteration", "values:history", history_values),
         matches("with_test", "records the test accuracy when given test data", "values:test", test_curve),
-        matches("default_start", "starts from init_params(rng) when no params are given", "values:default",
-                params_values),
+        prop("default", "default_start", "starts from your init_params(rng) when no params are given", same_start,
+             uses=("default_given",)),
         unchanged(["fixed", "with_test"], "leaves the starting parameters unchanged"),
         no_warnings(["fixed", "with_test", "default_start"],
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
@@ -77,18 +100,26 @@ def suite():
     ]
     mistakes = [
         Mistake("no_update", "never updating the parameters",
-                "update_params returns new arrays; assign them: "
-                "`W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)`."),
+                "update_params does not change the arrays it is given: it returns new ones, and the loop must "
+                "carry those into the next iteration.",
+                "`W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)`"),
         Mistake("loss_after_update", "recording the loss after the update",
-                "record the loss and accuracy of the forward pass you just ran, before updating."),
+                "each iteration's history entry describes the parameters that iteration started from: record the "
+                "loss and accuracy of the forward pass you just ran, before updating."),
         Mistake("ignores_params", "starting from init_params even when params are given",
-                "start from `params` when it is not None: "
-                "`W1, b1, W2, b2 = init_params(rng) if params is None else params`.",
+                "`params` lets a caller choose where training starts; only when it is None should the function "
+                "draw its own start.",
+                "`W1, b1, W2, b2 = init_params(rng) if params is None else params`",
                 matches=started_elsewhere),
+        Mistake("drops_rng", "calling init_params without the rng you were given",
+                "when no params are given, the start must come from `init_params(rng)`, so the same seed always "
+                "gives the same training run; without it every run starts somewhere new.",
+                "`init_params(rng)`, not `init_params()`", matches=drops_rng),
         Mistake("params_only", "returning only the parameters",
-                "return both the parameters and the history: `return (W1, b1, W2, b2), history`."),
+                "the caller needs the history too, to draw the learning curves: return a pair, the parameters "
+                "and the history.", "`return (W1, b1, W2, b2), history`"),
     ]
-    return Suite("gradient_descent", output, checks, mistakes, args=ARGS)
+    return Suite("gradient_descent", output, checks, mistakes, args=ARGS, signature=SIGNATURE)
 
 
 SUITE = suite()

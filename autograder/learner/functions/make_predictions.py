@@ -4,7 +4,8 @@ from ..checks import standard
 from ..judge import Mistake
 from ..spec import Arr
 
-ARGS = ('X', 'W1', 'b1', 'W2', 'b2')
+SIGNATURE = "make_predictions(X, W1, b1, W2, b2)"
+ARGS = ('X', 'W1', 'b1', 'W2', 'b2')  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -13,13 +14,16 @@ def suite():
         edge=[], finite_case=None,
         mistakes=[
             Mistake("returns_probabilities", "returning the probabilities A2 instead of digits",
-                    "finish with `get_predictions(A2)`, which picks the most probable digit of each column."),
+                    "the forward pass ends with ten probabilities per image; a prediction is the most probable "
+                    "digit of each column, which get_predictions picks.", "`return get_predictions(A2)`"),
             Mistake("wrong_axis", "argmax over the wrong axis",
-                    "each column is one image: pass A2 to get_predictions, which takes the argmax down each column."),
+                    "each column is one image, so the digit is the largest row of each column; get_predictions "
+                    "already does exactly that.", "`return get_predictions(A2)`"),
             Mistake("x_transposed", "passing X.T to forward_prop",
-                    "X is already (784, m): `forward_prop(W1, b1, W2, b2, X)`.", error=("ValueError", "matmul")),
+                    "X is already (784, m), one column per image, which is what forward_prop takes.",
+                    "`forward_prop(W1, b1, W2, b2, X)`", error=("ValueError", "matmul")),
         ],
-        args=ARGS, shape_purpose="returns one digit per image, shape (m,)", type_purpose="returns a NumPy array of ints")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per image, shape (m,)", type_purpose="returns a NumPy array of ints")
 
 
 SUITE = suite()

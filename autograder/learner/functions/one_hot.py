@@ -4,7 +4,8 @@ from ..checks import matches, standard
 from ..judge import Mistake
 from ..spec import Arr
 
-ARGS = ('Y',)
+SIGNATURE = "one_hot(Y)"
+ARGS = ('Y',)  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -14,15 +15,18 @@ def suite():
               matches("uint8", "accepts labels stored as uint8, as in the MNIST files")],
         mistakes=[
             Mistake("max_plus_one", "the original notebook's bug: one_hot sized by Y.max() + 1",
-                    "a batch without a 9 then gets fewer than 10 rows and no longer lines up with the "
-                    "network's 10 outputs. Always make 10 rows: `np.zeros((10, Y.size))`."),
+                    "the number of rows must be the number of digits, 10, whatever labels this batch happens to "
+                    "hold: a batch without a 9 would get 9 rows and no longer line up with the network's 10 "
+                    "outputs.", "`one_hot_Y = np.zeros((10, Y.size))`"),
             Mistake("transposed", "one row per example instead of one column",
-                    "the course keeps one column per example, so the result is (10, m): transpose with `.T`."),
+                    "the course keeps one column per example, like X, so the result is (10, m), not (m, 10).",
+                    "transpose the result with `.T`"),
             Mistake("whole_rows", "indexing with Y alone, which fills whole rows",
-                    "`one_hot_Y[Y] = 1` sets every column of row Y; set one entry per column with "
-                    "`one_hot_Y[Y, np.arange(m)] = 1`."),
+                    "indexing a matrix with one array picks whole rows, so every column of those rows becomes 1. "
+                    "Each column needs exactly one 1: index with a row for each column, and that column.",
+                    "`one_hot_Y[Y, np.arange(m)] = 1`"),
         ],
-        args=ARGS, shape_purpose="returns a (10, m) matrix, one column per label",
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns a (10, m) matrix, one column per label",
         type_purpose="returns a NumPy array of numbers", finite_case=None)
 
 

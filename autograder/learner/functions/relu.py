@@ -4,7 +4,8 @@ from ..checks import changed_input, matches, standard
 from ..judge import Mistake
 from ..spec import Arr
 
-ARGS = ('Z',)
+SIGNATURE = "relu(Z)"
+ARGS = ('Z',)  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -13,20 +14,24 @@ def suite():
         edge=[matches("f32", "works on float32 input")],
         mistakes=[
             Mistake("np_max", "np.max instead of np.maximum",
-                    "`np.max(Z, 0)` finds the largest value along axis 0; `np.maximum` compares its two "
-                    "arguments entry by entry."),
+                    "np.max reduces: it finds the largest value along an axis, so the shape shrinks. ReLU needs an "
+                    "entry-by-entry comparison of Z with 0, which keeps Z's shape.", "`np.maximum(Z, 0)`"),
             Mistake("minimum", "np.minimum instead of np.maximum",
-                    "np.minimum keeps the negative part; ReLU keeps the positive part, as np.maximum with 0 does."),
+                    "np.minimum keeps the negative part and clips the positive one; ReLU does the opposite.",
+                    "`np.maximum(Z, 0)`"),
             Mistake("abs", "np.abs instead of ReLU",
-                    "ReLU sets negative values to 0; np.abs turns them positive."),
+                    "ReLU sets negative values to 0; the absolute value turns them positive instead.",
+                    "`np.maximum(Z, 0)`"),
             Mistake("in_place", "changing Z in place",
-                    "`Z[Z < 0] = 0` also changes the caller's Z, which the backward pass still needs. "
-                    "Return a new array instead, for example from np.maximum.", matches=changed_input),
+                    "assigning into Z changes the caller's array too, and the backward pass still needs the "
+                    "original Z. Build and return a new array.", "`return np.maximum(Z, 0)`",
+                    matches=changed_input),
             Mistake("python_max", "Python's max instead of np.maximum",
-                    "Python's max compares whole arrays, which NumPy refuses; np.maximum works entry by entry.",
+                    "Python's max compares two whole objects, and NumPy refuses to say whether a whole array is "
+                    "larger than 0; NumPy's own functions compare entry by entry.", "`np.maximum(Z, 0)`",
                     error=("ValueError", "truth value of an array")),
         ],
-        args=ARGS, shape_purpose="returns an array shaped like Z, (10, m)")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns an array shaped like Z, (10, m)")
 
 
 SUITE = suite()

@@ -5,7 +5,8 @@ from ..checks import matches, prop, standard
 from ..judge import Mistake
 from ..spec import Arr, value_difference
 
-ARGS = ('Z',)
+SIGNATURE = "relu_deriv(Z)"
+ARGS = ('Z',)  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -29,14 +30,17 @@ def suite():
               matches("f32", "works on float32 input", compare=ignore_zeros)],
         mistakes=[
             Mistake("returns_relu", "returning relu(Z) instead of its slope",
-                    "the slope of ReLU is 1 where Z > 0 and 0 elsewhere: `Z > 0` (as floats if you like)."),
+                    "the slope of ReLU is not its value: it is 1 where ReLU rises (Z > 0) and 0 where it is flat.",
+                    "`return (Z > 0).astype(float)`"),
             Mistake("inverted", "the slope with the comparison reversed",
-                    "ReLU is flat (slope 0) for negative Z and rises (slope 1) for positive Z: `Z > 0`."),
+                    "ReLU is flat, slope 0, for negative Z and rises with slope 1 for positive Z.",
+                    "`Z > 0`"),
             Mistake("python_if", "an `if` on a whole array",
-                    "`if Z > 0` asks one question of a whole array, which NumPy refuses; compare element "
-                    "by element: `Z > 0`.", error=("ValueError", "truth value of an array")),
+                    "an `if` asks one yes-or-no question, and NumPy refuses to answer it for a whole array; a "
+                    "comparison written as an expression works entry by entry.", "`return Z > 0`",
+                    error=("ValueError", "truth value of an array")),
         ],
-        args=ARGS, shape_purpose="returns an array shaped like Z, (10, m)", type_purpose="returns a NumPy array")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns an array shaped like Z, (10, m)", type_purpose="returns a NumPy array")
     for i, check in enumerate(suite.checks):
         if check.id.startswith("values:") or (check.id.startswith("values") and check.case.startswith("hidden")):
             suite.checks[i] = matches(check.case, check.purpose, compare=ignore_zeros)

@@ -5,7 +5,8 @@ from ..checks import matches, prop, standard
 from ..judge import Mistake
 from ..spec import Arr
 
-ARGS = ('Z',)
+SIGNATURE = "softmax(Z)"
+ARGS = ('Z',)  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -24,19 +25,22 @@ def suite():
               matches("f32", "works on float32 input")],
         mistakes=[
             Mistake("no_shift", "softmax without subtracting the maximum (the original notebook's version)",
-                    "exp(1000) overflows to inf and inf / inf is NaN. Subtract each column's maximum "
-                    "first: `Z - Z.max(axis=0, keepdims=True)`; the result is mathematically the same."),
+                    "exp of a large score overflows to infinity, and infinity / infinity is NaN. Shifting every "
+                    "score of a column by the same amount changes nothing mathematically, so subtract each "
+                    "column's largest score before exp: the largest term becomes exp(0) = 1.",
+                    "`E = np.exp(Z - Z.max(axis=0, keepdims=True))`"),
             Mistake("wrong_axis", "softmax over the wrong axis",
-                    "each column is one example, so normalise down the columns: "
-                    "`np.sum(E, axis=0, keepdims=True)`, not axis=1."),
+                    "each column is one example, so the ten probabilities of a column must add up to 1: normalise "
+                    "down the columns (axis 0), not along the rows.", "`E / E.sum(axis=0, keepdims=True)`"),
             Mistake("sum_all", "dividing by the sum of the whole matrix",
-                    "`np.sum(E)` with no axis adds every example together; divide each column by its "
-                    "own sum: `np.sum(E, axis=0, keepdims=True)`."),
+                    "a sum with no axis adds every example together, so each column ends up summing to much less "
+                    "than 1. Divide each column by its own sum.", "`E / E.sum(axis=0, keepdims=True)`"),
             Mistake("global_shift", "subtracting the maximum of the whole matrix",
-                    "one global maximum leaves columns with much smaller scores at exp(-1000) = 0 and "
-                    "0 / 0 = NaN; subtract each column's own maximum: `Z.max(axis=0, keepdims=True)`."),
+                    "one maximum for the whole matrix leaves a column of much smaller scores at exp(-1000) = 0, "
+                    "and 0 / 0 is NaN. Each column needs its own largest score subtracted.",
+                    "`Z - Z.max(axis=0, keepdims=True)`"),
         ],
-        args=ARGS, shape_purpose="returns probabilities shaped like Z, (10, m)")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns probabilities shaped like Z, (10, m)")
 
 
 SUITE = suite()

@@ -4,7 +4,8 @@ from ..checks import PARAMS, changed_input, matches, standard
 from ..judge import Mistake
 from ..spec import Tup
 
-ARGS = ('W1', 'b1', 'W2', 'b2', 'dW1', 'db1', 'dW2', 'db2', 'alpha')
+SIGNATURE = "update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)"
+ARGS = ('W1', 'b1', 'W2', 'b2', 'dW1', 'db1', 'dW2', 'db2', 'alpha')  # the parameters the checks pass by position, in order
 
 
 def suite():
@@ -14,18 +15,22 @@ def suite():
         values=("fixed", "random"),
         mistakes=[
             Mistake("plus", "updating with + instead of -",
-                    "the gradient points uphill; step against it: `W1 = W1 - alpha * dW1`."),
+                    "the gradient points uphill, towards a larger loss: each step must go against it.",
+                    "`W1 = W1 - alpha * dW1`"),
             Mistake("ignores_alpha", "ignoring the learning rate alpha",
-                    "each step is alpha times the gradient: `W1 - alpha * dW1`."),
+                    "alpha sets the size of each step: the change to a parameter is alpha times its gradient.",
+                    "`W1 - alpha * dW1`"),
             Mistake("in_place", "updating the parameters in place",
-                    "`W1 -= alpha * dW1` also changes the caller's arrays; write `W1 = W1 - alpha * dW1`.",
-                    matches=changed_input),
+                    "-= changes the caller's arrays too, so the parameters passed in are lost; the lesson asks "
+                    "for new arrays.", "`W1 = W1 - alpha * dW1`", matches=changed_input),
             Mistake("weights_only", "updating the weights but not the biases",
-                    "the biases learn too: `b1 = b1 - alpha * db1` and `b2 = b2 - alpha * db2`."),
+                    "the biases are parameters too, and their gradients say how to move them.",
+                    "`b1 = b1 - alpha * db1` and `b2 = b2 - alpha * db2`"),
             Mistake("wrong_order", "returning the parameters in another order",
-                    "return them as they came in: `return W1, b1, W2, b2`."),
+                    "they must come back in the order they came in, so the caller can unpack them the same way.",
+                    "`return W1, b1, W2, b2`"),
         ],
-        args=ARGS, shape_purpose="returns W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
         type_purpose="returns a tuple of four arrays", finite_case="fixed")
 
 
