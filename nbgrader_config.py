@@ -30,7 +30,6 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # the grading of each function has its own, shorter limit (course.yml: timeout).
 c.ExecutePreprocessor.timeout = 180
 c.Execute.interrupt_on_timeout = True
-c.Execute.execute_retries = 1
 
 # nbgrader scores a test cell that writes to stderr as 0. The checks write nothing there,
 # but libraries may warn (matplotlib building its font cache, a DeprecationWarning):

@@ -84,13 +84,17 @@ class RefuseLinks(NbGraderPreprocessor):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's Execute with the kernel in bubblewrap; a kernel that dies ends the run, not the grading."""
+    """nbgrader's Execute with the kernel in bubblewrap; a kernel that dies ends the run, not the grading.
 
-    def __init__(self, *args, **kwargs):
-        from .kernel import SandboxedKernelManager
-        if isolation().kind == "bwrap":
-            kwargs["kernel_manager_class"] = SandboxedKernelManager
-        super().__init__(*args, **kwargs)
+    nbgrader 0.9.6 passes its own kernel manager class when it builds Execute, and nbconvert reloads the
+    configuration when it runs; ``create_kernel_manager`` insists on the sandboxed one wherever bwrap works.
+    """
+
+    def create_kernel_manager(self):
+        from .kernel import SandboxedKernelManager, kernel_available
+        if kernel_available():
+            self.kernel_manager_class = SandboxedKernelManager
+        return super().create_kernel_manager()
 
     def preprocess(self, nb, resources, km=None):
         try:

@@ -16,13 +16,19 @@ The repository's Containerfile runs the same grader where bwrap works.
 """
 from __future__ import annotations
 
+import atexit
 import functools
+import glob
+import itertools
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,17 +90,28 @@ def _system_binds() -> list:
     return args
 
 
-def bwrap_args(binds: dict, writable: str, *, cwd: str, unprivileged_caller: bool) -> list:
-    """bwrap's arguments: ``binds`` maps host folders to read-only places inside; ``writable`` is OUT."""
+def bwrap_args(binds: dict, writable, *, cwd: str, unprivileged_caller: bool, writable_at: str = OUT,
+               more_writable: dict | None = None, masks: tuple = ()) -> list:
+    """bwrap's arguments for a sandbox.
+
+    ``binds`` maps host paths to read-only places inside; ``writable`` is the
+    one writable folder (at ``writable_at``); ``more_writable`` maps further
+    host paths to writable places (a kernel's socket folder); ``masks`` are
+    (empty host file or folder, path inside) pairs that hide something that
+    a read-only bind brought in.
+    """
     exe, runtime, hide = python_runtime()
-    args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
-    if unprivileged_caller:  # an ordinary user: a user namespace maps them to 65534 inside
-        args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
-    made = set()
-    for inside in ["/usr/lib"] + list(runtime) + list(binds.values()) + [OUT]:
-        for parent in reversed(Path(inside).parents):  # readable by user 65534 (bwrap makes them 0700)
-            if str(parent) != "/" and str(parent) not in made:
+    more_writable = dict(more_writable or {})
+    args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
+            "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
+    if unprivileged_caller:  # an ordinary user: a user namespace maps them to 65534 inside, and no deeper one
+        args += ["--unshare-user", "--disable-userns", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    made = {"/"}
+    inside_paths = ["/usr/lib", "/tmp"] + list(runtime) + list(binds.values()) + [writable_at] + \
+        list(more_writable.values())
+    for inside in inside_paths:
+        for parent in reversed(Path(inside).parents):  # traversable by the sandbox's user (bwrap makes 0700)
+            if str(parent) not in made:
                 made.add(str(parent))
                 args += ["--perms", "0755", "--dir", str(parent)]
     args += _system_binds()
@@ -103,9 +120,18 @@ def bwrap_args(binds: dict, writable: str, *, cwd: str, unprivileged_caller: boo
     for path in hide:
         args += ["--tmpfs", path, "--remount-ro", path]
     for host, inside in binds.items():
-        args += ["--ro-bind", str(host), inside]
-    args += ["--bind", str(writable), OUT, "--proc", "/proc", "--dev", "/dev", "--dir", "/tmp",
-             "--chdir", cwd]
+        args += ["--ro-bind", str(host), str(inside)]
+    for source, inside in masks:
+        args += ["--ro-bind", str(source), str(inside)]
+    args += ["--bind", str(writable), writable_at]
+    for host, inside in more_writable.items():
+        args += ["--bind", str(host), str(inside)]
+    args += ["--proc", "/proc", "--dev", "/dev", "--chdir", cwd]
+    if "/tmp" not in binds.values() and "/tmp" not in more_writable.values():
+        args[args.index("--proc"):args.index("--proc")] = ["--perms", "0755", "--dir", "/tmp"]
+    # Last: the sandbox's own root and /dev are tmpfs; in a user namespace they would be writable, an
+    # unbounded memory flood. Nothing may be written anywhere but the one writable folder.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return args
 
 
@@ -138,6 +164,126 @@ def limits(memory_mb: int, cpu_seconds: int, nproc: int, fsize_mb: int):
     return apply
 
 
+
+
+class Cgroup:
+    """A cgroup-v1 pids and memory group for one sandbox: exact limits on processes and total memory.
+
+    Only as root where cgroup v1 is writable (as on this course's grading machines); elsewhere the
+    per-process limits and, as root, the sandbox's own user id bound what a sandbox can take. Nested under
+    the grader's own cgroup, so it can only tighten. ``kill_all`` stops everything in it, synchronously.
+    """
+
+    counter = itertools.count(1)
+    live: set = set()
+    lock = threading.Lock()
+
+    def __init__(self, memory_mb: int, nproc: int):
+        self.dirs = {}
+        name = f"autograder-{os.getpid()}-{next(Cgroup.counter)}"
+        current = {}
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                for c in controllers.split(","):
+                    current[c] = path
+        try:
+            for controller in ("pids", "memory"):
+                base = f"/sys/fs/cgroup/{controller}"
+                if os.path.isfile(f"{base}/cgroup.procs"):
+                    folder = os.path.join(base + current.get(controller, "/"), name)
+                    os.mkdir(folder)
+                    self.dirs[controller] = folder
+            self._write("pids", "pids.max", nproc)
+            self._write("memory", "memory.limit_in_bytes", memory_mb << 20)
+            self._write("memory", "memory.swappiness", 0)
+        except OSError:
+            self.remove()
+            raise
+        with Cgroup.lock:
+            Cgroup.live.add(self)
+
+    @staticmethod
+    def usable() -> bool:
+        return os.geteuid() == 0 and os.access("/sys/fs/cgroup/pids/cgroup.procs", os.W_OK)
+
+    def _write(self, controller, name, value):
+        if controller in self.dirs:
+            with open(os.path.join(self.dirs[controller], name), "w") as f:
+                f.write(str(value))
+
+    def enter(self):
+        """For preexec_fn: move the starting process (bwrap) into the group, before it execs."""
+        for folder in self.dirs.values():
+            with open(os.path.join(folder, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+
+    def pids(self) -> list:
+        try:
+            with open(os.path.join(self.dirs["pids"], "cgroup.procs")) as f:
+                return [int(p) for p in f.read().split()]
+        except (OSError, KeyError):
+            return []
+
+    def kill_all(self):
+        for _ in range(300):
+            pids = self.pids()
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+
+    def remove(self):
+        with Cgroup.lock:
+            Cgroup.live.discard(self)
+        for folder in self.dirs.values():
+            for _ in range(200):
+                try:
+                    os.rmdir(folder)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:  # busy while the last processes are reaped
+                    time.sleep(0.01)
+
+
+@atexit.register
+def _remove_leftover_cgroups():
+    for group in list(Cgroup.live):
+        group.kill_all()
+        group.remove()
+    for folder in glob.glob("/sys/fs/cgroup/*/autograder-*-*") + glob.glob("/sys/fs/cgroup/memory/**/autograder-*-*",
+                                                                           recursive=True):
+        try:
+            pid = int(folder.rsplit("-", 2)[1])
+            if not os.path.exists(f"/proc/{pid}"):
+                os.rmdir(folder)
+        except (ValueError, OSError):
+            pass
+
+
+def reap_user(uid: int, seconds: float = 2.0):
+    """Kill every process of a sandbox's own user id (as root, each sandbox has one): nothing outlives it."""
+    if os.getuid() != 0 or uid == NOBODY:
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = False
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    if entry.stat().st_uid == uid:
+                        found = True
+                        os.kill(int(entry.name), signal.SIGKILL)
+                except (OSError, ProcessLookupError):
+                    pass
+        if not found:
+            return
+        time.sleep(0.01)
 
 
 @functools.lru_cache(maxsize=1)

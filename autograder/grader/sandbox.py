@@ -49,7 +49,7 @@ MAX_JSON_BYTES = 1 << 20
 MAX_ARRAY_BYTES = 64 << 20  # all the arrays of one call's result, decompressed
 MAX_OUT_BYTES = 256 << 20   # everything the child may write, all files together
 FSIZE_MB = 64
-NPROC = 64
+NPROC = 16  # the child, a thread or two (tqdm's monitor); a fork bomb meets this
 KEEP_STDERR = 4000
 EXIT_MESSAGES = {False: "it called sys.exit() or exit(); return a value instead",
                  True: "it called os._exit(), which would stop Python; return a value instead"}
@@ -210,11 +210,25 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
             cwd = out / "work"
         wall = timeout + STARTUP_SECONDS
         log = Path(jobdir) / "log"
-        with open(log, "wb") as sink:
-            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
-                                    preexec_fn=iso.limits(memory_mb, int(wall) + 1, nproc, FSIZE_MB),
-                                    start_new_session=True)
-            returncode, why = _wait(proc, wall, out)
+        group = iso.Cgroup(memory_mb, nproc) if isolation.kind == "bwrap" and iso.Cgroup.usable() else None
+        set_limits = iso.limits(memory_mb, int(wall) + 1, nproc, FSIZE_MB)
+
+        def prepare():
+            set_limits()
+            if group is not None:
+                group.enter()
+
+        try:
+            with open(log, "wb") as sink:
+                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                                        preexec_fn=prepare, start_new_session=True)
+                returncode, why = _wait(proc, wall, out)
+        finally:  # nothing the learner's code started outlives grading
+            if group is not None:
+                group.kill_all()
+                group.remove()
+            if isolation.kind == "bwrap":
+                iso.reap_user(uid)
         stderr = _tail(log, KEEP_STDERR)
         return _collect(out, names, returncode, stderr, timeout, why)
 

@@ -147,7 +147,7 @@ def html_table(report, fix_open=False) -> str:
     kind = "pass" if report.passed else ("skip" if report.not_attempted else "fail")
     mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
     head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <code>{html.escape(report.function)}</code>'
-            f' · {html.escape(headline(report).split(": ", 1)[1])}')
+            f': {html.escape(headline(report).split(": ", 1)[1])}')
     rows = []
     cell = "padding:3px 8px;vertical-align:top;border-top:1px solid " + PALETTE["rule"]
     if report.problem:
