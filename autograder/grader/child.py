@@ -1,7 +1,7 @@
 """The grading sandbox's child: runs a learner's cell, then calls their function on each case.
 
 Started by ``autograder.grader.sandbox`` as ``python -I -S child.py JOBDIR OUTDIR LIBDIR...``
-inside the sandbox. It can import the standard library, NumPy, tqdm and the
+inside the sandbox, with the job (the cell, the toolbox's functions, the cases) on stdin. It can import the standard library, NumPy, tqdm and the
 learners' package (``autograder.learner``, copied without its fixtures): not
 the reference, not the grader. It writes each call's outcome as plain JSON
 and an .npz of arrays (never a pickle) as soon as the call ends. Nothing this
@@ -39,8 +39,8 @@ def write_json(name, data):
 
 
 def main():
-    with open(os.path.join(JOBDIR, "job.json")) as f:
-        job = json.load(f)
+    job = json.loads(sys.stdin.buffer.read())  # from a pipe: the cell cannot read it again
+    sys.stdin.close()
     with np.load(os.path.join(JOBDIR, "inputs.npz"), allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     namespace = {"__name__": "__main__", "np": np, "numpy": np}

@@ -50,9 +50,17 @@ class Reference:
         """The module's imports and constants, as one block of code."""
         return "".join(self.imports) + "\n" + "".join(self.constants)
 
-    def without(self, name):
-        """Every function but ``name``, as one block of code."""
-        return "\n\n".join(self.source(n) for n in self.order if n != name)
+    def toolbox(self, lesson, course):
+        """The functions a lesson's toolbox cell gives the learner: earlier lessons' graded functions, and
+        the course's helpers defined after any of them (the capstone's toolbox has none)."""
+        earlier = [l.function for l in course.lessons if l.number < lesson.number] if lesson.function else []
+        helpers = [n for n in self.order if n not in course.functions and any(
+            self.order.index(n) > self.order.index(f) for f in earlier)]
+        return [n for n in self.order if n in earlier or n in helpers]
+
+    def toolbox_code(self, lesson, course):
+        """The toolbox's functions as one block of code: all a graded cell may use besides NumPy."""
+        return "\n\n".join(self.source(n) for n in self.toolbox(lesson, course))
 
 
     def body(self, name):

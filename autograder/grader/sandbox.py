@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..learner.course import load_course
 from ..learner.functions import suite
 from ..learner.judge import run_checks
 from ..learner.model import Failure, FunctionReport, Outcome
@@ -181,10 +182,13 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         arrays, case_meta = _job_arrays(cases)
         np.savez(job_in / "inputs.npz", **arrays)
         ref = reference()
+        course = load_course()
+        # The other functions the cell may call are those its lesson's toolbox shows the learner: earlier
+        # lessons' answers only, never a later one's. The job goes through stdin, not a file the cell could read.
         job = {"function": function, "source": to_python(source), "prelude": ref.prelude(),
-               "helpers": ref.prelude() + "\n" + ref.without(function), "cases": case_meta, "timeout": timeout,
-               "names": list(suite(function).args)}
-        (job_in / "job.json").write_text(json.dumps(job))
+               "helpers": ref.prelude() + "\n" + ref.toolbox_code(course.lesson_for(function), course),
+               "cases": case_meta, "timeout": timeout, "names": list(suite(function).args)}
+        job_bytes = json.dumps(job).encode()
         shutil.copy(HERE / "child.py", job_in / "child.py")
         env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -220,8 +224,9 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
 
         try:
             with open(log, "wb") as sink:
-                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=sink, stderr=sink,
                                         preexec_fn=prepare, start_new_session=True)
+                threading.Thread(target=_feed, args=(proc, job_bytes), daemon=True).start()
                 returncode, why = _wait(proc, wall, out)
         finally:  # nothing the learner's code started outlives grading
             if group is not None:
@@ -231,6 +236,14 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
                 iso.reap_user(uid)
         stderr = _tail(log, KEEP_STDERR)
         return _collect(out, names, returncode, stderr, timeout, why)
+
+
+def _feed(proc, data):
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):  # the child ended before reading: its outcome says why
+        pass
 
 
 def _wait(proc, wall, out):

@@ -15,13 +15,13 @@ def suite():
         mistakes=[
             Mistake("wrong_axis", "argmax over the wrong axis",
                     "each column is one example; its prediction is the row with the largest probability, found "
-                    "down the column (axis 0), which gives one digit per example.", "`np.argmax(A2, axis=0)`"),
+                    "down the column (axis 0), which gives one digit per example.", "np.argmax down each column: `axis=0`"),
             Mistake("no_axis", "argmax with no axis",
                     "without an axis, argmax looks at the whole matrix as one long list and returns one number; "
-                    "each column needs its own answer.", "`np.argmax(A2, axis=0)`"),
+                    "each column needs its own answer.", "np.argmax down each column: `axis=0`"),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
                     "the largest probability says how sure the network is, not which digit it chose: the digit is "
-                    "the position of that largest value.", "`np.argmax(A2, axis=0)`"),
+                    "the position of that largest value.", "np.argmax down each column: `axis=0`"),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per example, shape (m,)", type_purpose="returns a NumPy array of ints")
 

@@ -31,7 +31,7 @@ def suite():
         mistakes=[
             Mistake("returns_relu", "returning relu(Z) instead of its slope",
                     "the slope of ReLU is not its value: it is 1 where ReLU rises (Z > 0) and 0 where it is flat.",
-                    "`return (Z > 0).astype(float)`"),
+                    "the comparison `Z > 0` is True where the slope is 1; `.astype(float)` turns True and False into 1.0 and 0.0"),
             Mistake("inverted", "the slope with the comparison reversed",
                     "ReLU is flat, slope 0, for negative Z and rises with slope 1 for positive Z.",
                     "`Z > 0`"),

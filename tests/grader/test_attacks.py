@@ -1,0 +1,576 @@
+"""The attack catalogue: what a hostile student tries, and what each attempt must end with.
+
+Every attack ends with: 0 points; no other student affected and nothing written outside the sandbox;
+a living grader with bounded memory; a clear message. They run against the grading CLI's sandbox
+(``grade_source``, as ``python -m autograder grade`` uses it), against plain ``nbgrader autograde`` with
+the course's own configuration, and against the learner's own ``check()``.
+"""
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.grader.isolation import isolation
+from autograder.grader.reference import reference
+from autograder.grader.sandbox import grade_source
+from coursekit import COURSE, write_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+RIGHT_RELU = "def relu(Z):\n    return np.maximum(Z, 0)\n"
+COURSE_FILES = [ROOT / "solutions" / "network.py", *sorted((ROOT / "autograder").rglob("*.py"))]
+
+pytestmark = pytest.mark.skipif(
+    isolation().kind != "bwrap" and not os.environ.get("CI"),
+    reason=f"bubblewrap is not usable here ({isolation().detail}); CI installs it and never skips")
+
+
+def digest(paths):
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.exists()}
+
+
+@pytest.fixture(scope="module")
+def course_before():
+    assert isolation().kind == "bwrap", f"the attack catalogue needs real isolation: {isolation().detail}"
+    return digest(COURSE_FILES)
+
+
+@pytest.fixture
+def canary(tmp_path):
+    path = tmp_path / "canary.txt"
+    path.write_text("untouched")
+    return path
+
+
+def attack(oracle, source, function="relu", timeout=3):
+    report = grade_source(function, textwrap.dedent(source), oracle, timeout=timeout)
+    return report
+
+
+def assert_defeated(report, course_before, canary, oracle, expect=None):
+    """0 points, a clear message, nothing outside touched, and the next (right) submission unaffected."""
+    assert not report.passed
+    message = report.first_failure
+    assert message and "Traceback" not in message
+    if expect:
+        assert any(e in message for e in ([expect] if isinstance(expect, str) else expect)), message
+    assert canary.read_text() == "untouched"
+    assert digest(COURSE_FILES) == course_before, "a course file changed"
+    assert grade_source("relu", RIGHT_RELU, oracle, timeout=5).passed, "the next submission was affected"
+
+
+# ----------------------------------------------------------------------------- the grading sandbox (CLI)
+
+REFERENCE = str(ROOT / "solutions" / "network.py")
+
+SANDBOX_ATTACKS = {
+    "exec the reference found by walking up from the working folder": (f"""
+        import os
+        def relu(Z):
+            d = os.getcwd()
+            for _ in range(8):
+                p = os.path.join(d, "solutions", "network.py")
+                if os.path.exists(p):
+                    ns = {{}}
+                    exec(open(p).read(), ns)
+                    return ns["relu"](Z)
+                d = os.path.dirname(d)
+            return open({REFERENCE!r}).read()
+        """, "No such file"),
+    "read the reference through /proc/1/cwd and /proc/<ppid>/cwd": ("""
+        import os
+        def relu(Z):
+            for pid in ("1", str(os.getppid()), "self"):
+                for sub in ("cwd", "root"):
+                    base = f"/proc/{pid}/{sub}"
+                    for root, dirs, files in os.walk(base):
+                        if "network.py" in files:
+                            text = open(os.path.join(root, "network.py")).read()
+                            if "def one_hot" in text:
+                                return text
+            raise FileNotFoundError("nothing found")
+        """, ["nothing found", "Permission"]),
+    "find the course next to sys.executable and in the editable-install finder": ("""
+        import sys, os, glob
+        def relu(Z):
+            roots = {os.path.dirname(os.path.dirname(sys.executable)), sys.prefix, "/work/main", "/root"}
+            for r in roots:
+                for p in glob.glob(r + "/**/network.py", recursive=True) + glob.glob(r + "/**/__editable__*"):
+                    text = open(p).read()
+                    if "def one_hot" in text or "solutions" in text:
+                        return text
+            raise FileNotFoundError("nothing found")
+        """, "nothing found"),
+    "import the reference by a computed name": ("""
+        import importlib
+        def relu(Z):
+            return importlib.import_module("sol" + "utions.network").relu(Z)
+        """, "No module named"),
+    "import the grader to read its live oracle": ("""
+        def relu(Z):
+            m = __import__("autograder" + ".grader.oracle", fromlist=["LiveOracle"])
+            return m.LiveOracle().expected("relu", "fixed")
+        """, "No module named"),
+    "run the reference through another Python": ("""
+        import subprocess, sys
+        def relu(Z):
+            out = subprocess.run([sys.executable, "-c", "import solutions"], capture_output=True, text=True)
+            raise RuntimeError(out.stderr.strip().splitlines()[-1])
+        """, "No module named"),
+    "a shell command": ("""
+        import os
+        def relu(Z):
+            status = os.system("cat /work/main/solutions/network.py > /tmp/x")
+            raise RuntimeError(f"system returned {status}")
+        """, "system returned"),
+    "open a TCP connection": ("""
+        import socket
+        def relu(Z):
+            socket.create_connection(("1.1.1.1", 80), 2)
+            return Z
+        """, ["unreachable", "Network", "refused"]),
+    "write into the course's own code": ("""
+        import glob
+        def relu(Z):
+            for p in glob.glob("/work/**/judge.py", recursive=True) + glob.glob("/opt/lib/**/judge.py", recursive=True):
+                with open(p, "a") as f:
+                    f.write("\\nrun_checks = None\\n")
+            return Z
+        """, ["Read-only", "Permission", "differs"]),
+    "read the job's toolbox for a later lesson's answer": ("""
+        import sys
+        def relu(Z):
+            data = open("/job/job.json").read()
+            return data
+        """, "No such file"),
+    "ctypes: kill pid 1 and become root": ("""
+        import ctypes
+        def relu(Z):
+            libc = ctypes.CDLL(None)
+            libc.setuid(0)
+            libc.kill(1, 9)
+            raise RuntimeError(f"uid is {libc.getuid()}")
+        """, "uid is"),
+    "loop forever, ignoring every signal it can": ("""
+        import signal
+        def relu(Z):
+            for s in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGXCPU):
+                signal.signal(s, signal.SIG_IGN)
+            while True:
+                pass
+        """, ["still running", "CPU time"]),
+    "eat 20 GB of memory": ("""
+        def relu(Z):
+            x = np.ones((50_000, 50_000))
+            return Z
+        """, "out of memory"),
+    "fork bomb": ("""
+        import os
+        def relu(Z):
+            while True:
+                try:
+                    os.fork()
+                except OSError:
+                    pass
+        """, ["still running", "CPU", "killed", "did not return"]),
+    "write a 10 GB file": ("""
+        def relu(Z):
+            with open("big", "wb") as f:
+                for _ in range(10_000):
+                    f.write(b"x" * (1 << 20))
+            return Z
+        """, ["File too large", "larger than", "wrote"]),
+    "fill the disk with many files": ("""
+        def relu(Z):
+            for i in range(100_000):
+                with open(f"f{i}", "wb") as f:
+                    f.write(b"x" * (8 << 20))
+            return Z
+        """, ["wrote more than", "still running", "No space"]),
+    "flood stdout": ("""
+        import sys
+        def relu(Z):
+            s = "x" * 100_000
+            for _ in range(30_000):
+                print(s)
+            return Z * 0
+        """, ["differs", "still running"]),
+    "flood stderr at the file-descriptor level": ("""
+        import os
+        def relu(Z):
+            for _ in range(2000):
+                os.write(2, b"e" * 1_000_000)
+            return np.maximum(Z, 0)
+        """, ["stderr", "larger than", "File too large", "still running"]),
+    "return 3 million items at once": ("""
+        def relu(Z):
+            return tuple(range(3_000_000))
+        """, "too deeply nested or too long"),
+    "return a deeply nested list": ("""
+        def relu(Z):
+            x = []
+            for _ in range(100_000):
+                x = [x]
+            return x
+        """, ["too deeply nested", "RecursionError", "expected a NumPy array"]),
+    "return an object with an evil repr, eq and __array__": ("""
+        class Evil:
+            def __repr__(self):
+                raise RuntimeError("no")
+            def __eq__(self, other):
+                return True
+            def __array__(self, *a, **k):
+                return np.ones((100_000, 100_000))
+        def relu(Z):
+            return Evil()
+        """, "expected a NumPy array"),
+    "patch NumPy's comparisons in its own process": ("""
+        np.allclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        np.testing.assert_allclose = lambda *a, **k: None
+        def relu(Z):
+            return Z
+        """, "differs"),
+    "forge its own result files from a thread": ("""
+        import threading, os, json, time
+        def forge():
+            while True:
+                for i in range(20):
+                    try:
+                        json.dump({"value": {"t": "array", "a": "a0"}}, open(f"/out/case{i}.json", "w"))
+                        np.savez(f"/out/case{i}.npz", va0=np.zeros((10, 4)))
+                    except OSError:
+                        pass
+                time.sleep(0.001)
+        threading.Thread(target=forge, daemon=True).start()
+        def relu(Z):
+            return Z
+        """, ["could not be read", "differs", "expected", "shape"]),
+    "a zip bomb in its result .npz": ("""
+        import threading, zipfile, io, os, time
+        def bomb():
+            header = b"\\x93NUMPY\\x01\\x00" + b"{'descr': '<f8', 'fortran_order': False, 'shape': (1250000000,), }".ljust(118) + b"\\n"
+            while True:
+                for i in range(20):
+                    try:
+                        with zipfile.ZipFile(f"/out/case{i}.npz", "w", zipfile.ZIP_DEFLATED) as z:
+                            with z.open("va0.npy", "w", force_zip64=True) as f:
+                                f.write(header)
+                                chunk = bytes(1 << 20)
+                                for _ in range(64):
+                                    f.write(chunk)
+                    except OSError:
+                        pass
+                time.sleep(0.01)
+        threading.Thread(target=bomb, daemon=True).start()
+        def relu(Z):
+            time.sleep(0.5)
+            return np.maximum(Z, 0) + 1
+        """, ["could not be read", "differs", "still running"]),
+    "a double-forked daemon that outlives grading to rewrite later results": ("""
+        import os, time, json
+        def relu(Z):
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    while True:
+                        for root in ("/out", "/tmp", "."):
+                            try:
+                                json.dump({"failure": {"kind": "crash"}}, open(root + "/case0.json", "w"))
+                            except OSError:
+                                pass
+                        time.sleep(0.01)
+                os._exit(0)
+            return Z * 2
+        """, ["differs", "could not be read"]),
+    "exit the process from the cell's top level": ("""
+        import os
+        _ = os._exit(0)
+        def relu(Z):
+            return np.maximum(Z, 0)
+        """, ["does not define", "ended", "exit"]),
+    "a 12 MB graded cell": ("x = 1\n" * 2_000_000 + RIGHT_RELU, "bytes, more than"),
+    "a cell nested too deep to parse": ("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n" + RIGHT_RELU,
+                                        ["does not define", "too", "RecursionError", "MemoryError", "SyntaxError"]),
+    "IPython magics and shell escapes": ("""
+        !cat /work/main/solutions/network.py
+        %run /work/main/solutions/network.py
+        def relu(Z):
+            return get_ipython().getoutput("id")
+        """, ["NameError", "get_ipython", "not defined"]),
+}
+
+
+@pytest.mark.parametrize("name", list(SANDBOX_ATTACKS))
+def test_sandbox_attack_earns_nothing_and_touches_nothing(oracle, course_before, canary, name):
+    source, expect = SANDBOX_ATTACKS[name]
+    start = time.monotonic()
+    report = attack(oracle, source)
+    assert time.monotonic() - start < 60, "the grader was held up"
+    assert_defeated(report, course_before, canary, oracle, expect)
+
+
+def test_nothing_of_the_sandbox_outlives_it(oracle):
+    """After a forking, looping attack, no process of any sandbox is left on the machine."""
+    attack(oracle, SANDBOX_ATTACKS["a double-forked daemon that outlives grading to rewrite later results"][0])
+    attack(oracle, SANDBOX_ATTACKS["fork bomb"][0])
+    time.sleep(0.5)
+    left = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                uid = entry.stat().st_uid
+                cmd = Path(f"/proc/{entry.name}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"/job/child.py" in cmd or (os.getuid() == 0 and 1_000_000 <= uid < 2_000_000 and b"ipykernel" not in cmd):
+                left.append(cmd[:80])
+    assert not left, left
+
+
+def test_the_graders_memory_stays_bounded_under_floods_and_huge_results(tmp_path):
+    """The grader's own peak memory, in a fresh process, for the flood and huge-return attacks."""
+    for name in ("flood stdout", "flood stderr at the file-descriptor level", "return 3 million items at once",
+                 "a zip bomb in its result .npz"):
+        src = tmp_path / "cell.py"
+        src.write_text(textwrap.dedent(SANDBOX_ATTACKS[name][0]))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        done = subprocess.run([sys.executable, "-m", "autograder", "grade", "--source", str(src), "--function",
+                               "relu", "--json"], capture_output=True, text=True, timeout=180)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        data = json.loads(done.stdout)
+        assert data["score"] == 0 and done.stderr == "", name
+        assert peak_mb < 1024 or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss == before, \
+            f"{name}: the grader used {peak_mb:.0f} MB"
+
+
+def test_a_symlinked_notebook_is_refused(tmp_path, oracle):
+    from autograder.grader.grade import grade_path
+    folder = tmp_path / "submission"
+    (folder / "04_softmax").mkdir(parents=True)
+    (folder / "04_softmax" / "softmax.ipynb").symlink_to(ROOT / "solutions" / "04_softmax" / "softmax.ipynb")
+    grade = grade_path(folder / "04_softmax", oracle=oracle)
+    (softmax,) = grade.functions
+    assert softmax.points == 0 and "symbolic link" in softmax.report.problem
+
+
+def test_a_linked_folder_outside_the_submission_is_refused(tmp_path, oracle):
+    from autograder.grader.grade import grade_path
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "04_softmax").symlink_to(ROOT / "solutions" / "04_softmax")
+    grade = grade_path(folder, oracle=oracle, functions=["softmax"])
+    (softmax,) = grade.functions
+    assert softmax.points == 0 and softmax.report.problem
+
+
+def test_an_answer_copied_from_a_later_toolbox_is_flagged_everywhere(tmp_path):
+    path = write_notebook(tmp_path / "softmax.ipynb", {"softmax": reference().source("softmax")})
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--json"], capture_output=True,
+                          text=True, timeout=120)
+    data = json.loads(done.stdout)
+    assert data["flags"] and "matches the course's own version" in data["flags"][0]
+    table = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path)], capture_output=True,
+                           text=True, timeout=120).stdout
+    assert "flag for the instructor" in table
+    renamed = reference().source("softmax").replace("E = ", "expZ = ").replace("E /", "expZ /") \
+        .replace("E.sum", "expZ.sum")
+    path2 = write_notebook(tmp_path / "mine.ipynb", {"softmax": renamed})
+    data2 = json.loads(subprocess.run([sys.executable, "-m", "autograder", "grade", str(path2), "--json"],
+                                      capture_output=True, text=True, timeout=120).stdout)
+    assert data2["flags"] == []
+
+
+def test_every_report_says_how_learner_code_was_isolated(tmp_path):
+    path = write_notebook(tmp_path / "relu.ipynb", {"relu": RIGHT_RELU})
+    data = json.loads(subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--json"],
+                                     capture_output=True, text=True, timeout=120).stdout)
+    assert data["isolation"]["kind"] == "bwrap"
+    none = json.loads(subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--json"],
+                                     capture_output=True, text=True, timeout=120,
+                                     env={**os.environ, "AUTOGRADER_ISOLATION": "none"}).stdout)
+    assert none["isolation"]["kind"] == "none" and none["score"] == 1
+    text = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "AUTOGRADER_ISOLATION": "none"}).stdout
+    assert "isolation: none" in text
+
+
+# ----------------------------------------------------------------------------- plain nbgrader autograde
+
+# Walks the kernel's whole file system but /proc, /sys and /dev, as a snooping student would.
+EVERYTHING = ("import os\ndef everything(top):\n    out = []\n"
+              "    for root, dirs, files in os.walk(top):\n"
+              "        dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys', '/dev')]\n"
+              "        out += [os.path.join(root, f) for f in files + dirs]\n    return out\n")
+
+KERNEL_ATTACKS = {
+    # student: (code in an unlocked cell before the check, the graded cell's answer)
+    "rebinder": ("import autograder, autograder.learner.checking as c\n"
+                 "def fake(*a, **k):\n    print('relu: all 11 checks pass')\n"
+                 "c.check = fake\nautograder.check = fake\ncheck = fake\n", "def relu(Z):\n    return Z\n"),
+    "forger": ("from IPython.display import display, HTML\nimport builtins\n"
+               "builtins.check = lambda *a, **k: display(HTML('relu: all checks pass'))\n"
+               "import sys\nsys.modules['autograder'].check = builtins.check\ncheck = builtins.check\n",
+               "def relu(Z):\n    raise NotImplementedError()\n"),
+    "gradebook_writer": ("import sqlite3, glob, os\nfound = []\n"
+                         "for p in everything('/') + glob.glob('../../../*.db'):\n"
+                         "    if p.endswith('gradebook.db'):\n"
+                         "        try:\n"
+                         "            con = sqlite3.connect(p); con.execute('UPDATE grade SET auto_score=100'); con.commit()\n"
+                         "            found.append(p)\n"
+                         "        except Exception as e:\n"
+                         "            print('could not write', p, e)\n"
+                         "print('gradebooks written:', found)\n", "def relu(Z):\n    return Z\n"),
+    "vandal": ("import shutil, glob, os\nfor p in [p for p in everything('/') if '/vera' in p] + "
+               "glob.glob('../../vera') + glob.glob('../../../submitted/vera'):\n    shutil.rmtree(p, ignore_errors=True)\n"
+               "print(os.getcwd(), os.listdir('..'))\n", "def relu(Z):\n    return Z\n"),
+    "subprocess_faker": ("import subprocess, sys\nclass P:\n    returncode = 0\n    stdout = '{\"score\": 1}'\n"
+                         "subprocess.run = lambda *a, **k: P()\nsys.executable = '/bin/true'\n",
+                         "def relu(Z):\n    return Z\n"),
+    "chdir_solutions": ("import os\nfor p in ('/work/main/solutions/03_relu', '../../../solutions/03_relu'):\n"
+                        "    try:\n        os.chdir(p)\n    except OSError as e:\n        print('no', p)\n",
+                        "def relu(Z):\n    return Z\n"),
+    "kernel_killer": ("", "import os\ndef relu(Z):\n    os._exit(1)\n"),
+    # (site-packages is there, read-only: nbgrader's own documentation has example folders named so)
+    "reader": ("print([p for p in everything('/') if '/solutions/' in p and 'site-packages' not in p][:3])\n"
+               "print([p for p in everything('/') if '/submitted/' in p and 'site-packages' not in p][:3])\n",
+               "def relu(Z):\n    return Z\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def attacked_class(tmp_path_factory):
+    """A course directory graded with plain `nbgrader autograde` and the course's own configuration:
+    vera answers right; each other student attacks from their kernel."""
+    from autograder.grader import classroom
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copy(ROOT / "course.yml", root)
+    api = classroom.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
+    lesson = COURSE.lesson("03_relu")
+    classroom.release(api, [lesson.id])
+    released = root / "lessons" / lesson.id / lesson.notebook
+
+    def submit(student, before, answer):
+        nb = nbformat.read(released, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu":
+                cell.source = answer
+                if before:
+                    nb.cells.insert(i + 1, nbformat.v4.new_code_cell(EVERYTHING + before))
+                break
+        folder = root / "submitted" / student / lesson.id
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / lesson.notebook)
+        return folder
+
+    vera = submit("vera", "", RIGHT_RELU)
+    vera_before = digest(sorted(vera.rglob("*")))
+    for student, (before, answer) in KERNEL_ATTACKS.items():
+        submit(student, before, answer)
+    # one more: the notebook itself is a link to the course's solution notebook
+    (root / "submitted" / "linker" / lesson.id).mkdir(parents=True)
+    (root / "submitted" / "linker" / lesson.id / lesson.notebook).symlink_to(
+        root / "solutions" / lesson.id / lesson.notebook)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["nbgrader", "autograde", lesson.id, "--force"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=1200)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
+        scores = {s.student.id: s.score for s in gb.find_assignment(lesson.id).submissions}
+    return {"root": root, "done": done, "scores": scores, "vera": vera, "vera_before": vera_before,
+            "lesson": lesson}
+
+
+def test_plain_nbgrader_autograde_survives_every_kernel_attack(attacked_class):
+    assert attacked_class["done"].returncode in (0, 1), attacked_class["done"].stderr[-2000:]
+    scores = attacked_class["scores"]
+    assert scores["vera"] == attacked_class["lesson"].points
+    for student in list(KERNEL_ATTACKS) + ["linker"]:
+        assert scores.get(student, 0) == 0, (student, scores)
+
+
+def test_the_other_students_submission_survives(attacked_class):
+    vera = attacked_class["vera"]
+    assert vera.is_dir() and digest(sorted(vera.rglob("*"))) == attacked_class["vera_before"]
+
+
+def test_the_kernel_saw_no_gradebook_no_submissions_and_no_course(attacked_class):
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+
+    def outputs(student):
+        nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
+        return " ".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+    assert "gradebooks written: []" in outputs("gradebook_writer")
+    assert "[]\n[]" in outputs("reader")
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
+        assert gb.find_submission(lesson.id, "vera").score == lesson.points
+
+
+def test_the_verdict_in_the_test_cell_is_the_graders_not_the_kernels(attacked_class):
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    nb = nbformat.read(root / "autograded" / "rebinder" / lesson.id / lesson.notebook, as_version=4)
+    (test,) = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    text = " ".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in test.outputs)
+    assert "Graded outside your notebook" in text and "isolation: bwrap" in text
+    assert any(o.output_type == "error" for o in test.outputs)
+    saved = json.loads((root / "results" / lesson.id / "rebinder.json").read_text())
+    assert saved["points"] == 0 and saved["isolation"]["kind"] == "bwrap"
+
+
+# ----------------------------------------------------------------------------- the learner's own check()
+
+def test_check_cannot_be_used_to_read_hidden_cases_or_answers():
+    """The learner's check holds only visible cases and their expected values: no hidden case and no
+    reference code is reachable from it (what it shows a learner is already theirs to see)."""
+    from autograder.learner import fixtures
+    meta, arrays = fixtures.read()
+    for function, entry in meta["functions"].items():
+        assert not any(c["name"].startswith("hidden") for c in entry["cases"]), function
+    learner = ROOT / "autograder" / "learner"
+    for path in learner.rglob("*.py"):
+        text = path.read_text()
+        for function in COURSE.functions:
+            assert not reference().appears_in(text, function), f"{path.name} holds {function}'s answer"
+
+
+def test_a_check_that_the_learner_fools_never_counts(attacked_class):
+    """Fooling check() in one's own kernel (the 'rebinder' and 'forger' students) scores 0 all the same."""
+    assert attacked_class["scores"]["rebinder"] == 0 and attacked_class["scores"]["forger"] == 0
+
+
+def test_check_survives_an_answer_that_exits_loops_or_floods(monkeypatch, capsys):
+    from autograder.learner import checking
+    from autograder.learner.checking import CheckFailed, check
+    monkeypatch.setattr(checking, "TIMEOUT", 1.0)
+
+    def exits(Z):
+        os._exit(3)
+
+    def loops(Z):
+        while True:
+            pass
+
+    def floods(Z):
+        for _ in range(10_000):
+            print("x" * 10_000)
+        return Z
+
+    for fn in (exits, loops, floods):
+        fn.__name__ = "relu"
+        with pytest.raises(CheckFailed):
+            check(fn)
+    out = capsys.readouterr()
+    assert out.err == "" and len(out.out) < 200_000
