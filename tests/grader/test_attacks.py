@@ -509,11 +509,13 @@ def test_the_kernel_saw_no_gradebook_no_submissions_and_no_course(attacked_class
     root, lesson = attacked_class["root"], attacked_class["lesson"]
 
     def outputs(student):
+        """What the attacker's own cell printed."""
         nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
-        return " ".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def everything" in c.source]
+        return "".join(o.get("text", "") for o in cell.get("outputs", []))
 
     assert "gradebooks written: []" in outputs("gradebook_writer")
-    assert "[]\n[]" in outputs("reader")
+    assert outputs("reader") == "[]\n[]\n"
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
         assert gb.find_submission(lesson.id, "vera").score == lesson.points
