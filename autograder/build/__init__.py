@@ -24,12 +24,12 @@ STEPS = [
 
 def build(root=ROOT, log=print, only=None):
     """Run every step into ``root`` (with ``only``: just those lessons' notebooks)."""
-    from ..grader.reference import Reference
+    from ..grader.reference import reference
     from ..learner.course import load_course
 
     root = Path(root)
-    ctx = Context(root=root, course=load_course(root / "course.yml"),
-                  reference=Reference(root / "solutions" / "network.py"), only=tuple(only or ()), log=log)
+    ctx = Context(root=root, course=load_course(root / "course.yml"), reference=reference(root),
+                  only=tuple(only or ()), log=log)
     for step in STEPS:
         step.run(ctx)
     log(f"built {len(ctx.lessons)} lessons: sources in solutions/, student copies in lessons/"

@@ -12,13 +12,12 @@ import warnings
 
 import numpy as np
 
-from solutions import network as ref
-
 from ..learner.course import load_course
 from ..learner.fingerprint import signature
 from ..learner.functions import suite
 from ..learner.serial import resolve
 from .functions import build_cases, mutant_sources, mutants
+from .reference import namespace
 
 
 def quietly(fn, args, kwargs):
@@ -35,9 +34,10 @@ def quietly(fn, args, kwargs):
 
 def mutant_function(function, mistake_id, source=None):
     """The catalogued wrong version of ``function``, defined with the reference's helpers in scope."""
-    namespace = {"np": np, "numpy": np, **{f: getattr(ref, f) for f in load_course().functions}}
-    exec(compile(source or mutants(function)[mistake_id], f"<mutant {mistake_id}>", "exec"), namespace)
-    return namespace[function]
+    ref = namespace()
+    scope = {"np": np, "numpy": np, **{f: ref[f] for f in load_course().functions}}
+    exec(compile(source or mutants(function)[mistake_id], f"<mutant {mistake_id}>", "exec"), scope)
+    return scope[function]
 
 
 class LiveOracle:
@@ -59,8 +59,8 @@ class LiveOracle:
         key = (function, name)
         if key not in self._expected:
             case = self.case(function, name)
-            value, error = quietly(getattr(ref, function), resolve(case.args, vars(ref)),
-                                   resolve(case.kwargs, vars(ref)))
+            ref = namespace()
+            value, error = quietly(ref[function], resolve(case.args, ref), resolve(case.kwargs, ref))
             assert error is None, f"the reference {function} failed on {name}: {error}"
             self._expected[key] = value
         return self._expected[key]

@@ -1,26 +1,39 @@
-"""The reference network's source, split into imports, constants and functions (instructors' side).
+"""The reference's source, split into imports, constants and functions (instructors' side).
 
-The build uses it to write solution and toolbox cells; the sandbox to give a
-learner's cell the course's constants and the other graded functions.
+The reference is one or more modules of ``solutions/``, named in course.yml's
+``reference`` (part 1's ``network.py``, then part 2's): every graded function
+is written once, in one of them. The build uses this to write solution and
+toolbox cells; the sandbox to give a learner's cell the course's constants and
+the toolbox's functions; the oracle to compute expected values.
 """
 import ast
+import importlib
+from functools import lru_cache
 from pathlib import Path
 
-REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "network.py"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Reference:
-    """The reference module's source, split into imports, constants and functions."""
+    """The reference modules' source, split into imports, constants and functions, in course order."""
 
-    def __init__(self, path):
-        self.path = Path(path)
-        self.text = self.path.read_text(encoding="utf-8")
-        lines = self.text.splitlines(keepends=True)
+    def __init__(self, *paths):
+        self.paths = [Path(p) for p in paths]
         self.imports, self.constants, self.functions, self.order = [], [], {}, []
-        for node in ast.parse(self.text).body:
+        for path in self.paths:
+            self._read(path)
+
+    def _read(self, path):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        for node in ast.parse(text).body:
             segment = "".join(lines[node.lineno - 1:node.end_lineno])
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imports.append(segment)
+                module = getattr(node, "module", None) or ""
+                if getattr(node, "level", 0) or module.split(".")[0] == "solutions":
+                    continue  # one reference module using another: those names are the toolbox's
+                if segment not in self.imports:
+                    self.imports.append(segment)
             elif isinstance(node, ast.Assign):
                 comments = []
                 k = node.lineno - 2
@@ -29,6 +42,9 @@ class Reference:
                     k -= 1
                 self.constants.append("".join(comments) + segment)
             elif isinstance(node, ast.FunctionDef):
+                if node.name in self.functions:
+                    raise ValueError(f"{path.name} defines {node.name} again; each reference function is "
+                                     f"written once, in one module of solutions/.")
                 self.functions[node.name] = (node, segment)
                 self.order.append(node.name)
 
@@ -88,5 +104,22 @@ class Reference:
         return False
 
 
-def reference(path=REFERENCE):
-    return Reference(path)
+def module_names(root=ROOT):
+    """The reference modules, e.g. ["solutions.network"], from course.yml's ``reference``."""
+    from ..learner.course import load_course
+    course = load_course(Path(root) / "course.yml") if (Path(root) / "course.yml").exists() else load_course()
+    return [p.removesuffix(".py").replace("/", ".") for p in course.reference]
+
+
+def reference(root=ROOT):
+    """The course's reference, read from the modules course.yml names."""
+    return Reference(*[Path(root) / (m.replace(".", "/") + ".py") for m in module_names(root)])
+
+
+@lru_cache(maxsize=1)
+def namespace():
+    """Every name of the reference modules, imported: what the oracle runs."""
+    merged = {}
+    for name in module_names():
+        merged.update(vars(importlib.import_module(name)))
+    return merged

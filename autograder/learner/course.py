@@ -50,6 +50,8 @@ class Course:
     lessons: tuple
     capstone: Lesson | None = None
     source: str = field(default="", compare=False)
+    reference: tuple = ("solutions/network.py",)
+    """The reference modules, in order: each graded function is written once, in one of them."""
 
     @property
     def functions(self):
@@ -87,7 +89,7 @@ class Course:
                     d["timeout"] = lesson.timeout
             return d
         d = {"title": self.title, "repository": self.repository, "branch": self.branch,
-             "lessons": [lesson_dict(l) for l in self.lessons]}
+             "reference": list(self.reference), "lessons": [lesson_dict(l) for l in self.lessons]}
         if self.capstone:
             d["capstone"] = lesson_dict(self.capstone)
         return d
@@ -139,9 +141,13 @@ def parse_course(data, source="course.yml"):
             fail(f"duplicate lesson id {cap['id']!r} for the capstone.")
         capstone = Lesson(id=cap["id"], title=str(cap["title"]), function=None,
                           number=len(lessons) + 1)
+    reference = data.get("reference", ["solutions/network.py"])
+    if not isinstance(reference, list) or not reference or not all(
+            isinstance(p, str) and p.startswith("solutions/") and p.endswith(".py") for p in reference):
+        fail("'reference' must list the reference modules, e.g. [solutions/network.py].")
     return Course(title=str(data["title"]), repository=str(data["repository"]).rstrip("/"),
                   branch=str(data.get("branch", "main")), lessons=tuple(lessons),
-                  capstone=capstone, source=source)
+                  capstone=capstone, source=source, reference=tuple(reference))
 
 
 def load_course(path=None):

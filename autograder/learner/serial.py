@@ -26,23 +26,31 @@ class Lookup:
     ``init_params(0)`` does, without depending on the course's random numbers.
     """
 
-    def __init__(self, name, args=()):
-        self.name, self.args = name, tuple(args)
+    def __init__(self, name, args=(), call=True):
+        self.name, self.args, self.call = name, tuple(args), bool(call)
 
     def __repr__(self):
-        return f"{self.name}({', '.join(map(repr, self.args))})"
+        return f"{self.name}({', '.join(map(repr, self.args))})" if self.call else self.name
 
     def __eq__(self, other):
-        return isinstance(other, Lookup) and (self.name, self.args) == (other.name, other.args)
+        return isinstance(other, Lookup) and (self.name, self.args, self.call) == (other.name, other.args, other.call)
 
     def __deepcopy__(self, memo):
         return self
 
 
 def resolve(value, namespace):
-    """``value`` with every Lookup replaced by its call in ``namespace`` (tuples, lists, dicts walked)."""
+    """``value`` with every Lookup replaced by its call in ``namespace`` (tuples, lists, dicts walked).
+
+    A name the namespace lacks is one of the course's probes (``autograder.learner.probes``): small
+    functions a check hands to a learner's function, such as a loss for ``numerical_gradient``.
+    """
     if isinstance(value, Lookup):
-        return namespace[value.name](*value.args)
+        target = namespace.get(value.name)
+        if target is None:
+            from .probes import PROBES
+            target = PROBES[value.name]
+        return target(*value.args) if value.call else target
     if isinstance(value, tuple):
         return tuple(resolve(v, namespace) for v in value)
     if isinstance(value, list):
@@ -90,7 +98,8 @@ def pack(value):
         if v is None:
             return {"t": "none"}
         if isinstance(v, Lookup):
-            return {"t": "lookup", "name": str(v.name)[:60], "args": [go(x, depth + 1) for x in v.args]}
+            return {"t": "lookup", "name": str(v.name)[:60], "args": [go(x, depth + 1) for x in v.args],
+                    "call": v.call}
         if isinstance(v, np.generic):  # before float: np.float64 is a float
             if v.dtype.kind in "biufc":
                 key = f"a{len(arrays)}"
@@ -175,7 +184,7 @@ def unpack(meta, arrays):
             name, items = m.get("name"), m.get("args")
             if not isinstance(name, str) or not name.isidentifier() or not isinstance(items, list):
                 bad("a malformed lookup")
-            return Lookup(name, [go(x, depth + 1) for x in items])
+            return Lookup(name, [go(x, depth + 1) for x in items], m.get("call", True) is not False)
         bad(f"unknown kind {t[:20]!r}")
 
     return go(meta, 0)
