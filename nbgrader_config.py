@@ -4,20 +4,29 @@
 #
 # The assignments (one a lesson, `nbgrader generate_assignment <id>` adds each to the gradebook
 # with the points of its test cell):
-#   01_one_hot           one_hot.ipynb            2 points
-#   02_init_params       init_params.ipynb        2 points
-#   03_relu              relu.ipynb               1 points
-#   04_softmax           softmax.ipynb            3 points
-#   05_forward_prop      forward_prop.ipynb       3 points
-#   06_cross_entropy     cross_entropy.ipynb      2 points
-#   07_relu_deriv        relu_deriv.ipynb         1 points
-#   08_backward_prop     backward_prop.ipynb      6 points
-#   09_update_params     update_params.ipynb      2 points
-#   10_get_predictions   get_predictions.ipynb    1 points
-#   11_get_accuracy      get_accuracy.ipynb       1 points
-#   12_gradient_descent  gradient_descent.ipynb   4 points
-#   13_make_predictions  make_predictions.ipynb   2 points
-#   14_capstone          capstone.ipynb           not graded
+#   01_one_hot             one_hot.ipynb            2 points
+#   02_init_params         init_params.ipynb        2 points
+#   03_relu                relu.ipynb               1 points
+#   04_softmax             softmax.ipynb            3 points
+#   05_forward_prop        forward_prop.ipynb       3 points
+#   06_cross_entropy       cross_entropy.ipynb      2 points
+#   07_relu_deriv          relu_deriv.ipynb         1 points
+#   08_backward_prop       backward_prop.ipynb      6 points
+#   09_update_params       update_params.ipynb      2 points
+#   10_get_predictions     get_predictions.ipynb    1 points
+#   11_get_accuracy        get_accuracy.ipynb       1 points
+#   12_gradient_descent    gradient_descent.ipynb   4 points
+#   13_make_predictions    make_predictions.ipynb   2 points
+#   14_capstone            capstone.ipynb           not graded
+#   15_train_val_split     train_val_split.ipynb    2 points
+#   16_numerical_gradient  numerical_gradient.ipynb 2 points
+#   17_minibatches         minibatches.ipynb        2 points
+#   18_init_layers         init_layers.ipynb        2 points
+#   19_forward_layers      forward_layers.ipynb     3 points
+#   20_backward_layers     backward_layers.ipynb    5 points
+#   21_adam_step           adam_step.ipynb          4 points
+#   22_decay_weights       decay_weights.ipynb      2 points
+#   23_finale              finale.ipynb             not graded
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = "mnist-numpy-course"

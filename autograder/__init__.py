@@ -16,8 +16,9 @@ from .learner import (
     check,
     gradient_check,
     grading,
+    mine,
     passed,
     show_progress,
 )
 
-__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine"]

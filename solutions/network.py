@@ -32,9 +32,13 @@ SEED_ALPHA, SEED_ITERATIONS = 0.1, 500
 
 
 def one_hot(Y):
-    """Labels (m,) ints 0-9 -> one-hot matrix (10, m), one column per example."""
+    """Labels (m,) ints 0-9 -> one-hot matrix (10, m), one column per example.
+
+    float32: 0 and 1 are exact in any float type, and the smallest one never
+    turns float32 data into float64 downstream (lesson 17 says why it matters).
+    """
     m = Y.shape[0]
-    one_hot_Y = np.zeros((N_CLASSES, m))
+    one_hot_Y = np.zeros((N_CLASSES, m), np.float32)
     one_hot_Y[Y, np.arange(m)] = 1.0
     return one_hot_Y
 
@@ -74,8 +78,8 @@ def relu(Z):
 
 
 def relu_deriv(Z):
-    """Slope of relu at Z, element-wise: 1.0 where Z > 0, else 0.0; (10, m) -> (10, m)."""
-    return (Z > 0).astype(float)
+    """Slope of relu at Z, element-wise: 1 where Z > 0, else 0, in Z's own float type; (10, m) -> (10, m)."""
+    return (Z > 0).astype(Z.dtype)
 
 
 def softmax(Z):
@@ -155,29 +159,30 @@ def get_accuracy(predictions, Y):
 
 
 def gradient_descent(X, Y, alpha=ALPHA, iterations=ITERATIONS, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     """Train the network with full-batch gradient descent on X (784, m), Y (m,).
 
     Starts from ``params`` (W1, b1, W2, b2) if given, else from
     ``init_params(rng)``. Each iteration runs forward, records the loss and
-    training accuracy (and the test accuracy when X_test, Y_test are given),
-    runs backward and updates. Returns ``(W1, b1, W2, b2), history`` where
-    history is a dict of lists with one entry per iteration: "loss",
-    "accuracy" and, with test data, "test_accuracy". ``progress`` shows a
-    progress bar on stdout.
+    training accuracy (and the validation accuracy when X_val (784, m_val),
+    Y_val (m_val,) are given: images held out of training to choose settings
+    on), runs backward and updates. Returns ``(W1, b1, W2, b2), history``
+    where history is a dict of lists with one entry per iteration: "loss",
+    "accuracy" and, with validation data, "val_accuracy". ``progress`` shows
+    a progress bar on stdout.
     """
     W1, b1, W2, b2 = init_params(rng) if params is None else params
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     bar = trange(iterations, disable=not progress, file=sys.stdout, desc="training")
     for _ in bar:
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
         bar.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['accuracy'][-1]:.3f}",

@@ -36,7 +36,8 @@ def toolbox_cell(ref, lesson, course):
     head = ("# Your toolbox: the course's versions of the functions from earlier lessons, so that one\n"
             "# mistake there never holds you up here. Read them if you like; this cell is read-only.\n"
             if names else "# Your toolbox: the imports and sizes every lesson uses. This cell is read-only.\n")
-    parts = [head + "".join(ref.imports), "".join(ref.constants)] + [ref.source(n) for n in names]
+    imports, constants = ref.prelude_parts(lesson, course)
+    parts = [head + "".join(imports), "".join(constants)] + [ref.source(n) for n in names]
     return "\n\n".join(p.strip("\n") for p in parts)
 
 

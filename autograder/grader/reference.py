@@ -20,12 +20,15 @@ class Reference:
     def __init__(self, *paths):
         self.paths = [Path(p) for p in paths]
         self.imports, self.constants, self.functions, self.order = [], [], {}, []
-        for path in self.paths:
-            self._read(path)
+        self.module_of = {}        # function name -> index of its module in self.paths
+        self.preludes = []         # per module: (imports, constants) it adds
+        for index, path in enumerate(self.paths):
+            self._read(path, index)
 
-    def _read(self, path):
+    def _read(self, path, index):
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines(keepends=True)
+        imports, constants = [], []
         for node in ast.parse(text).body:
             segment = "".join(lines[node.lineno - 1:node.end_lineno])
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -34,6 +37,7 @@ class Reference:
                     continue  # one reference module using another: those names are the toolbox's
                 if segment not in self.imports:
                     self.imports.append(segment)
+                    imports.append(segment)
             elif isinstance(node, ast.Assign):
                 comments = []
                 k = node.lineno - 2
@@ -41,12 +45,15 @@ class Reference:
                     comments.insert(0, lines[k])
                     k -= 1
                 self.constants.append("".join(comments) + segment)
+                constants.append("".join(comments) + segment)
             elif isinstance(node, ast.FunctionDef):
                 if node.name in self.functions:
                     raise ValueError(f"{path.name} defines {node.name} again; each reference function is "
                                      f"written once, in one module of solutions/.")
                 self.functions[node.name] = (node, segment)
                 self.order.append(node.name)
+                self.module_of[node.name] = index
+        self.preludes.append((imports, constants))
 
     def source(self, name):
         return self.functions[name][1]
@@ -62,15 +69,39 @@ class Reference:
         return "".join(lines[:split]) + f"{indent}### BEGIN SOLUTION\n" + "".join(lines[split:]) \
             + f"{indent}### END SOLUTION\n"
 
-    def prelude(self):
-        """The module's imports and constants, as one block of code."""
-        return "".join(self.imports) + "\n" + "".join(self.constants)
+    def modules_for(self, lesson, course):
+        """How many reference modules a lesson sees: those up to the one holding its function (for a
+        capstone or finale, the function of the last graded lesson before it)."""
+        if lesson is None:
+            return len(self.paths)
+        function = lesson.function or next(
+            (l.function for l in reversed(course.lessons) if l.number < lesson.number), None)
+        if function is None or function not in self.module_of:
+            return len(self.paths)
+        return self.module_of[function] + 1
+
+    def prelude_parts(self, lesson=None, course=None):
+        """(imports, constants) a lesson sees: those of its reference modules (all of them by default)."""
+        n = self.modules_for(lesson, course)
+        imports = [i for part in self.preludes[:n] for i in part[0]]
+        constants = [c for part in self.preludes[:n] for c in part[1]]
+        return imports, constants
+
+    def prelude(self, lesson=None, course=None):
+        """The imports and constants a lesson sees (all the modules' by default), as one block of code."""
+        imports, constants = self.prelude_parts(lesson, course)
+        return "".join(imports) + "\n" + "".join(constants)
 
     def toolbox(self, lesson, course):
         """The functions a lesson's toolbox cell gives the learner: earlier lessons' graded functions, and
-        the course's helpers defined after any of them (the capstone's toolbox has none)."""
-        earlier = [l.function for l in course.lessons if l.number < lesson.number] if lesson.function else []
-        helpers = [n for n in self.order if n not in course.functions and any(
+        the course's helpers defined after one of them and before the next lesson's function (so a helper
+        appears from the lesson it belongs to on, never earlier). A capstone's or finale's toolbox has none."""
+        if not lesson.function:
+            return []
+        earlier = [l.function for l in course.lessons if l.number < lesson.number]
+        later = [l.function for l in course.lessons if l.number > lesson.number and l.function in self.functions]
+        limit = min((self.order.index(f) for f in later), default=len(self.order))
+        helpers = [n for n in self.order if n not in course.functions and self.order.index(n) < limit and any(
             self.order.index(n) > self.order.index(f) for f in earlier)]
         return [n for n in self.order if n in earlier or n in helpers]
 

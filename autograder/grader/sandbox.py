@@ -185,8 +185,10 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         course = load_course()
         # The other functions the cell may call are those its lesson's toolbox shows the learner: earlier
         # lessons' answers only, never a later one's. The job goes through stdin, not a file the cell could read.
-        job = {"function": function, "source": to_python(source), "prelude": ref.prelude(),
-               "helpers": ref.prelude() + "\n" + ref.toolbox_code(course.lesson_for(function), course),
+        lesson = course.lesson_for(function)
+        prelude = ref.prelude(lesson, course)
+        job = {"function": function, "source": to_python(source), "prelude": prelude,
+               "helpers": prelude + "\n" + ref.toolbox_code(lesson, course),
                "cases": case_meta, "timeout": timeout, "names": list(suite(function).args)}
         job_bytes = json.dumps(job).encode()
         shutil.copy(HERE / "child.py", job_in / "child.py")

@@ -1,7 +1,7 @@
 """The learners' side: everything that runs in a lesson, and nothing that holds an answer.
 
 It ships in the learners' wheel and is copied into the grading sandbox:
-the check cell (``check``), progress and the capstone's ``assemble``, the
+the check cell (``check``), progress, the capstone's and finale's ``assemble``, ``mine``, the
 gradient check, the stored fixtures and, in ``functions/``, each graded
 function's checks and known mistakes. Standard library and NumPy only
 (IPython and matplotlib where they are at hand), so it runs in Jupyter,
@@ -11,7 +11,8 @@ sandbox can load ``call`` or ``serial`` alone.
 import importlib
 
 _EXPORTS = {"check": "checking", "passed": "checking", "grading": "checking", "CheckFailed": "checking",
-            "gradient_check": "gradcheck", "show_progress": "progress", "assemble": "progress"}
+            "gradient_check": "gradcheck", "show_progress": "progress", "assemble": "progress",
+            "mine": "progress"}
 
 __all__ = list(_EXPORTS)
 

@@ -14,12 +14,14 @@ import contextlib
 import copy
 import inspect
 import io
+import itertools
 import os
 import signal
 import tempfile
 import threading
 import time
 import traceback
+import types
 import warnings
 
 import numpy as np
@@ -30,6 +32,7 @@ from .spec import input_arrays
 
 LOOP = "it was still running after {:g} s: look for a loop that never ends"
 KEEP_CHARS = 2000  # of stdout and stderr, per call
+MAX_YIELDED = 100_000  # items taken from a function that yields instead of returning a list
 
 
 class TimeUp(BaseException):
@@ -204,7 +207,10 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
                     no_hard_exit():
                 if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
-                outcome.value = fn(*args, **kwargs)
+                value = fn(*args, **kwargs)
+                if isinstance(value, types.GeneratorType):  # a function that yields: judge what it yields
+                    value = list(itertools.islice(value, MAX_YIELDED))
+                outcome.value = value
         except TimeUp:
             outcome.failure = Failure("timeout", "TimeoutError", LOOP.format(timeout))
         except SystemExit:

@@ -142,6 +142,15 @@ def prop(check_id, case, purpose, test, uses=()):
 
 
 
+def usable(j, case):
+    """Why another case's answer cannot be used by a property check (no value, wrong type or shape), or None."""
+    problem = j.failure_message(case)
+    if problem:
+        return problem
+    value = j.value(case)
+    return type_problem(j.spec, value, j.function) or shape_problem(j.spec, value, j.case(case).dims)
+
+
 def changed_input(j, case):
     """The name of an input array the call modified (an in-place update), or None."""
     return j.changed_input(case)

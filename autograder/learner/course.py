@@ -26,10 +26,12 @@ class CourseError(ValueError):
 class Lesson:
     id: str                   # the folder name, e.g. "05_forward_prop": nbgrader's assignment id
     title: str
-    function: str | None      # the one function the learner writes (None for the capstone)
+    function: str | None      # the one function the learner writes (None: an ungraded capstone or finale)
     points: int = 0
     timeout: int = DEFAULT_TIMEOUT  # seconds the grader allows the function's checks
-    number: int = 0
+    number: int = 0           # the position in the course, counting every notebook (1, 2, ...)
+    part: int = 1             # each ungraded notebook (a capstone, a finale) closes a part
+    result: str = ""          # what the lesson's network reaches, measured (for the README's table)
 
     @property
     def notebook(self):
@@ -48,7 +50,9 @@ class Course:
     repository: str
     branch: str
     lessons: tuple
-    capstone: Lesson | None = None
+    """The graded lessons, in course order."""
+    finales: tuple = ()
+    """The ungraded notebooks (a capstone, a finale), each closing a part of the course."""
     source: str = field(default="", compare=False)
     reference: tuple = ("solutions/network.py",)
     """The reference modules, in order: each graded function is written once, in one of them."""
@@ -64,8 +68,22 @@ class Course:
 
     @property
     def all_notebooks(self):
-        """The lessons, then the capstone: every notebook the course releases."""
-        return self.lessons + ((self.capstone,) if self.capstone else ())
+        """Every notebook the course releases, graded or not, in course order."""
+        return tuple(sorted(self.lessons + self.finales, key=lambda lesson: lesson.number))
+
+    @property
+    def capstone(self):
+        """The first ungraded notebook (part 1's capstone), or None."""
+        return self.finales[0] if self.finales else None
+
+    @property
+    def parts(self):
+        """The part numbers, in order (1, 2, ...)."""
+        return tuple(sorted({lesson.part for lesson in self.all_notebooks}))
+
+    def graded_through(self, part):
+        """The graded lessons of parts 1 to ``part``: what a finale of that part assembles."""
+        return tuple(lesson for lesson in self.lessons if lesson.part <= part)
 
     def lesson_for(self, function):
         for lesson in self.lessons:
@@ -87,12 +105,11 @@ class Course:
                 d.update(function=lesson.function, points=lesson.points)
                 if lesson.timeout != DEFAULT_TIMEOUT:
                     d["timeout"] = lesson.timeout
+            if lesson.result:
+                d["result"] = lesson.result
             return d
-        d = {"title": self.title, "repository": self.repository, "branch": self.branch,
-             "reference": list(self.reference), "lessons": [lesson_dict(l) for l in self.lessons]}
-        if self.capstone:
-            d["capstone"] = lesson_dict(self.capstone)
-        return d
+        return {"title": self.title, "repository": self.repository, "branch": self.branch,
+                "reference": list(self.reference), "lessons": [lesson_dict(l) for l in self.all_notebooks]}
 
 
 def parse_course(data, source="course.yml"):
@@ -107,17 +124,38 @@ def parse_course(data, source="course.yml"):
             fail(f"missing {key!r} at the top level.")
     if not isinstance(data["lessons"], list) or not data["lessons"]:
         fail("'lessons' must be a non-empty list.")
-    lessons, seen_ids, seen_functions = [], set(), set()
-    for number, entry in enumerate(data["lessons"], start=1):
+    entries = list(data["lessons"])
+    if data.get("capstone"):  # the older layout: one ungraded capstone after the lessons
+        cap = data["capstone"]
+        if not isinstance(cap, dict) or "id" not in cap or "title" not in cap:
+            fail("'capstone' needs an id and a title.")
+        entries.append({"id": cap["id"], "title": cap["title"]})
+    lessons, finales, seen_ids, seen_functions, part = [], [], set(), set(), 1
+    for number, entry in enumerate(entries, start=1):
         where = f"lesson {number}"
         if not isinstance(entry, dict):
-            fail(f"{where} must be a mapping with id, function, title and points.")
+            fail(f"{where} must be a mapping with id, function, title and points (or, for an ungraded "
+                 f"capstone or finale, id and title only).")
+        lesson_id = entry.get("id")
+        if lesson_id in seen_ids:
+            fail(f"duplicate lesson id {lesson_id!r}; each lesson needs its own folder name.")
+        result = str(entry.get("result", ""))
+        if "function" not in entry and "points" not in entry:  # an ungraded notebook closes a part
+            for key in ("id", "title"):
+                if key not in entry:
+                    fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; an ungraded capstone or finale "
+                         f"needs an id and a title.")
+            if not any(l.part == part for l in lessons):
+                fail(f"{where} ({lesson_id}) closes a part that has no graded lesson; put it after them.")
+            seen_ids.add(lesson_id)
+            finales.append(Lesson(id=lesson_id, title=str(entry["title"]), function=None, number=number,
+                                  part=part, result=result))
+            part += 1
+            continue
         for key in ("id", "function", "title", "points"):
             if key not in entry:
                 fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; every lesson needs id, function, title and points.")
-        lesson_id, function, points = entry["id"], entry["function"], entry["points"]
-        if lesson_id in seen_ids:
-            fail(f"duplicate lesson id {lesson_id!r}; each lesson needs its own folder name.")
+        function, points = entry["function"], entry["points"]
         if not has_checks(function):
             fail(f"{where} ({lesson_id}) names unknown function {function!r}; the autograder has checks for "
                  f"{', '.join(available())} (autograder/learner/functions/).")
@@ -131,23 +169,16 @@ def parse_course(data, source="course.yml"):
         seen_ids.add(lesson_id)
         seen_functions.add(function)
         lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=function,
-                              points=points, timeout=timeout, number=number))
-    capstone = None
-    if data.get("capstone"):
-        cap = data["capstone"]
-        if not isinstance(cap, dict) or "id" not in cap or "title" not in cap:
-            fail("'capstone' needs an id and a title.")
-        if cap["id"] in seen_ids:
-            fail(f"duplicate lesson id {cap['id']!r} for the capstone.")
-        capstone = Lesson(id=cap["id"], title=str(cap["title"]), function=None,
-                          number=len(lessons) + 1)
+                              points=points, timeout=timeout, number=number, part=part, result=result))
+    if not lessons:
+        fail("'lessons' must hold at least one graded lesson.")
     reference = data.get("reference", ["solutions/network.py"])
     if not isinstance(reference, list) or not reference or not all(
             isinstance(p, str) and p.startswith("solutions/") and p.endswith(".py") for p in reference):
         fail("'reference' must list the reference modules, e.g. [solutions/network.py].")
     return Course(title=str(data["title"]), repository=str(data["repository"]).rstrip("/"),
                   branch=str(data.get("branch", "main")), lessons=tuple(lessons),
-                  capstone=capstone, source=source, reference=tuple(reference))
+                  finales=tuple(finales), source=source, reference=tuple(reference))
 
 
 def load_course(path=None):

@@ -185,7 +185,12 @@ class Judge:
         for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
             if not (isinstance(after, np.ndarray) and after.shape == before.shape
                     and np.array_equal(after, before, equal_nan=True)):
-                return names[key] if isinstance(key, int) and key < len(names) else str(key)
+                if isinstance(key, int):
+                    return names[key] if key < len(names) else str(key)
+                head, bracket, rest = str(key).partition("[")
+                if bracket and head.isdigit() and int(head) < len(names):  # inside a list: cache[0][1]
+                    return f"{names[int(head)]}[{rest}"
+                return str(key)
         return None
 
     def explain(self, name, message, prefer=None):

@@ -17,4 +17,15 @@ def sine_sum(x):
     return float(np.sum(np.sin(x)))
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum)}
+def cube_sum(x):
+    """f(x) = sum of x**3; its gradient is 3 x**2, and a centred difference with step eps gives exactly
+    3 x**2 + eps**2: the step's own error, large enough to see whether eps was used."""
+    return float(np.sum(np.asarray(x, dtype=float) ** 3))
+
+
+def seeded_generator(seed):
+    """np.random.default_rng(seed): a Generator made where the call happens (Generators are not data)."""
+    return np.random.default_rng(seed)
+
+
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, seeded_generator)}

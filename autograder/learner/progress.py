@@ -6,9 +6,11 @@ the learner's own cells here, with the course's toolbox, and judges them
 with the same stored checks as the check cells: pure NumPy, no network, so
 it works offline, in Colab and in the browser.
 
-``assemble()`` is the capstone's: it rebuilds the whole network from the
-learner's own functions, checking each on the way, and says which one still
-fails before anything is trained.
+``assemble(part=1)`` is the capstone's and ``assemble(part=2)`` the finale's:
+it rebuilds the network from the learner's own functions (every graded
+lesson of those parts), checking each on the way, and says which one still
+fails before anything is trained. ``mine("backward_prop")`` fetches one of
+them, checked, for a later lesson that wants to use the learner's own.
 """
 import json
 from dataclasses import dataclass
@@ -104,18 +106,23 @@ def _load_function(lesson, folder, namespace=None):
 
 
 def lesson_state(lesson, folder, namespace=None):
+    return _state_and_function(lesson, folder, namespace)[0]
+
+
+def _state_and_function(lesson, folder, namespace=None):
+    """(LessonState, the learner's function or None)."""
     fn, problem = _load_function(lesson, folder, namespace)
     if problem is MISSING:
-        return LessonState(lesson, "not here yet", f"{lesson.id}/{lesson.notebook} is not in {folder} yet.")
+        return LessonState(lesson, "not here yet", f"{lesson.id}/{lesson.notebook} is not in {folder} yet."), None
     if fn is None:
-        return LessonState(lesson, "problem", problem)
+        return LessonState(lesson, "problem", problem), None
     report = judge(lesson.function, fn)
     checks = f"{report.n_passed}/{len(report.results)}" if report.results else ""
     if report.not_attempted:
-        return LessonState(lesson, "not attempted", "", checks)
+        return LessonState(lesson, "not attempted", "", checks), fn
     if report.passed:
-        return LessonState(lesson, "passing", "", checks)
-    return LessonState(lesson, "failing", report.first_failure, checks)
+        return LessonState(lesson, "passing", "", checks), fn
+    return LessonState(lesson, "failing", report.first_failure, checks), fn
 
 
 def progress(folder=None):
@@ -135,15 +142,28 @@ def show_progress(folder=None):
     render.show(render.progress_html(states, max_score), render.progress_text(states, max_score))
 
 
-def assemble(folder=None):
-    """The learner's whole network, from their own lesson notebooks, each function checked first.
+def _refusal(lesson, state, stop):
+    reason = {"not attempted": "is not attempted yet", "problem": "cannot be loaded",
+              "not here yet": "is not in your lessons folder yet",
+              "failing": "does not pass its check yet"}[state.state]
+    detail = f": {state.hint}" if state.hint else "."
+    return (f"Your {lesson.function} (lesson {lesson.number}, lessons/{lesson.id}/) {reason}{detail} "
+            f"Fix it there first; {stop}")
 
-    Returns a namespace with one attribute per graded function. Raises
-    CheckFailed naming the first function that does not pass its check, so
-    a broken network is never trained silently.
+
+def assemble(folder=None, part=None):
+    """The learner's network, from their own lesson notebooks, each function checked first.
+
+    ``part``: assemble the graded lessons of parts 1 to ``part`` (the
+    capstone closes part 1, the finale part 2); None means every graded
+    lesson. Returns a namespace with one attribute per graded function, all
+    defined in one namespace, so each calls the learner's own versions of
+    the others. Raises CheckFailed naming the first function that does not
+    pass its check, so a broken network is never trained silently.
     """
     folder = Path(folder) if folder else default_folder()
     course = load_course()
+    lessons = course.lessons if part is None else course.graded_through(part)
     namespace = {"__name__": "__capstone__"}
     first = _notebook_path(folder, course.lessons[0])
     if first is not None:
@@ -151,16 +171,52 @@ def assemble(folder=None):
             run_cell(_toolbox(read_notebook(first)), namespace, "<toolbox>")
         except NotebookError:
             pass
-    for lesson in course.lessons:
+    for lesson in lessons:
+        if lesson.number > 1:
+            _add_prelude(folder, lesson, namespace)
         state = lesson_state(lesson, folder, namespace)
         if state.state != "passing":
-            reason = {"not attempted": "is not attempted yet", "problem": "cannot be loaded",
-                      "not here yet": "is not in your lessons folder yet",
-                      "failing": "does not pass its check yet"}[state.state]
-            detail = f": {state.hint}" if state.hint else "."
-            raise CheckFailed(f"Your {lesson.function} (lesson {lesson.number}, lessons/{lesson.id}/) {reason}"
-                              f"{detail} Fix it there first; nothing was trained.")
-    return SimpleNamespace(**{l.function: namespace[l.function] for l in course.lessons})
+            raise CheckFailed(_refusal(lesson, state, "nothing was trained."))
+    return SimpleNamespace(**{l.function: namespace[l.function] for l in lessons})
+
+
+def _add_prelude(folder, lesson, namespace):
+    """Names a later part's toolbox adds (imports and settings, e.g. part 2's), never a function: the
+    learner's own functions stay the ones in the namespace."""
+    path = _notebook_path(folder, lesson)
+    if path is None:
+        return
+    try:
+        source = _toolbox(read_notebook(path))
+    except NotebookError:
+        return
+    import ast
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    keep = [node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    fresh = {}
+    run_cell(ast.unparse(ast.Module(body=keep, type_ignores=[])), fresh, "<toolbox>")
+    for name, value in fresh.items():
+        if name not in namespace and not name.startswith("__"):
+            namespace[name] = value
+
+
+def mine(function, folder=None):
+    """The learner's own ``function``, from their lesson notebook, after it passes its check.
+
+    The cell runs with its lesson's toolbox (the course's versions of the
+    earlier functions) around it. Raises CheckFailed, saying why, when it is
+    missing, not attempted or failing, so a lesson can fall back on the
+    course's version and say so.
+    """
+    folder = Path(folder) if folder else default_folder()
+    lesson = load_course().lesson_for(function)
+    state, fn = _state_and_function(lesson, folder)
+    if state.state != "passing":
+        raise CheckFailed(_refusal(lesson, state, "until then this lesson uses the course's version."))
+    return fn
 
 
 def main(args):

@@ -22,6 +22,8 @@ class Arr:
     kinds: str = "f"          # accepted dtype kinds: f float, i/u int, b bool
 
     def named(self):
+        if isinstance(self.shape, str):  # the whole shape of an input, e.g. "x"
+            return f"the shape of {self.shape}"
         return "(" + ", ".join(str(d) for d in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
 
 
@@ -45,6 +47,49 @@ class Dct:
     keys: tuple
 
 
+@dataclass
+class Layers:
+    """A list of pairs of arrays, one pair per layer: params [(W1, b1), ...], grads [(dW1, db1), ...], or a
+    forward pass's cache [(A_prev, Z), ...]. The shapes come from the case's dims: "sizes", the layer
+    sizes (e.g. [784, 256, 10]), and "m", the number of examples."""
+    name: str
+    first: str = "W"
+    second: str = "b"
+    kind: str = "params"
+    """"params": first (n_out, n_in), second (n_out, 1); "cache": first (n_in, m), second (n_out, m)."""
+    kinds: str = "f"
+
+    def shapes(self, dims):
+        sizes = list(dims["sizes"])
+        if self.kind == "cache":
+            return [((n_in, dims["m"]), (n_out, dims["m"])) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        return [((n_out, n_in), (n_out, 1)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+    def names(self, layer):
+        """The names of one layer's pair, e.g. ("W2", "b2") for layer index 1, or ("A1", "Z2") in a cache."""
+        if self.kind == "cache":
+            return f"{self.first}{layer}", f"{self.second}{layer + 1}"
+        return f"{self.first}{layer + 1}", f"{self.second}{layer + 1}"
+
+    def described(self):
+        return f"a list of ({self.first}, {self.second}) pairs, one per layer"
+
+
+@dataclass
+class Batches:
+    """One epoch's minibatches: a list of pairs (X_batch (n, b), Y_batch (b,)), ceil(m / batch_size) of them,
+    each holding at most batch_size examples. dims: "n", "m" and "batch_size"."""
+    name: str
+
+
+@dataclass
+class Rec:
+    """A dict with these keys, each with its own spec: e.g. Adam's state {"t": ..., "m": ..., "v": ...}."""
+    name: str
+    fields: tuple
+    """((key, spec), ...)."""
+
+
 def input_arrays(args, kwargs):
     """[(name, array)] for every array among a call's inputs, looking inside tuples.
 
@@ -60,6 +105,10 @@ def input_arrays(args, kwargs):
             for i, item in enumerate(value):
                 visit(f"{name}[{i}]", item)
 
+        elif isinstance(value, dict):
+            for key in sorted(value, key=str):
+                visit(f"{name}[{key!r}]", value[key])
+
     for i, value in enumerate(args):
         visit(i, value) if isinstance(value, np.ndarray) else visit(str(i), value)
     for key, value in kwargs.items():
@@ -68,6 +117,8 @@ def input_arrays(args, kwargs):
 
 
 def shape_for(spec, dims):
+    if isinstance(spec.shape, str):  # the whole shape of an input, stored in the case's dims
+        return tuple(dims[spec.shape])
     return tuple(dims[d] if isinstance(d, str) else d for d in spec.shape)
 
 
@@ -102,6 +153,15 @@ def number(x) -> str:
     return f"{x:.4g}"
 
 
+def distinct(a, b):
+    """Two numbers for people, with just enough digits to tell them apart (1.19 and 1.19 are not)."""
+    for digits in (4, 6, 8, 10, 12, 17):
+        x, y = f"{float(a):.{digits}g}", f"{float(b):.{digits}g}"
+        if x != y or not (np.isfinite(a) and np.isfinite(b)):
+            return (x, y) if digits > 4 else (number(a), number(b))
+    return number(a), number(b)
+
+
 def is_number(value):
     """A real number: Python int/float, NumPy scalar, or a 0-d array (not a bool)."""
     if isinstance(value, (bool, np.bool_)):
@@ -120,6 +180,17 @@ def leaves(spec, value, path=None):
     elif isinstance(spec, Dct):
         for key in spec.keys:
             yield Num(f"history[{key!r}]"), value[key]
+    elif isinstance(spec, Rec):
+        for key, sub in spec.fields:
+            yield from leaves(sub, value[key], sub.name)
+    elif isinstance(spec, Layers):
+        for layer, pair in enumerate(value):
+            for name, item in zip(spec.names(layer), pair):
+                yield Arr(name, (), spec.kinds), item
+    elif isinstance(spec, Batches):
+        for k, pair in enumerate(value):
+            yield Arr(f"X_batch of batch {k}", ()), pair[0]
+            yield Arr(f"Y_batch of batch {k}", (), "iu"), pair[1]
     else:
         yield spec, value
 
@@ -137,6 +208,46 @@ def type_problem(spec, value, function):
             problem = type_problem(sub, item, function)
             if problem:
                 return problem
+        return None
+    if isinstance(spec, Rec):
+        keys = [key for key, _ in spec.fields]
+        if not isinstance(value, dict):
+            return f"{spec.name} is {describe(value)}; expected a dict with keys {keys}."
+        missing = [k for k in keys if k not in value]
+        if missing:
+            return f"{spec.name} has no key {missing[0]!r}; expected keys {keys}."
+        for key, sub in spec.fields:
+            problem = type_problem(sub, value[key], function)
+            if problem:
+                return problem
+        return None
+    if isinstance(spec, Layers):
+        if not isinstance(value, (list, tuple)):
+            return f"{spec.name} is {describe(value)}; expected {spec.described()}."
+        for layer, pair in enumerate(value):
+            names = spec.names(layer)
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                return (f"{spec.name}[{layer}] is {describe(pair)}; expected a pair ({names[0]}, {names[1]}): "
+                        f"{spec.name} is {spec.described()}.")
+            for name, item in zip(names, pair):
+                problem = type_problem(Arr(name, (), spec.kinds), item, function)
+                if problem:
+                    return f"In {spec.name}[{layer}], {problem}"
+        return None
+    if isinstance(spec, Batches):
+        if not isinstance(value, (list, tuple)):
+            return (f"{spec.name} returned {describe(value)}; expected a list of (X_batch, Y_batch) pairs, one per "
+                    f"minibatch.")
+        if not value:
+            return f"{spec.name} returned an empty list; expected one (X_batch, Y_batch) pair per minibatch."
+        for k, pair in enumerate(value):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                return (f"batch {k} is {describe(pair)}; expected a pair (X_batch, Y_batch): the images of the "
+                        f"batch and their labels.")
+            for item, part, kinds in ((pair[0], "X_batch", "f"), (pair[1], "Y_batch", "iu")):
+                problem = type_problem(Arr(f"{part} of batch {k}", (), kinds), item, function)
+                if problem:
+                    return problem
         return None
     if isinstance(spec, Dct):
         if not isinstance(value, dict):
@@ -169,13 +280,51 @@ def type_problem(spec, value, function):
 
 
 def shape_problem(spec, value, dims):
-    for leaf, item in leaves(spec, value):
-        if isinstance(leaf, Arr):
-            want = shape_for(leaf, dims)
-            if item.shape != want:
-                named = leaf.named()
-                also = f" = {named}" if named != fmt_shape(want) else ""
-                return f"{leaf.name} has shape {fmt_shape(item.shape)}, expected {fmt_shape(want)}{also}."
+    if isinstance(spec, Tup):
+        for sub, item in zip(spec.items, value):
+            problem = shape_problem(sub, item, dims)
+            if problem:
+                return problem
+        return None
+    if isinstance(spec, Rec):
+        for key, sub in spec.fields:
+            problem = shape_problem(sub, value[key], dims)
+            if problem:
+                return problem
+        return None
+    if isinstance(spec, Layers):
+        want = spec.shapes(dims)
+        if len(value) != len(want):
+            return (f"{spec.name} has {len(value)} pair{'s' if len(value) != 1 else ''}; expected {len(want)}, one "
+                    f"per layer: layer sizes {list(dims['sizes'])} make {len(want)} layer{'s' if len(want) != 1 else ''}.")
+        for layer, (pair, shapes) in enumerate(zip(value, want)):
+            for name, item, shape in zip(spec.names(layer), pair, shapes):
+                if item.shape != tuple(shape):
+                    return (f"{name} (in {spec.name}[{layer}]) has shape {fmt_shape(item.shape)}, "
+                            f"expected {fmt_shape(shape)}.")
+        return None
+    if isinstance(spec, Batches):
+        n, m, size = dims["n"], dims["m"], dims["batch_size"]
+        count = -(-m // size)
+        if len(value) != count:
+            return (f"it returned {len(value)} batches; {m} examples in batches of at most {size} make {count} "
+                    f"(the last one holding what is left).")
+        for k, (Xb, Yb) in enumerate(value):
+            if Xb.ndim != 2 or Xb.shape[0] != n:
+                return (f"X_batch of batch {k} has shape {fmt_shape(Xb.shape)}; expected ({n}, b): all {n} rows of "
+                        f"X, and b of its columns (examples).")
+            if not 1 <= Xb.shape[1] <= size:
+                return f"batch {k} holds {Xb.shape[1]} examples; a minibatch holds between 1 and batch_size = {size}."
+            if Yb.shape != (Xb.shape[1],):
+                return (f"Y_batch of batch {k} has shape {fmt_shape(Yb.shape)}, but its X_batch holds "
+                        f"{Xb.shape[1]} examples: one label per example, shape ({Xb.shape[1]},).")
+        return None
+    if isinstance(spec, Arr):
+        want = shape_for(spec, dims)
+        if value.shape != want:
+            named = spec.named()
+            also = f" = {named}" if named != fmt_shape(want) else ""
+            return f"{spec.name} has shape {fmt_shape(value.shape)}, expected {fmt_shape(want)}{also}."
     return None
 
 
@@ -234,7 +383,8 @@ def value_difference(got, want, rtol, name):
     if not bad.any():
         return None
     if w.ndim == 0:
-        return f"{name} is {number(g64)}, expected {number(w64)}."
+        got_text, want_text = distinct(g64, w64)
+        return f"{name} is {got_text}, expected {want_text}."
     broken = bad & ~np.isfinite(g64) & np.isfinite(w64)
     if broken.any():  # say what is NaN or infinite; a "largest error" beside a NaN would mislead
         idx = tuple(int(i) for i in np.argwhere(broken)[0])
@@ -242,6 +392,7 @@ def value_difference(got, want, rtol, name):
         return (f"{name} is NaN or infinite at {int(broken.sum())} of {bad.size} entries where numbers were "
                 f"expected; first at index {idx}: got {what}, expected {number(w64[idx])}.")
     idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    got_text, want_text = distinct(g64[idx], w64[idx])
     return (f"{name} differs at {int(bad.sum())} of {bad.size} entries (largest difference "
-            f"{number(np.nanmax(np.where(bad, err, 0)))}); first at index {idx}: got {number(g64[idx])}, "
-            f"expected {number(w64[idx])}.")
+            f"{number(np.nanmax(np.where(bad, err, 0)))}); first at index {idx}: got {got_text}, "
+            f"expected {want_text}.")

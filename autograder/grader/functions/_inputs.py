@@ -73,3 +73,17 @@ def elementwise(seed):
         _case("f32", "a float32 Z", [r.normal(0, 2, (10, 6)).astype(np.float32)], m=6, rtol=F32_RTOL),
         _case("hidden", "a hidden (10, 13) Z", [h.normal(0, 3, (10, 13))], m=13),
     ]
+
+
+def _layers(rng, sizes, bias=0.1, dtype=np.float64):
+    """Layered params [(W, b), ...] for ``sizes``: He-scaled weights and non-zero biases (so a forgotten bias
+    shows, and no hidden score sits exactly on ReLU's kink)."""
+    return [((rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)).astype(dtype),
+             rng.normal(0, bias, (n_out, 1)).astype(dtype)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _layer_case(name, label, args, kwargs=None, sizes=(), m=None, rtol=1e-6):
+    dims = {"sizes": list(sizes), "n_out": sizes[-1] if sizes else 0}
+    if m is not None:
+        dims["m"] = m
+    return Case(name, label, tuple(args), dict(kwargs or {}), dims, name.startswith("hidden"), rtol)

@@ -15,14 +15,14 @@ def cases():
     r = np.random.default_rng(21)
     h = np.random.default_rng(9021)
     X, Y = _images(r, 60), _labels(r, 60)
-    X_test, Y_test = _images(r, 30), _labels(r, 30)
+    X_val, Y_val = _images(r, 30), _labels(r, 30)
     quiet = {"progress": False}
     return [
         _case("fixed", "60 images, alpha = 0.5, 5 iterations from given params",
               [X, Y], {"alpha": 0.5, "iterations": 5, "params": _shared_params(), **quiet}, m=60),
-        _case("with_test", "60 images and 30 test images, 3 iterations",
-              [X, Y], {"alpha": 0.5, "iterations": 3, "params": _shared_params(), "X_test": X_test,
-                       "Y_test": Y_test, **quiet}, m=60),
+        _case("with_val", "60 images and 30 validation images, 3 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 3, "params": _shared_params(), "X_val": X_val,
+                       "Y_val": Y_val, **quiet}, m=60),
         _case("default_start", "params=None, rng=0, 2 iterations",
               [X, Y], {"alpha": 0.5, "iterations": 2, "params": None, "rng": 0, **quiet}, m=60),
         _case("default_given", "params=init_params(0) (your own init_params), 2 iterations",
@@ -37,65 +37,65 @@ def cases():
 MUTANTS = {
     'no_update': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params(rng) if params is None else params
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
     return (W1, b1, W2, b2), history
 ''',
     'ignores_params': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params(rng)
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
     return (W1, b1, W2, b2), history
 ''',
     'drops_rng': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params() if params is None else params
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
     return (W1, b1, W2, b2), history
 ''',
     'loss_after_update': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params(rng) if params is None else params
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
@@ -103,14 +103,14 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
         A2 = forward_prop(W1, b1, W2, b2, X)[3]
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            A2_test = forward_prop(W1, b1, W2, b2, X_test)[3]
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
     return (W1, b1, W2, b2), history
 ''',
     'params_only': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params(rng) if params is None else params
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
@@ -124,21 +124,21 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
 VARIANTS = [
     '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
-                     X_test=None, Y_test=None, progress=True):
+                     X_val=None, Y_val=None, progress=True):
     from tqdm import tqdm
     if params is None:
         params = init_params(rng)
     W1, b1, W2, b2 = params
     history = {"loss": [], "accuracy": []}
-    if X_test is not None:
-        history["test_accuracy"] = []
+    if X_val is not None:
+        history["val_accuracy"] = []
     for i in tqdm(range(iterations), disable=not progress):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         history["loss"].append(cross_entropy(A2, Y))
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
-        if X_test is not None:
-            _, _, _, A2_test = forward_prop(W1, b1, W2, b2, X_test)
-            history["test_accuracy"].append(get_accuracy(get_predictions(A2_test), Y_test))
+        if X_val is not None:
+            _, _, _, A2_val = forward_prop(W1, b1, W2, b2, X_val)
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         grads = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *grads, alpha)
     return (W1, b1, W2, b2), history

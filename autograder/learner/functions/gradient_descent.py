@@ -16,7 +16,7 @@ from ..checks import (
 from ..judge import Mistake, Suite
 from ..spec import Dct, Tup, leaves, shape_problem, type_problem, value_difference
 
-SIGNATURE = "gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None, X_test=None, Y_test=None, progress=True)"
+SIGNATURE = "gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None, X_val=None, Y_val=None, progress=True)"
 ARGS = ('X', 'Y', 'alpha', 'iterations')  # the parameters the checks pass by position, in order
 
 
@@ -42,12 +42,12 @@ def suite():
                 return problem
         return None
 
-    def test_curve(j, case, got, want):
-        if "test_accuracy" not in got[1]:
-            return "history has no 'test_accuracy' although X_test and Y_test were given."
-        g = [float(x) for x in np.ravel(got[1]["test_accuracy"])]
-        return value_difference(np.array(g), np.array(want[1]["test_accuracy"]), 1e-6,
-                                "history['test_accuracy']")
+    def val_curve(j, case, got, want):
+        if "val_accuracy" not in got[1]:
+            return "history has no 'val_accuracy' although X_val and Y_val were given."
+        g = [float(x) for x in np.ravel(got[1]["val_accuracy"])]
+        return value_difference(np.array(g), np.array(want[1]["val_accuracy"]), 1e-6,
+                                "history['val_accuracy']")
 
     def loss_falls(j, value):
         loss = [float(x) for x in np.ravel(value[1]["loss"])]
@@ -90,11 +90,11 @@ def suite():
         prop("loss-falls", "fixed", "the loss goes down", loss_falls),
         matches("fixed", "reaches the expected parameters after 5 steps", "values:params", params_values),
         matches("fixed", "records the loss and accuracy of every iteration", "values:history", history_values),
-        matches("with_test", "records the test accuracy when given test data", "values:test", test_curve),
+        matches("with_val", "records the validation accuracy when given validation data", "values:val", val_curve),
         prop("default", "default_start", "starts from your init_params(rng) when no params are given", same_start,
              uses=("default_given",)),
-        unchanged(["fixed", "with_test"], "leaves the starting parameters unchanged"),
-        no_warnings(["fixed", "with_test", "default_start"],
+        unchanged(["fixed", "with_val"], "leaves the starting parameters unchanged"),
+        no_warnings(["fixed", "with_val", "default_start"],
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
         matches("hidden", "trains correctly on data it has not seen", "values:hidden", params_values),
     ]

@@ -1,0 +1,166 @@
+"""``adam_step``: the inputs its checks call it with, its catalogued mistakes and right variants."""
+import numpy as np
+
+from ._inputs import F32_RTOL, _layer_case, _layers
+
+
+def _grads(rng, params, scale):
+    return [(rng.normal(0, scale, W.shape), rng.normal(0, scale, b.shape)) for W, b in params]
+
+
+def _state(rng, params, t):
+    """A state as after t steps: running means of gradients of scale 0.1, and of their squares."""
+    m = [(rng.normal(0, 0.05, W.shape), rng.normal(0, 0.05, b.shape)) for W, b in params]
+    v = [(rng.uniform(1e-4, 1e-2, W.shape), rng.uniform(1e-4, 1e-2, b.shape)) for W, b in params]
+    return {"t": t, "m": m, "v": v}
+
+
+def cases():
+    r = np.random.default_rng(21)
+    h = np.random.default_rng(9021)
+    sizes = [4, 3, 2]
+    params = _layers(r, sizes)
+    out = [
+        _layer_case("fixed", "the first step: two layers, state None, lr = 0.01",
+                    [params, _grads(r, params, 1.0), None], {"lr": 0.01}, sizes=sizes),
+        _layer_case("random", "the first step with gradients of scale 0.1, lr = 0.05",
+                    [params, _grads(r, params, 0.1), None], {"lr": 0.05}, sizes=sizes),
+        _layer_case("later", "a later step from a state with t = 4, lr = 0.01",
+                    [params, _grads(r, params, 0.1), _state(r, params, 4)], {"lr": 0.01}, sizes=sizes),
+        _layer_case("tiny", "gradients of scale 1e-9, from a state with t = 2",
+                    [params, _grads(r, params, 1e-9), {"t": 2, "m": [(np.full(W.shape, 1e-10), np.full(b.shape, 1e-10))
+                                                                      for W, b in params],
+                                                       "v": [(np.full(W.shape, 1e-19), np.full(b.shape, 1e-19))
+                                                             for W, b in params]}],
+                    {"lr": 0.01}, sizes=sizes),
+        _layer_case("defaults", "no lr given: the first step", [params, _grads(r, params, 0.5)], sizes=sizes),
+    ]
+    p32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
+    g32 = [(dW.astype(np.float32), db.astype(np.float32)) for dW, db in _grads(r, params, 0.1)]
+    s32 = _state(r, params, 3)
+    s32 = {"t": 3, "m": [(a.astype(np.float32), c.astype(np.float32)) for a, c in s32["m"]],
+           "v": [(a.astype(np.float32), c.astype(np.float32)) for a, c in s32["v"]]}
+    out.append(_layer_case("f32", "float32 parameters, gradients and state, t = 3", [p32, g32, s32], {"lr": 0.01},
+                           sizes=sizes, rtol=F32_RTOL))
+    hs = [6, 5, 4, 3]
+    hp = _layers(h, hs)
+    out.append(_layer_case("hidden", "a hidden step of three layers from t = 7", [hp, _grads(h, hp, 0.2),
+                                                                                 _state(h, hp, 7)],
+                           {"lr": 0.003}, sizes=hs))
+    return out
+
+
+TEMPLATE = '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        zeros = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+        state = {{"t": 0, "m": zeros, "v": zeros}}
+    t = {t}
+    new_params, new_m, new_v = [], [], []
+    for layer, layer_grads, layer_m, layer_v in zip(params, grads, state["m"], state["v"]):
+        p_out, m_out, v_out = [], [], []
+        for p, g, m, v in zip(layer, layer_grads, layer_m, layer_v):
+            m = {m}
+            v = {v}
+            m_hat = {m_hat}
+            v_hat = {v_hat}
+            p_out.append({p})
+            m_out.append(m)
+            v_out.append(v)
+        new_params.append(tuple(p_out))
+        new_m.append(tuple(m_out))
+        new_v.append(tuple(v_out))
+    return {result}
+'''
+RIGHT = {"t": 'state["t"] + 1', "m": "beta1 * m + (1 - beta1) * g", "v": "beta2 * v + (1 - beta2) * g * g",
+         "m_hat": "m / (1 - beta1 ** t)", "v_hat": "v / (1 - beta2 ** t)",
+         "p": "p - lr * m_hat / (np.sqrt(v_hat) + eps)", "result": 'new_params, {"t": t, "m": new_m, "v": new_v}'}
+
+
+def mutant(**changes):
+    return TEMPLATE.format(**{**RIGHT, **changes})
+
+
+MUTANTS = {
+    "in_place": '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    state["t"] += 1
+    t = state["t"]
+    for layer, layer_grads, layer_m, layer_v in zip(params, grads, state["m"], state["v"]):
+        for p, g, m, v in zip(layer, layer_grads, layer_m, layer_v):
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * g * g
+            p -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return params, state
+''',
+    "no_bias_correction": mutant(m_hat="m", v_hat="v"),
+    "t_not_incremented": mutant(t='state["t"]', result='new_params, {"t": t + 1, "m": new_m, "v": new_v}'),
+    "state_not_returned": mutant(result="new_params, state"),
+    "v_from_m": mutant(v="beta2 * v + (1 - beta2) * m * m"),
+    "betas_swapped": mutant(m="beta2 * m + (1 - beta2) * g", v="beta1 * v + (1 - beta1) * g * g",
+                            m_hat="m / (1 - beta2 ** t)", v_hat="v / (1 - beta1 ** t)"),
+    "eps_inside_sqrt": mutant(p="p - lr * m_hat / np.sqrt(v_hat + eps)"),
+    "gradient_not_mean": mutant(p="p - lr * g / (np.sqrt(v_hat) + eps)"),
+    "plus": mutant(p="p + lr * m_hat / (np.sqrt(v_hat) + eps)"),
+    "ignores_lr": mutant(p="p - m_hat / (np.sqrt(v_hat) + eps)"),
+    "upcasts": mutant(p="p - lr * m_hat / (np.sqrt(v_hat) + eps)", m="beta1 * np.asarray(m, dtype=float) + "
+                      "(1 - beta1) * g"),
+}
+
+
+VARIANTS = [
+    '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    # one flat loop over the arrays, then regrouped into pairs
+    flat_p = [a for pair in params for a in pair]
+    flat_g = [a for pair in grads for a in pair]
+    if state is None:
+        flat_m = [np.zeros_like(a) for a in flat_p]
+        flat_v = [np.zeros_like(a) for a in flat_p]
+        t = 1
+    else:
+        flat_m = [a for pair in state["m"] for a in pair]
+        flat_v = [a for pair in state["v"] for a in pair]
+        t = state["t"] + 1
+    new_p, new_m, new_v = [], [], []
+    for p, g, m, v in zip(flat_p, flat_g, flat_m, flat_v):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * np.square(g)
+        new_p.append(p - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps))
+        new_m.append(m)
+        new_v.append(v)
+    pairs = lambda xs: [(xs[i], xs[i + 1]) for i in range(0, len(xs), 2)]
+    return pairs(new_p), {"t": t, "m": pairs(new_m), "v": pairs(new_v)}
+''',
+    '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    # a helper for one array; copies of the state's arrays updated in place
+    def one(p, g, m, v, t):
+        m = m.copy()
+        v = v.copy()
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * g ** 2
+        step = lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        return p - step, m, v
+
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    t = state["t"] + 1
+    out_p, out_m, out_v = [], [], []
+    for (W, b), (dW, db), (mW, mb), (vW, vb) in zip(params, grads, state["m"], state["v"]):
+        W2, mW2, vW2 = one(W, dW, mW, vW, t)
+        b2, mb2, vb2 = one(b, db, mb, vb, t)
+        out_p.append((W2, b2))
+        out_m.append((mW2, mb2))
+        out_v.append((vW2, vb2))
+    return out_p, {"t": t, "m": out_m, "v": out_v}
+''',
+]

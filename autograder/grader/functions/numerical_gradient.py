@@ -1,0 +1,165 @@
+"""``numerical_gradient``: the calls its checks make, its catalogued mistakes and right variants.
+
+The functions it measures are the course's probes (``autograder.learner.probes``),
+sent by name (``Lookup``): a function cannot travel into the sandbox as data.
+"""
+import numpy as np
+
+from ...learner.model import Case
+from ...learner.serial import Lookup
+
+
+def case(name, label, f, x, **kwargs):
+    return Case(name, label, (Lookup(f, call=False), x), kwargs, {"x": list(x.shape)}, name.startswith("hidden"),
+                1e-7)
+
+
+def cases():
+    r = np.random.default_rng(16)
+    h = np.random.default_rng(9016)
+    return [
+        case("square", "f = sum(x²) at a (3, 4) x", "square_sum", np.round(r.normal(0, 1, (3, 4)), 3)),
+        case("sine", "f = sum(sin x) at a vector x of 5", "sine_sum", r.uniform(-3, 3, 5)),
+        case("cube_eps", "f = sum(x³) at a (2, 3) x, eps = 0.1", "cube_sum", np.round(r.normal(0, 1, (2, 3)), 2),
+             eps=0.1),
+        case("three_d", "f = sum(x²) at a (2, 2, 3) x", "square_sum", r.normal(0, 1, (2, 2, 3))),
+        case("hidden", "f = sum(sin x) at a hidden (4, 3) x, eps = 1e-4", "sine_sum", h.uniform(-3, 3, (4, 3)),
+             eps=1e-4),
+    ]
+
+
+MUTANTS = {
+    "one_sided": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    f_x = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        grad[i] = (f(x) - f_x) / eps
+        x[i] = old
+    return grad
+''',
+    "divide_by_eps": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / eps
+    return grad
+''',
+    "no_division": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = f_plus - f_minus
+    return grad
+''',
+    "wrong_sign": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_minus - f_plus) / (2 * eps)
+    return grad
+''',
+    "in_place": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        f_plus = f(x)
+        x[i] -= 2 * eps
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
+    "ignores_eps": '''
+def numerical_gradient(f, x, eps=1e-5):
+    h = 1e-5
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+''',
+    "row_index": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(x.size):
+        old = x[i].copy()
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
+}
+
+
+VARIANTS = [
+    '''
+def numerical_gradient(f, x, eps=1e-5):
+    # CS231n's loop: an iterator that can write
+    grad = np.zeros_like(x, dtype=float)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        saved = x[ix]
+        x[ix] = saved + eps
+        up = f(x)
+        x[ix] = saved - eps
+        down = f(x)
+        x[ix] = saved
+        grad[ix] = (up - down) / (2 * eps)
+        it.iternext()
+    return grad
+''',
+    '''
+def numerical_gradient(f, x, eps=1e-5):
+    # a flat loop over x.flat, nudging a copy each time (f reads its argument)
+    grad = np.empty(x.size)
+    for k in range(x.size):
+        plus, minus = x.copy(), x.copy()
+        plus.flat[k] += eps
+        minus.flat[k] -= eps
+        grad[k] = (f(plus) - f(minus)) / (2 * eps)
+    return grad.reshape(x.shape)
+''',
+    '''
+def numerical_gradient(f, x, eps=1e-5):
+    # nudge and put back by arithmetic: x comes back equal to within its last bits
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(*x.shape):
+        x[i] += eps
+        f_plus = f(x)
+        x[i] -= 2 * eps
+        f_minus = f(x)
+        x[i] += eps
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
+]

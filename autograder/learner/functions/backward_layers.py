@@ -1,0 +1,98 @@
+"""``backward_layers``: what it returns, its checks in order, and the mistakes they can name."""
+import numpy as np
+
+from ..checks import changed_input, matches, prop, scaled_by, standard
+from ..judge import Mistake
+from ..spec import Layers, is_number
+from .forward_layers import float32_problem, float64_out
+
+SIGNATURE = "backward_layers(params, cache, Y)"
+ARGS = ("params", "cache", "Y")  # the parameters the checks pass by position, in order
+
+
+def suite():
+    def ratio(j, case, target):
+        c = scaled_by(j, case)
+        return c is not None and np.isclose(c, target(j.case(case).dims["m"]), rtol=1e-6)
+
+    def scalar_db(j, case):
+        value = j.value(case)
+        return isinstance(value, (list, tuple)) and any(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 and (
+                is_number(pair[1]) or (isinstance(pair[1], np.ndarray) and pair[1].size == 1 and pair[1].ndim < 2))
+            for pair in value)
+
+    def reversed_order(j, case):
+        value, sizes = j.value(case), j.case(case).dims["sizes"]
+        want = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        got = [tuple(np.shape(pair[0])) for pair in value]
+        return len(want) > 1 and got == want[::-1] and got != want
+
+    def keeps_float32(j, value):
+        return float32_problem(j, "f32", value, "params and cache")
+
+    return standard(
+        "backward_layers", Layers("backward_layers(...)", "dW", "db"),
+        edge=[matches("deep", "works for four layers of MNIST-sized inputs"),
+              matches("one_layer", "works for a single layer"),
+              matches("no9", "handles a batch with no 9"),
+              matches("f32", "gives the right values in float32"),
+              prop("float32", "f32", "keeps float32 inputs float32", keeps_float32)],
+        mistakes=[
+            Mistake("in_place", "changing the cache in place",
+                    "the cache belongs to the caller (a gradient check runs forward and backward many times on it): "
+                    "compute ReLU's slope into a new array instead of assigning into Z.",
+                    "`relu_deriv(Z)`, which makes a new array", matches=changed_input),
+            Mistake("scalar_db", "`np.sum(dZ)` with no axis for a bias gradient",
+                    "with no axis, np.sum adds every entry of dZ into one number, mixing the units together: each "
+                    "bias has its own gradient, its row of dZ summed over the examples, kept as a column.",
+                    "`dZ.sum(axis=1, keepdims=True)`", matches=scalar_db),
+            Mistake("no_keepdims", "summing the bias gradients without keepdims",
+                    "summing a (n, m) array over axis 1 gives shape (n,), a flat vector; the bias is a (n, 1) "
+                    "column, and its gradient must have its shape.", "`dZ.sum(axis=1, keepdims=True)`"),
+            Mistake("divides_by_m_again", "dividing by m a second time",
+                    "the error at the last layer's scores is already divided by m, once, because the loss is a "
+                    "mean; every gradient below inherits that 1/m through the chain rule. Dividing dW and db by m "
+                    "again makes every gradient m times too small (Adam would even hide it: only a gradient check "
+                    "shows it).", "divide by m once, in the error at the last layer: `(softmax(Z) - one_hot(Y)) / m`",
+                    matches=lambda j, c: ratio(j, c, lambda m: 1 / m)),
+            Mistake("no_divide_by_m", "never dividing by m",
+                    "the loss is the mean over the m examples, so its gradient has a 1/m: every gradient here is "
+                    "exactly m times too large.", "divide the last layer's error by `m`",
+                    matches=lambda j, c: ratio(j, c, lambda m: m)),
+            Mistake("sign_flip", "the output error the wrong way round",
+                    "the error at the scores is what the network said minus what it should have said: the other "
+                    "way round, every gradient points uphill.", "`softmax(Z) - one_hot(Y)`",
+                    matches=lambda j, c: ratio(j, c, lambda m: -1.0)),
+            Mistake("no_relu_deriv", "forgetting ReLU's slope",
+                    "the error flows back into a hidden layer only through units that were active: multiply by "
+                    "ReLU's slope at that layer's own scores Z.", "multiply by `relu_deriv(Z)`"),
+            Mistake("mask_of_wrong_layer", "ReLU's slope of the wrong layer",
+                    "the error dA that arrives at a layer's output is gated by that same layer's scores Z: take the "
+                    "slope at the Z stored with the layer you are now computing, after passing the error down "
+                    "through W^T.", "`dZ = dA * relu_deriv(Z)` with this layer's own Z",
+                    error=("ValueError", "could not be broadcast")),
+            Mistake("not_transposed", "W instead of W.T on the way back",
+                    "going backwards the error travels along the same connections the other way: through the "
+                    "transpose of the weights it came through.", "`params[l][0].T @ dZ`",
+                    error=("ValueError", "matmul")),
+            Mistake("labels_not_one_hot", "subtracting the labels Y instead of one_hot(Y)",
+                    "the probabilities are ten numbers per example, so the target must be ten numbers per example "
+                    "too: the one-hot column of each label.", "`softmax(Z) - one_hot(Y)`"),
+            Mistake("reversed_order", "the gradients in backward order",
+                    "the loop walks from the last layer to the first, so the pairs come out last first: reverse the "
+                    "list before returning it, so grads[l] belongs to params[l].", "`return grads[::-1]`",
+                    matches=reversed_order),
+            Mistake("upcasts", "turning float32 into float64",
+                    "with float32 params and data every gradient should be float32 too, or the next step makes "
+                    "the params float64 and every product after it twice as slow. Something here makes float64 "
+                    "(a float64 one-hot, .astype(float)): keep the arrays' own type.",
+                    "build the target in the probabilities' own type, e.g. `one_hot(Y).astype(A.dtype)`",
+                    matches=lambda j, c: c == "f32" and float64_out(j, c)),
+        ],
+        args=ARGS, signature=SIGNATURE,
+        shape_purpose="returns one (dW, db) pair per layer, shaped like its (W, b)",
+        type_purpose="returns a list of (dW, db) pairs")
+
+
+SUITE = suite()

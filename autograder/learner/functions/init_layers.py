@@ -1,0 +1,182 @@
+"""``init_layers``: judged by properties, never by the course's own random numbers.
+
+Any start that draws every weight matrix at random with He's spread,
+sqrt(2 / n_in) for its own number of inputs (normal or uniform, in any order
+of draws from the ``rng`` given), with zero or small biases, is right.
+"""
+import numpy as np
+
+from ..checks import (
+    finite,
+    no_warnings,
+    prop,
+    returns,
+    shaped,
+    takes_the_lessons_arguments,
+    typed,
+    usable,
+)
+from ..judge import Mistake, Suite
+from ..spec import Layers, number
+
+SIGNATURE = "init_layers(layer_sizes, rng=None)"
+ARGS = ("layer_sizes", "rng")  # the parameters the checks pass by position, in order
+LOW, HIGH = 0.8, 1.25  # accepted spread, as a multiple of He's sqrt(2 / n_in)
+
+
+def he(W):
+    return np.sqrt(2 / W.shape[1])
+
+
+def ratio(W):
+    """The spread of W as a multiple of He's."""
+    return float(np.std(W)) / he(W)
+
+
+def scale_problem(value):
+    for layer, (W, b) in enumerate(value):
+        name = f"W{layer + 1}"
+        r = ratio(W)
+        if not LOW <= r <= HIGH:
+            return (f"{name} ({W.shape[0]} units, {W.shape[1]} inputs each) has standard deviation "
+                    f"{number(np.std(W))}; He's start for ReLU layers has sqrt(2 / {W.shape[1]}) = {number(he(W))}.")
+        if abs(float(np.mean(W))) > 0.25 * float(np.std(W)):
+            return f"{name}'s values average {number(np.mean(W))}, far from 0: centre them on 0."
+        if np.abs(b).max() > 0.1:
+            return f"b{layer + 1} has values as large as {number(np.abs(b).max())}; start the biases at 0."
+    return None
+
+
+def symmetry_problem(value):
+    for layer, (W, b) in enumerate(value):
+        if W.shape[0] > 1 and np.allclose(W, W[0]):
+            return (f"every row of W{layer + 1} is the same, so its units start as copies of each other, get the "
+                    f"same gradients, and stay copies.")
+    for a in range(len(value)):
+        for c in range(a + 1, len(value)):
+            if value[a][0].shape == value[c][0].shape and np.array_equal(value[a][0], value[c][0]):
+                return (f"W{a + 1} and W{c + 1} are identical: every layer needs its own random draw (a generator "
+                        f"made again for each layer starts the same sequence again).")
+    return None
+
+
+def suite():
+    def random(j, value):
+        return symmetry_problem(value)
+
+    def scale(j, value):
+        return scale_problem(value)
+
+    def repeatable(j, value):
+        for case in ("seeded_again", "other_seed"):
+            problem = usable(j, case)
+            if problem:
+                return f"Called again ({j.case(case).label}): {problem}"
+        flat = [a for pair in value for a in pair]
+        again = [a for pair in j.value("seeded_again") for a in pair]
+        other = [a for pair in j.value("other_seed") for a in pair]
+        if not all(np.array_equal(a, b) for a, b in zip(flat, again)):
+            return j.explain("seeded", "two calls with rng=0 gave different layers, so no run can be repeated.",
+                             prefer="ignores_rng")
+        if all(np.array_equal(a, b) for a, b in zip(flat, other)):
+            return j.explain("seeded", "rng=0 and rng=1 gave the same layers: the seed changes nothing.")
+        return None
+
+    def other_call(case, label_problem=True):
+        def run(j, value):
+            problem = usable(j, case)
+            if problem:
+                return j.explain(case, f"On {j.case(case).label}: {problem}")
+            problem = symmetry_problem(j.value(case)) or scale_problem(j.value(case))
+            return j.explain(case, f"On {j.case(case).label}: {problem}") if problem else None
+        return run
+
+    def default_call(j, value):
+        problem = usable(j, "default")
+        return f"Called with no rng: {problem}" if problem else None
+
+    checks = [
+        takes_the_lessons_arguments("seeded"),
+        returns("seeded"),
+        typed("seeded", "returns a list of (W, b) pairs of float arrays"),
+        shaped("seeded", "one (W, b) pair per layer: W (n_out, n_in), b (n_out, 1)"),
+        finite("seeded"),
+        prop("random", "seeded", "weights are random: no two units, no two layers alike", random),
+        prop("scale", "seeded", "each W has He's spread for its own inputs, sqrt(2 / n_in); biases start at 0",
+             scale),
+        prop("repeatable", "seeded", "the same rng seed gives the same layers", repeatable,
+             uses=("seeded_again", "other_seed")),
+        prop("default", "seeded", "works with no rng", default_call, uses=("default",)),
+        prop("deep", "seeded", "works for any number of layers, here four", other_call("deep"), uses=("deep",)),
+        prop("one_layer", "seeded", "works for a single layer", other_call("one_layer"), uses=("one_layer",)),
+        no_warnings(["seeded", "default", "deep"]),
+        prop("hidden", "hidden", "starts well from sizes and a seed it has not seen",
+             lambda j, v: symmetry_problem(v) or scale_problem(v)),
+    ]
+
+    def weights(j, c):
+        return [np.asarray(pair[0], dtype=float) for pair in j.value(c)]
+
+    def near(r, target, tol=0.12):
+        return abs(r / target - 1) < tol
+
+    def all_ratios(j, c, target):
+        return all(near(ratio(W), target(W)) for W in weights(j, c))
+
+    mistakes = [
+        Mistake("zeros", "starting every weight at zero",
+                "with equal weights every unit of a layer gets the same gradient, so they never become different. "
+                "Only the biases may start at zero; draw the weights at random.",
+                "`rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)` for each layer",
+                matches=lambda j, c: all(np.allclose(W, 0) for W in weights(j, c))),
+        Mistake("transposed", "weights stored as (n_in, n_out) instead of (n_out, n_in)",
+                "W has one row per unit of the layer and one column per input, so that W @ A works with A of shape "
+                "(n_in, m).", "`rng.standard_normal((n_out, n_in))`",
+                matches=lambda j, c: [tuple(np.shape(p[0])) for p in j.value(c)] == [
+                    (a, b) for a, b in zip(j.case(c).dims["sizes"][:-1], j.case(c).dims["sizes"][1:])]),
+        Mistake("flat_bias", "biases of shape (n_out,) instead of (n_out, 1)",
+                "a bias is a column, (n_out, 1), so that it broadcasts across the m columns of W @ A; a flat "
+                "(n_out,) vector would broadcast across the wrong axis.", "`np.zeros((n_out, 1))`",
+                matches=lambda j, c: all(np.ndim(p[1]) == 1 for p in j.value(c))),
+        Mistake("missing_layer", "one layer too few",
+                "layer_sizes lists the sizes of every layer of units, inputs included: n sizes make n - 1 layers "
+                "of weights, one between each two neighbours.",
+                "`zip(layer_sizes[:-1], layer_sizes[1:])` pairs each size with the next",
+                matches=lambda j, c: len(j.value(c)) == len(j.case(c).dims["sizes"]) - 2),
+        Mistake("lecun", "LeCun's spread, sqrt(1 / n_in), instead of He's",
+                "ReLU sets about half of its inputs to zero, so each layer passes on about half the variance it "
+                "receives; in a deep network the signal shrinks layer after layer. He's start doubles the "
+                "variance, 2 / n_in, to make up for it.", "`* np.sqrt(2 / n_in)`",
+                matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(0.5))),
+        Mistake("variance_not_std", "multiplying by the variance 2 / n_in instead of its square root",
+                "standard_normal has standard deviation 1, and multiplying by s gives standard deviation s: He's "
+                "variance is 2 / n_in, so the factor is its square root.", "`* np.sqrt(2 / n_in)`",
+                matches=lambda j, c: all_ratios(j, c, lambda W: (2 / W.shape[1]) / he(W))),
+        Mistake("unscaled", "unscaled random weights",
+                "standard_normal has standard deviation 1, so with hundreds of inputs a unit's score starts around "
+                "±20 and grows with every layer. Scale each layer's draw by sqrt(2 / n_in), its own number of "
+                "inputs.", "`* np.sqrt(2 / n_in)`",
+                matches=lambda j, c: all_ratios(j, c, lambda W: 1 / he(W))),
+        Mistake("fan_out", "scaling by the number of outputs n_out instead of inputs n_in",
+                "a unit's score adds up n_in terms, one per input: that sum's spread is what the scale keeps "
+                "steady, so the scale depends on n_in.", "`* np.sqrt(2 / n_in)`",
+                matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(2 / W.shape[0]) / he(W))
+                and any(W.shape[0] != W.shape[1] for W in weights(j, c))),
+        Mistake("reseeded", "making the generator again for each layer",
+                "`np.random.default_rng(rng)` with a seed starts the same sequence every time it is called: call "
+                "it once, before the loop, and draw every layer from that one generator.",
+                "`rng = np.random.default_rng(rng)` once, before the loop",
+                matches=lambda j, c: symmetry_problem(j.value(c)) is not None and "identical" in symmetry_problem(
+                    j.value(c))),
+        Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
+                "`np.random.randn` and friends use NumPy's global generator, which ignores the seed passed in, so "
+                "no run can be repeated. Make a generator from `rng` and draw every layer from it.",
+                "`rng = np.random.default_rng(rng)`, then `rng.standard_normal(...)`",
+                matches=lambda j, c: j.value("seeded_again") is not None and not all(
+                    np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again")))),
+    ]
+    return Suite("init_layers", Layers("init_layers(...)"), checks, mistakes, expects=False, args=ARGS,
+                 signature=SIGNATURE)
+
+
+SUITE = suite()

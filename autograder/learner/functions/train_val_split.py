@@ -1,0 +1,205 @@
+"""``train_val_split``: judged by properties, never by the course's own random numbers.
+
+Each case's X has the example's number in its first row (X[0, j] == j), so a
+check can say, for every column of every part, which example it is: every
+example must land in exactly one part, with its own label, the validation
+part must be a random sample, the same seed must give the same split and
+another seed another. Any permutation drawn from the ``rng`` given is right.
+"""
+import numpy as np
+
+from ..checks import (
+    finite,
+    no_warnings,
+    prop,
+    returns,
+    shaped,
+    takes_the_lessons_arguments,
+    typed,
+    unchanged,
+    usable,
+)
+from ..checks import changed_input
+from ..judge import Mistake, Suite
+from ..spec import Arr, Tup
+
+SIGNATURE = "train_val_split(X, Y, n_val=10000, rng=0)"
+ARGS = ("X", "Y", "n_val", "rng")  # the parameters the checks pass by position, in order
+
+
+def ids(part):
+    """The example numbers of a part's columns (its first row)."""
+    return np.rint(np.asarray(part[0], dtype=float)).astype(int)
+
+
+def split_ids(value):
+    """(train ids, val ids) of an answer."""
+    return ids(value[0]), ids(value[2])
+
+
+def is_block(val):
+    """Are these example numbers a run of consecutive ones, in order (a split with no shuffle)?"""
+    return val.size > 1 and np.array_equal(val, np.arange(val[0], val[0] + val.size))
+
+
+def coverage_problem(j, case, value):
+    X = j.case(case).args[0]
+    m = X.shape[1]
+    train, val = split_ids(value)
+    both = np.intersect1d(train, val)
+    if both.size:
+        return (f"{both.size} example{'s are' if both.size > 1 else ' is'} in both X_train and X_val (example "
+                f"{both[0]}, for one): the validation images must be images the network never trains on.")
+    for name, part in (("X_train", train), ("X_val", val)):
+        if np.unique(part).size < part.size:
+            return f"{name} holds some examples twice: each example belongs to one part, once."
+    missing = np.setdiff1d(np.arange(m), np.concatenate([train, val]))
+    if missing.size:
+        return f"{missing.size} of the {m} examples are in neither part (example {missing[0]}, for one)."
+    return None
+
+
+def pairs_problem(j, case, value):
+    X, Y = j.case(case).args[:2]
+    for Xp, Yp, name in ((value[0], value[1], "train"), (value[2], value[3], "val")):
+        i = ids(Xp)
+        if not np.array_equal(np.asarray(Yp), Y[i]):
+            bad = int(np.flatnonzero(np.asarray(Yp) != Y[i])[0])
+            return (f"Y_{name}[{bad}] is {Yp[bad]}, but the image in column {bad} of X_{name} is example {i[bad]}, "
+                    f"whose label is {Y[i[bad]]}: the images and the labels were shuffled apart.")
+        if not np.array_equal(np.asarray(Xp), X[:, i]):
+            return f"the columns of X_{name} are not whole columns of X: each column is one image, kept whole."
+    return None
+
+
+def suite():
+    output = Tup("train_val_split(...)", (Arr("X_train", ("n", "m_train")), Arr("Y_train", ("m_train",), "iu"),
+                                          Arr("X_val", ("n", "n_val")), Arr("Y_val", ("n_val",), "iu")))
+
+    def covers(j, value):
+        return coverage_problem(j, "seeded", value)
+
+    def pairs(j, value):
+        return pairs_problem(j, "seeded", value)
+
+    def random_sample(j, value):
+        m, n_val = j.case("seeded").args[0].shape[1], j.case("seeded").dims["n_val"]
+        val = np.sort(split_ids(value)[1])
+        if np.array_equal(val, np.arange(n_val)) or np.array_equal(val, np.arange(m - n_val, m)):
+            where = "first" if val[0] == 0 else "last"
+            return (f"X_val holds exactly the {where} {n_val} examples: a file may be sorted (by writer, by date, "
+                    f"by digit), so a validation set must be drawn at random.")
+        return None
+
+    def repeatable(j, value):
+        for case in ("seeded_again", "other_seed"):
+            problem = usable(j, case)
+            if problem:
+                return f"Called again ({j.case(case).label}): {problem}"
+        again, other = j.value("seeded_again"), j.value("other_seed")
+        if not all(np.array_equal(a, b) for a, b in zip(value, again)):
+            return j.explain("seeded", "two calls with rng=0 gave different splits, so no result can be repeated.",
+                             prefer="global_rng")
+        if all(np.array_equal(a, b) for a, b in zip(value, other)):
+            return j.explain("seeded", "rng=0 and rng=1 gave the same split: the seed changes nothing.",
+                             prefer="fixed_seed")
+        return None
+
+    def default_seed(j, value):
+        problem = usable(j, "default")
+        if problem:
+            return f"Called without rng: {problem}"
+        if not all(np.array_equal(a, b) for a, b in zip(value, j.value("default"))):
+            return j.explain("default", "called without rng it gave another split than with rng=0: the default "
+                                        "must be the seed 0, so that the split is the same every time.")
+        return None
+
+    def other_call(case):
+        def run(j, value):
+            problem = usable(j, case)
+            if problem:
+                return f"On {j.case(case).label}: {problem}"
+            problem = coverage_problem(j, case, j.value(case)) or pairs_problem(j, case, j.value(case))
+            return j.explain(case, f"On {j.case(case).label}: {problem}") if problem else None
+        return run
+
+    def hidden(j, value):
+        return coverage_problem(j, "hidden", value) or pairs_problem(j, "hidden", value)
+
+    checks = [
+        takes_the_lessons_arguments("seeded"),
+        returns("seeded"),
+        typed("seeded", "returns four arrays: X_train, Y_train, X_val, Y_val"),
+        shaped("seeded", "X_train (n, m - n_val), Y_train (m - n_val,), X_val (n, n_val), Y_val (n_val,)"),
+        finite("seeded"),
+        prop("covers", "seeded", "every example lands in exactly one of the two parts", covers),
+        prop("pairs", "seeded", "each image keeps its own label", pairs),
+        prop("random", "seeded", "the validation examples are a random sample, not the first or last ones",
+             random_sample),
+        prop("repeatable", "seeded", "the same seed gives the same split; another seed another", repeatable,
+             uses=("seeded_again", "other_seed")),
+        prop("default", "seeded", "with no rng it uses the seed 0", default_seed, uses=("default",)),
+        prop("generator", "seeded", "also takes a np.random.Generator as rng", other_call("generator"),
+             uses=("generator",)),
+        prop("pixels", "seeded", "splits MNIST-sized images (784 rows)", other_call("pixels"), uses=("pixels",)),
+        no_warnings(["seeded", "generator", "pixels"]),
+        unchanged(["seeded", "pixels"]),
+        prop("hidden", "hidden", "splits data it has not seen", hidden),
+    ]
+
+    def val_count(j, c):
+        return j.value(c)[2].shape[1] if j.value(c)[2].ndim == 2 else -1
+
+    def coverage_ok(j, c):
+        return coverage_problem(j, c, j.value(c)) is None
+
+    mistakes = [
+        Mistake("in_place", "shuffling the caller's X and Y in place",
+                "the caller's X and Y must come back as they were (other code, and the next run, still use "
+                "them): index them with the permutation, which makes new arrays, instead of shuffling or "
+                "assigning into them.", "`X[:, train], Y[train], X[:, val], Y[val]`", matches=changed_input),
+        Mistake("rows_not_columns", "splitting the rows of X (pixels) instead of its columns (images)",
+                "X holds one image per column, so the examples are chosen along axis 1: X[:, idx]. X[idx] picks "
+                "rows, which are pixels, and Y has one label per column of X.",
+                "`X[:, train], Y[train], X[:, val], Y[val]`",
+                matches=lambda j, c: j.value(c)[0].shape[0] != j.case(c).args[0].shape[0]
+                or j.value(c)[2].shape[0] != j.case(c).args[0].shape[0]),
+        Mistake("ignores_n_val", "holding out a fixed number of examples instead of n_val",
+                "the caller says how many examples to hold out: use `n_val`, not a number written in the function.",
+                "`val, train = perm[:n_val], perm[n_val:]`",
+                matches=lambda j, c: val_count(j, c) != j.case(c).dims["n_val"]),
+        Mistake("separate_permutations", "shuffling X and Y with two different permutations",
+                "every image must keep its label. Draw one permutation of the example numbers and use it for "
+                "both X and Y; two draws shuffle them apart, and a network trained on that learns nothing "
+                "(about 10% accuracy).",
+                "`perm = rng.permutation(X.shape[1])`, then the same `perm` for X and for Y",
+                matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None),
+        Mistake("overlap", "drawing the validation examples without removing them from the training set",
+                "the validation images must be images the network never trains on: split one permutation into "
+                "two disjoint parts instead of drawing the validation set separately.",
+                "`val, train = perm[:n_val], perm[n_val:]`",
+                matches=lambda j, c: np.intersect1d(*split_ids(j.value(c))).size > 0
+                or np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size),
+        Mistake("no_shuffle", "splitting without shuffling",
+                "the first or last n_val examples of a file are not a fair sample: files are often sorted by "
+                "writer, by date or by digit. Shuffle the example numbers first, with the rng you were given.",
+                "`perm = rng.permutation(X.shape[1])`",
+                matches=lambda j, c: coverage_ok(j, c) and is_block(split_ids(j.value(c))[1])),
+        Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
+                "`np.random.permutation` uses NumPy's global generator, which ignores the seed passed in, so every "
+                "run holds out other examples and no result can be repeated. Make a generator from `rng` and "
+                "draw the permutation from it.",
+                "`rng = np.random.default_rng(rng)`, then `rng.permutation(...)`",
+                matches=lambda j, c: j.value("seeded_again") is not None and not all(
+                    np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again")))),
+        Mistake("fixed_seed", "a seed written in the function instead of the rng you are given",
+                "the caller chooses the seed: another seed must give another split, so make the generator from "
+                "`rng`, not from a number of your own.",
+                "`rng = np.random.default_rng(rng)`",
+                matches=lambda j, c: j.value("other_seed") is not None and not is_block(split_ids(j.value(c))[1])
+                and all(np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("other_seed")))),
+    ]
+    return Suite("train_val_split", output, checks, mistakes, expects=False, args=ARGS, signature=SIGNATURE)
+
+
+SUITE = suite()
