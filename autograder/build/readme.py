@@ -7,12 +7,17 @@ END = "<!-- lessons:end -->"
 
 
 def table(course) -> str:
-    rows = ["| # | lesson | you write | points | online |", "|---|---|---|---|---|"]
+    """One row per notebook, in course order; a part's ungraded notebook closes it. The "your network"
+    column is course.yml's measured ``result`` of each lesson that trains one."""
+    results = any(l.result for l in course.all_notebooks)
+    rows = ["| # | lesson | you write | points |" + (" your network |" if results else "") + " online |",
+            "|---|---|---|---|" + ("---|" if results else "") + "---|"]
     for l in course.all_notebooks:
         colab, binder = online_links(course, l)
-        what = f"`{l.function}`" if l.function else "your whole network, from your own functions"
+        what = f"`{l.function}`" if l.function else f"part {l.part}'s whole network, from your own functions"
         rows.append(f"| {l.number} | [{l.title}]({l.path}) | {what} | {l.points or '-'} | "
-                    f"[Colab]({colab}) · [Binder]({binder}) |")
+                    + (f"{l.result or ''} | " if results else "")
+                    + f"[Colab]({colab}) · [Binder]({binder}) |")
     return "\n".join(rows)
 
 

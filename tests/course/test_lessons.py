@@ -87,3 +87,30 @@ def test_training_lesson_reaches_85_percent_on_the_full_test_set(executed):
     found = re.findall(r"Test accuracy after training: (0\.\d{4})", text)
     assert found, "the training lesson printed no test accuracy"
     assert float(found[-1]) >= 0.85
+
+
+def _stdout(nb):
+    return "".join(o.text for _, _, o in _outputs(nb, "stream", "stdout"))
+
+
+def test_minibatch_lesson_passes_92_percent_in_about_a_second_of_training(executed):
+    text = _stdout(executed[("solution", "17_minibatches")])
+    found = re.findall(r"Test accuracy: (0\.\d{4}) after ([\d.]+) s of training \(([\d.]+) s of CPU\)", text)
+    assert found, "the minibatch lesson printed no test accuracy"
+    accuracy, wall, cpu = (float(x) for x in found[-1])
+    assert accuracy >= 0.92
+    assert cpu < 3.0, f"{cpu} s of CPU: about 0.6 s expected; did something turn float32 into float64?"
+
+
+def test_finale_reaches_98_percent_with_the_learners_own_functions(executed):
+    text = _stdout(executed[("solution", "23_finale")])
+    assert "Your functions keep float32 float32" in text
+    found = re.findall(r"Your network's test accuracy: (0\.\d{4})", text)
+    assert found and float(found[-1]) >= 0.98, text[-500:]
+
+
+def test_validation_lesson_chooses_then_measures_the_test_set(executed):
+    text = _stdout(executed[("solution", "15_train_val_split")])
+    assert re.search(r"chosen on the validation set: alpha = [\d.]+, \d+ iterations", text)
+    found = re.findall(r"validation accuracy (0\.\d{4}); test accuracy (0\.\d{4})", text)
+    assert found and abs(float(found[-1][0]) - float(found[-1][1])) < 0.02

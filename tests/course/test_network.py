@@ -139,8 +139,83 @@ def test_gradient_descent_learns_a_subset_of_mnist():
     from mnist_data import load_mnist
     X, Y = load_mnist("train")
     X, Y = X[:, :2000], Y[:2000]
-    params, history = nn.gradient_descent(X, Y, nn.ALPHA, 40, rng=0, X_test=X[:, :500], Y_test=Y[:500],
+    params, history = nn.gradient_descent(X, Y, nn.ALPHA, 40, rng=0, X_val=X[:, :500], Y_val=Y[:500],
                                           progress=False)
-    assert len(history["loss"]) == len(history["accuracy"]) == len(history["test_accuracy"]) == 40
+    assert len(history["loss"]) == len(history["accuracy"]) == len(history["val_accuracy"]) == 40
     assert history["loss"][-1] < 0.6 * history["loss"][0]
     assert nn.get_accuracy(nn.make_predictions(X, *params), Y) > 0.75
+
+
+# ----------------------------------------------------------------------------- part 2's reference
+
+from solutions import deep  # noqa: E402
+
+
+def test_float32_stays_float32_through_part_1():
+    """one_hot is float32 and relu_deriv keeps Z's type, so float32 data and parameters never turn float64
+    (which would make NumPy convert all of X at every product)."""
+    r = np.random.default_rng(0)
+    X = r.random((784, 9)).astype(np.float32)
+    params = [p.astype(np.float32) for p in nn.init_params(r)]
+    Z1, A1, Z2, A2 = nn.forward_prop(*params, X)
+    grads = nn.backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, r.integers(0, 10, 9))
+    new = nn.update_params(*params, *grads, 0.25)
+    assert {a.dtype for a in (Z1, A1, Z2, A2, *grads, *new)} == {np.dtype(np.float32)}
+
+
+def test_deep_backward_matches_numerical_gradients_of_any_depth():
+    r = np.random.default_rng(3)
+    sizes = [12, 9, 7, 5, 10]
+    params = [(W, r.normal(0, 0.1, b.shape)) for W, b in deep.init_layers(sizes, r)]
+    X, Y = r.normal(0, 1, (12, 6)), r.integers(0, 10, 6)
+    grads = deep.backward_layers(params, deep.forward_layers(params, X)[1], Y)
+    for l in range(len(params)):
+        for k in (0, 1):
+            def loss(value):
+                trial = [list(pair) for pair in params]
+                trial[l][k] = value
+                return nn.cross_entropy(deep.forward_layers(trial, X)[0], Y)
+            measured = deep.numerical_gradient(loss, params[l][k].copy())
+            rel = np.linalg.norm(measured - grads[l][k]) / (np.linalg.norm(measured) + np.linalg.norm(grads[l][k]))
+            assert rel < 1e-7, (l, k, rel)
+
+
+def test_part_1_network_is_the_two_layer_case_of_part_2():
+    r = np.random.default_rng(4)
+    W1, b1, W2, b2 = nn.init_params(r)
+    b1, b2 = r.normal(0, 0.1, b1.shape), r.normal(0, 0.1, b2.shape)
+    X, Y = r.random((784, 5)), r.integers(0, 10, 5)
+    A, cache = deep.forward_layers([(W1, b1), (W2, b2)], X)
+    Z1, A1, Z2, A2 = nn.forward_prop(W1, b1, W2, b2, X)
+    np.testing.assert_allclose(A, A2)
+    (dW1, db1), (dW2, db2) = deep.backward_layers([(W1, b1), (W2, b2)], cache, Y)
+    for a, b in zip((dW1, db1, dW2, db2), nn.backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+
+
+def test_split_and_minibatches_cover_every_example_once_with_its_label():
+    X = np.vstack([np.arange(103.0), np.zeros(103)])
+    Y = np.arange(103) % 10
+    X_train, Y_train, X_val, Y_val = deep.train_val_split(X, Y, n_val=20, rng=0)
+    ids = np.concatenate([X_train[0], X_val[0]]).astype(int)
+    assert sorted(ids) == list(range(103)) and X_val.shape == (2, 20)
+    assert (Y_train == X_train[0].astype(int) % 10).all() and X_train.flags.f_contiguous
+    batches = deep.minibatches(X_train, Y_train, 16, np.random.default_rng(0))
+    seen = np.concatenate([b[0][0] for b in batches]).astype(int)
+    assert sorted(seen) == sorted(X_train[0].astype(int)) and [b[0].shape[1] for b in batches][-1] == 83 % 16
+    assert all((Yb == Xb[0].astype(int) % 10).all() for Xb, Yb in batches)
+
+
+def test_adam_returns_new_arrays_and_takes_steps_of_about_lr():
+    params = [(np.array([[1.0, -2.0]]), np.array([[0.5]]))]
+    grads = [(np.array([[3.0, -0.001]]), np.array([[1e4]]))]
+    before = [a.copy() for pair in params for a in pair]
+    new, state = deep.adam_step(params, grads, None, lr=0.01)
+    assert all(np.array_equal(a, b) for a, b in zip([a for pair in params for a in pair], before))
+    for old_pair, new_pair in zip(params, new):  # every first step is lr, whatever the size of the gradient
+        for old, moved in zip(old_pair, new_pair):
+            np.testing.assert_allclose(np.abs(old - moved), 0.01, rtol=1e-4)
+    assert state["t"] == 1
+    decayed = deep.decay_weights(new, 0.1, 0.5)
+    np.testing.assert_allclose(decayed[0][0], new[0][0] * 0.95)
+    assert decayed[0][1] is new[0][1]

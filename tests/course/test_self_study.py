@@ -9,6 +9,7 @@ import types
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from coursekit import MUTANTS
 from IPython.core.inputtransformer2 import TransformerManager
@@ -60,16 +61,19 @@ def test_progress_command_prints_a_table_and_json(half_done):
     text = subprocess.run([sys.executable, "-m", "autograder", "progress", str(half_done)],
                           capture_output=True, text=True, timeout=120)
     assert text.returncode == 0 and text.stderr == ""
-    assert "4 of 13 lessons passing · score 8/30" in text.stdout
+    graded, max_score = len(COURSE.lessons), COURSE.max_score
+    assert f"4 of {graded} lessons passing · score 8/{max_score}" in text.stdout
     data = json.loads(subprocess.run([sys.executable, "-m", "autograder", "progress", str(half_done), "--json"],
                                      capture_output=True, text=True, timeout=120).stdout)
-    assert (data["score"], data["max_score"]) == (8, 30)
+    assert (data["score"], data["max_score"]) == (8, max_score)
     assert {l["state"] for l in data["lessons"]} == {"passing", "failing", "problem", "not attempted"}
 
 
 def test_capstone_names_the_first_function_that_fails_before_training(half_done):
     with pytest.raises(CheckFailed, match=r"Your softmax \(lesson 4, lessons/04_softmax/\) does not pass"):
-        assemble(half_done)
+        assemble(half_done, part=1)
+    with pytest.raises(CheckFailed, match=r"Your softmax \(lesson 4, lessons/04_softmax/\) does not pass"):
+        assemble(half_done, part=2)  # the finale stops at the same first failure, before anything is trained
 
 
 def test_capstone_assembles_the_learners_own_functions(tmp_path):
@@ -78,9 +82,22 @@ def test_capstone_assembles_the_learners_own_functions(tmp_path):
     ref = reference()
     for lesson in COURSE.lessons:
         fill(folder, lesson, ref.source(lesson.function).replace('"""', '"""Mine. ', 1))
-    net = assemble(folder)
+    net = assemble(folder, part=1)
     assert net.softmax.__doc__.startswith("Mine.")
     assert net.make_predictions.__globals__ is net.forward_prop.__globals__  # one network, one namespace
+    assert not hasattr(net, "train_val_split")  # part 1's capstone needs only part 1
+    deep = assemble(folder, part=2)  # the finale: every graded function, the learner's own part 1 underneath
+    assert sorted(vars(deep)) == sorted(COURSE.functions)
+    assert deep.backward_layers.__globals__ is deep.one_hot.__globals__ and deep.decay_weights.__doc__.startswith("Mine.")
+
+
+def test_mine_fetches_the_learners_own_function_or_says_why_not(half_done):
+    from autograder import mine
+    assert mine("relu", half_done)(np.array([[-1.0], [2.0]])).tolist() == [[0.0], [2.0]]
+    with pytest.raises(CheckFailed, match="does not pass its check yet.*until then this lesson uses the course's"):
+        mine("softmax", half_done)
+    with pytest.raises(CheckFailed, match="is not attempted yet"):
+        mine("backward_prop", half_done)
 
 
 # ----------------------------------------------------------------------------- online, no install

@@ -17,9 +17,34 @@ def valid():
 
 def test_the_course_teaches_every_graded_function_once_in_order(course):
     assert tuple(l.function for l in course.lessons) == GRADED_FUNCTIONS
-    assert [l.number for l in course.lessons] == list(range(1, 14))
+    # one ordered list: part 1's 13 lessons, its capstone (14), part 2's 8 lessons, its finale (23)
+    assert [l.number for l in course.all_notebooks] == list(range(1, 24))
+    assert [l.number for l in course.lessons] == list(range(1, 14)) + list(range(15, 23))
+    assert [(l.id, l.number, l.part) for l in course.finales] == [("14_capstone", 14, 1), ("23_finale", 23, 2)]
+    assert course.capstone is course.finales[0] and course.capstone.function is None
+    assert [l.part for l in course.graded_through(1)] == [1] * 13 and len(course.graded_through(2)) == 21
     assert course.max_score == sum(l.points for l in course.lessons) > 0
-    assert course.capstone is not None and course.capstone.function is None
+
+
+def test_ungraded_notebooks_close_parts_in_the_one_list():
+    data = valid()
+    data["lessons"].insert(1, {"id": "01b_capstone", "title": "a capstone"})
+    data["lessons"].append({"id": "03_finale", "title": "a finale"})
+    course = parse_course(data)
+    assert [l.id for l in course.lessons] == ["01_one_hot", "02_relu"]
+    assert [(l.id, l.part, l.number) for l in course.all_notebooks] == [
+        ("01_one_hot", 1, 1), ("01b_capstone", 1, 2), ("02_relu", 2, 3), ("03_finale", 2, 4)]
+    assert parse_course(json.loads(json.dumps(course.to_dict()))) == course  # course.json round-trips
+    old = valid()  # the older layout, a single `capstone:` after the lessons, still reads
+    old["capstone"] = {"id": "03_capstone", "title": "c"}
+    assert [l.id for l in parse_course(old).finales] == ["03_capstone"]
+
+
+def test_an_ungraded_notebook_needs_lessons_before_it():
+    data = valid()
+    data["lessons"].insert(0, {"id": "00_intro", "title": "x"})
+    with pytest.raises(CourseError, match="closes a part that has no graded lesson"):
+        parse_course(data)
 
 
 def test_packaged_copy_matches_course_yml(root, course):

@@ -163,8 +163,8 @@ def suite():
                 matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(2 / W.shape[0]) / he(W))
                 and any(W.shape[0] != W.shape[1] for W in weights(j, c))),
         Mistake("reseeded", "making the generator again for each layer",
-                "`np.random.default_rng(rng)` with a seed starts the same sequence every time it is called: call "
-                "it once, before the loop, and draw every layer from that one generator.",
+                "a generator made from a seed starts the same sequence every time it is made: make it once, "
+                "before the loop, and draw every layer from that one generator.",
                 "`rng = np.random.default_rng(rng)` once, before the loop",
                 matches=lambda j, c: symmetry_problem(j.value(c)) is not None and "identical" in symmetry_problem(
                     j.value(c))),
