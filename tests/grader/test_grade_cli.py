@@ -10,6 +10,7 @@ from coursekit import MUTANTS, write_notebook
 
 from autograder.grader.grade import grade_path
 from autograder.grader.reference import reference
+from autograder.learner.course import load_course
 from autograder.learner.checking import judge
 from autograder.learner.model import FunctionReport
 
@@ -34,7 +35,8 @@ def damaged_submission(tmp_path_factory):
 def test_grade_folder_scores_each_function_and_explains_the_damage(damaged_submission, oracle):
     grade = grade_path(damaged_submission, oracle=oracle)
     by = {f.function: f for f in grade.functions}
-    assert len(by) == 13 and grade.max_score == 30
+    course = load_course()
+    assert len(by) == len(course.lessons) == 21 and grade.max_score == course.max_score
     assert by["one_hot"].points == 2
     assert by["relu"].points == 0 and "np.max instead of np.maximum" in by["relu"].report.first_failure
     assert "is missing: it was deleted" in by["softmax"].report.problem
@@ -51,7 +53,7 @@ def test_grade_cli_json_has_the_documented_shape(damaged_submission):
     assert proc.stderr == ""
     data = json.loads(proc.stdout)
     assert {"score", "max_score", "functions"} <= data.keys()
-    assert (data["score"], data["max_score"]) == (2, 30)
+    assert (data["score"], data["max_score"]) == (2, load_course().max_score)
     first = data["functions"][0]
     assert {"name", "lesson", "points", "max_points", "passed", "checks"} <= first.keys()
     assert {"name", "passed", "message"} <= first["checks"][0].keys()

@@ -130,7 +130,7 @@ def suite():
         takes_the_lessons_arguments("seeded"),
         returns("seeded"),
         typed("seeded", "returns four arrays: X_train, Y_train, X_val, Y_val"),
-        shaped("seeded", "X_train (n, m - n_val), Y_train (m - n_val,), X_val (n, n_val), Y_val (n_val,)"),
+        shaped("seeded", "returns X_train (n, m - n_val), Y_train (m - n_val,), X_val (n, n_val), Y_val (n_val,)"),
         finite("seeded"),
         prop("covers", "seeded", "every example lands in exactly one of the two parts", covers),
         prop("pairs", "seeded", "each image keeps its own label", pairs),
