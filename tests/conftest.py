@@ -17,6 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # for coursekit, the t
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 
 
+def pytest_configure(config):
+    # nbgrader's gradebook makes SQLAlchemy warn about its own session handling: not ours, and harmless.
+    # Only where SQLAlchemy is installed (an instructor's install), so a learner's pytest stays quiet.
+    try:
+        import sqlalchemy.exc  # noqa: F401
+    except ImportError:
+        return
+    config.addinivalue_line("filterwarnings", "ignore::sqlalchemy.exc.SAWarning")
+
+
 def pytest_addoption(parser):
     parser.addoption("--notebook", action="store", default=None,
                      help="grade this lesson notebook or folder of notebooks instead of the reference")

@@ -13,6 +13,7 @@ jsDelivr CDN, as jupyterlite-pyodide-kernel 0.6.1 does (Pyodide 0.27.6);
 .tar.bz2 or an unpacked folder), which is how the tests build a site that
 works offline.
 """
+import contextlib
 import json
 import shutil
 import subprocess
@@ -38,17 +39,27 @@ def collect_wheels(folder):
     return sorted(folder.glob("*.whl"))
 
 
-def build_site(out, pyodide=None, contents=None, log=print):
-    """Build the site into ``out``; return its path."""
+def build_site(out, pyodide=None, contents=None, log=print, lessons=None):
+    """Build the site into ``out``; return its path.
+
+    The lessons are the student copies built afresh from their sources (never the working copy's
+    lessons/, which may hold an author's answers or outputs); ``lessons`` gives an already clean
+    folder instead (the tests build one once).
+    """
+    from .stale import fresh_build
+
     out = Path(out).resolve()
     course = load_course()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as stack:
         scratch = Path(scratch)
+        if lessons is None:
+            lessons = stack.enter_context(fresh_build(ROOT)) / "lessons"
         wheels = collect_wheels(scratch / "wheels")
         lite_dir = scratch / "lite"
         content = lite_dir / "contents"
         for lesson in course.all_notebooks:
-            shutil.copytree(ROOT / "lessons" / lesson.id, content / lesson.id)
+            shutil.copytree(Path(lessons) / lesson.id, content / lesson.id,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         for extra in contents or ():
             shutil.copy(extra, content)
         # Render whole notebooks (no virtual scrolling): lessons are short, and every output stays findable.

@@ -1,0 +1,86 @@
+"""Driving Debian's Chromium with Playwright for the browser tests (its own browser download is never used).
+
+Shared by the JupyterLite, screenshot and widget tests: launching, and running a whole notebook
+reliably. JupyterLab's toolbar says "idle" before the page's kernel session is connected; a Run All
+sent in that gap may open a "Select Kernel" dialog or run only some cells. So: accept that dialog when
+it comes, and run again until every cell has run (lessons' cells are safe to run twice).
+"""
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots kept by the tests (gitignored)
+
+
+def available():
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return Path(CHROMIUM).exists()
+
+
+@contextmanager
+def browser_page(width=1280, height=900):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def settle_dialogs(page):
+    """Accept a 'Select Kernel' dialog; fail on any other dialog."""
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return
+    text = dialog.inner_text()
+    if text.startswith("Select Kernel") or "kernel" in text.lower():
+        page.click(".jp-Dialog .jp-mod-accept")
+        page.wait_for_selector(".jp-Dialog", state="detached", timeout=10_000)
+        return
+    raise AssertionError(f"an unexpected dialog is open: {text[:300]!r}")
+
+
+# Run All has taken: the first code cell has run or is running (a failing check may stop it further down).
+STARTED = ("(() => { const p = document.querySelector('.jp-CodeCell .jp-InputPrompt');"
+           " return p && p.textContent.trim() !== '[ ]:'; })()")
+
+
+def wait_until_settled(page, timeout, quiet=5.0):
+    """Wait until the kernel has been idle for ``quiet`` seconds in a row: the indicator says "idle" for a
+    moment before the kernel starts (JupyterLite: then "unknown" while Pyodide loads), which is a trap."""
+    deadline, since = time.monotonic() + timeout, None
+    indicator = page.locator(".jp-Notebook-ExecutionIndicator")
+    while time.monotonic() < deadline:
+        status = indicator.first.get_attribute("data-status") if indicator.count() else "idle"
+        if status == "idle":
+            since = since or time.monotonic()
+            if time.monotonic() - since >= quiet:
+                return
+        else:
+            since = None
+        time.sleep(0.25)
+    raise AssertionError(f"the kernel did not settle within {timeout:.0f} s")
+
+
+def run_all_cells(page, attempts=3, start_timeout=120_000):
+    """Run All once the kernel is idle, and again if it did not take."""
+    page.wait_for_selector(".jp-Notebook", timeout=start_timeout)
+    wait_until_settled(page, start_timeout / 1000)
+    for _ in range(attempts):
+        settle_dialogs(page)
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(STARTED, timeout=30_000)
+            return
+        except Exception:
+            settle_dialogs(page)
+    raise AssertionError("Run All did not start the notebook three times")
