@@ -79,6 +79,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     cpu_seconds = Integer(600, help="CPU-time limit of the kernel").tag(config=True)
     nproc = Integer(128, help="processes and threads (ipykernel itself uses about ten)").tag(config=True)
     fsize_mb = Integer(256, help="largest file the kernel may write").tag(config=True)
+    max_written_mb = Integer(512, help="all the files the kernel may write, together").tag(config=True)
     max_seconds = Integer(900, help="the kernel's sandbox is killed after this long, whatever it does "
                                     "(an uninterruptible cell would otherwise hold autograde)").tag(config=True)
 
@@ -185,6 +186,18 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.DEVNULL  # ipykernel's banner; its errors go to a log for the instructor
         kw["stderr"] = open(self._private / "kernel.log", "ab")
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        threading.Thread(target=self._watch_disk, args=(self._private,), daemon=True).start()
+
+    def _watch_disk(self, private):
+        """Kill the sandbox if its writable folder grows past ``max_written_mb`` (many files, each under the
+        per-file limit, would otherwise fill the disk)."""
+        from .sandbox import _folder_bytes
+        scratch = private / "scratch"
+        while self._private == private and scratch.exists():  # until cleanup
+            if _folder_bytes(scratch, self.max_written_mb << 20) > self.max_written_mb << 20:
+                self.kill_sandbox()
+                return
+            threading.Event().wait(0.5)
 
     def kill_sandbox(self):
         """SIGKILL the whole sandbox now: bwrap, its PID namespace, and everything of its user."""

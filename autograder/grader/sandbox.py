@@ -152,7 +152,7 @@ def _job_arrays(cases):
     return arrays, case_meta
 
 
-def _folder_bytes(path):
+def _folder_bytes(path, limit=MAX_OUT_BYTES):
     total = 0
     for root, dirs, files in os.walk(path):
         for name in files:
@@ -160,7 +160,7 @@ def _folder_bytes(path):
                 total += os.lstat(os.path.join(root, name)).st_size
             except OSError:
                 pass
-        if total > MAX_OUT_BYTES:
+        if total > limit:
             break
     return total
 
