@@ -85,7 +85,7 @@ class Grade:
         label = f"isolation: {self.isolation['kind']}" + (f" ({self.isolation['detail']})"
                                                           if self.isolation.get("detail") else "")
         flags = "".join(f"\nflag for the instructor: {flag}" for flag in self.flags)
-        return f"{text}{flags}\n{label}"
+        return render.clean(f"{text}{flags}\n{label}")
 
 
 def find_notebooks(path):

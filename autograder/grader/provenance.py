@@ -6,20 +6,31 @@ Two checks, for the instructor's eyes:
   that resolves outside the submission's folder, is refused with a sentence
   (it could point at the course's own solution notebook).
 - ``copied_from_course(function, source)``: a function that matches the
-  course's own version token for token (for example copied from a later
-  lesson's toolbox cell, which holds earlier answers) is flagged. A flag never
-  changes a score; the instructor decides.
+  course's own version token for token, with its variables possibly renamed
+  (for example copied from a later lesson's toolbox cell, which holds earlier
+  answers), is flagged. A flag never changes a score; the instructor decides.
 """
 from __future__ import annotations
 
 import ast
+import builtins
 import io
+import keyword
 import os
 import tokenize
 from pathlib import Path
 
 from .reference import reference
 
+def _course_names():
+    try:
+        from ..learner.course import load_course
+        return set(load_course().functions)
+    except Exception:  # the manifest is checked elsewhere
+        return set()
+
+
+COURSE_NAMES = _course_names()
 IGNORED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
            tokenize.ENCODING, tokenize.ENDMARKER}
 
@@ -39,12 +50,25 @@ def submission_problem(path, folder=None) -> str:
     return ""
 
 
+KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"np", "numpy", "self"}
+
+
 def _tokens(code: str) -> list:
+    """The code's tokens, layout and comments left out, and local names replaced by their order of first
+    appearance: a copy whose variables were renamed still matches (attributes, builtins, NumPy and the
+    course's own function names are kept as they are)."""
     try:
-        return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code).readline)
-                if t.type not in IGNORED]
+        raw = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in IGNORED]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return []
+    names, out = {}, []
+    for k, t in enumerate(raw):
+        if t.type == tokenize.NAME and t.string not in KEEP and t.string not in COURSE_NAMES \
+                and not (k and raw[k - 1].string == "."):
+            out.append((t.type, names.setdefault(t.string, f"v{len(names)}")))
+        else:
+            out.append((t.type, t.string))
+    return out
 
 
 def _function_tokens(source: str, name: str) -> list | None:
@@ -76,5 +100,6 @@ def copied_from_course(function: str, source: str) -> str:
     if mine != theirs:
         return ""
     short = len(theirs) < 25
-    return (f"{function} matches the course's own version token for token (later lessons' toolbox cells "
-            f"show it)" + ("; it is short enough to have been written independently." if short else "."))
+    return (f"{function} matches the course's own version token for token, variable names aside (later "
+            f"lessons' toolbox cells show it)"
+            + ("; it is short enough to have been written independently." if short else "."))

@@ -178,10 +178,17 @@ class Judge:
         """The name of an input array the call modified (an in-place update), or None."""
         from .spec import input_arrays
         out = self.outcomes[name]
-        if out.inputs_after is None:
-            return None
         c = self.cases[name]
         names = self.suite.args
+        if out.changed is not None:  # observed outside the learner's reach (the grading sandbox's supervisor)
+            keys = [key for key, _ in input_arrays(c.args, c.kwargs)]
+            for k in out.changed:
+                if 0 <= k < len(keys):
+                    key = keys[k]
+                    return names[key] if isinstance(key, int) and key < len(names) else str(key)
+            return None
+        if out.inputs_after is None:
+            return None
         for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
             if not (isinstance(after, np.ndarray) and after.shape == before.shape
                     and np.array_equal(after, before, equal_nan=True)):
@@ -245,6 +252,18 @@ class Judge:
                 f"cell (after the course's toolbox), so define `{missing}` inside that cell, or use NumPy's own.")
 
 
+def hidden_message(judge, check, named):
+    """What a failing hidden check may say: never its inputs, its expected values or an exception's text."""
+    out = judge.outcomes.get(check.case)
+    what = "does not give the expected result"
+    if out is not None and out.failure is not None:
+        what = {"timeout": "runs past its time limit", "memory": "runs out of memory"}.get(
+            out.failure.kind, f"raises {out.failure.type or 'an error'}")
+    message = (f"{judge.function} {what} on inputs kept hidden (of the same kind as the visible checks'): "
+               f"look at the checks above, and at what they do not try.")
+    return message + (f" This looks like {named.title}." if named else "")
+
+
 def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
     """Judge ``outcomes`` (case name -> Outcome) with the suite's checks; return a FunctionReport."""
     report = FunctionReport(suite.function)
@@ -271,6 +290,8 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
         status = "pass" if message is None else "fail"
         named = judge.named if status == "fail" else None
+        if status == "fail" and check.hidden:
+            message = hidden_message(judge, check, named)
         report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden,
                                           named.id if named else "", named.hint if named else "",
                                           named.fix if named else ""))

@@ -74,6 +74,9 @@ class Outcome:
     seconds: float = 0.0
     adapted: str = ""
     """How the call was adapted to a signature other than the lesson's (say so, and judge the rest)."""
+    changed: list | None = None
+    """Which inputs (by position among the call's arrays) the call modified, as a trusted observer saw it;
+    None where the runner compares ``inputs_after`` itself (the check cell)."""
 
 
 @dataclass
