@@ -83,8 +83,8 @@ def check(function, namespace=None, raise_on_failure=True, fix=False):
             raise CheckFailed(f"{name}: not attempted yet.")
         if report.problem:
             raise CheckFailed(f"{name}: cannot be checked yet.")
-        failed = len(report.results) - report.n_passed
-        raise CheckFailed(f"{name}: {failed} of {len(report.results)} checks do not pass yet; "
+        waiting = f", {report.n_skipped} more wait" if report.n_skipped else ""
+        raise CheckFailed(f"{name}: {report.n_failed} of {len(report.results)} checks fail{waiting}; "
                           f"the table above says why.")
     return None if in_jupyter() else report
 

@@ -156,10 +156,10 @@ def html_table(report, fix_open=False) -> str:
     """The verdict as HTML: banner, rows, folded waiting checks, known mistakes with their fix hidden."""
     kind = "pass" if report.passed else ("skip" if report.not_attempted else "fail")
     mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
-    head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <code>{html.escape(report.function)}</code>'
-            f': {html.escape(headline(report).split(": ", 1)[1])}')
+    head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <span style="font-family:var(--jp-code-font-family,'
+            f'monospace)">{html.escape(report.function)}</span>: {html.escape(headline(report).split(": ", 1)[1])}')
     rows = []
-    cell = "padding:3px 8px;vertical-align:top;border-top:1px solid " + PALETTE["rule"]
+    cell = "padding:3px 8px;vertical-align:top;text-align:left;border-top:1px solid " + PALETTE["rule"]
     if report.problem:
         rows.append(f'<tr style="border-left:3px solid {PALETTE["fail"]}"><td style="{cell};color:{PALETTE["fail"]}">'
                     f'✗</td><td style="{cell}">{code(report.problem)}</td></tr>')
@@ -230,13 +230,15 @@ def progress_html(states, max_score) -> str:
     for s in states:
         colour = PALETTE[STATE_COLOURS[s.state]]
         checks = s.checks if s.state in ("passing", "failing") else ""
-        hint = f'<div style="color:{PALETTE["muted"]};margin-top:2px">{code(_cut(s.hint, 220))}</div>' if s.hint else ""
         rows.append(f'<tr><td style="{cell};text-align:right">{s.lesson.number}</td>'
-                    f'<td style="{cell}">{html.escape(s.lesson.title)}{hint}</td>'
+                    f'<td style="{cell};min-width:16em">{html.escape(s.lesson.title)}</td>'
                     f'<td style="{cell}"><code>{s.lesson.function}</code></td>'
                     f'<td style="{cell};white-space:nowrap;color:{colour};font-weight:600">{STATES[s.state]}</td>'
                     f'<td style="{cell};text-align:right">{checks}</td>'
                     f'<td style="{cell};text-align:right;white-space:nowrap">{s.points}/{s.lesson.points}</td></tr>')
+        if s.hint:  # the first hint, on its own row under its lesson, across the table
+            rows.append(f'<tr><td></td><td colspan="5" style="padding:0 8px 5px;text-align:left;'
+                        f'color:{PALETTE["muted"]}">→ {code(_cut(s.hint, 220))}</td></tr>')
     th = f"padding:3px 8px;text-align:left;border-bottom:2px solid {PALETTE['rule']}"
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)

@@ -63,3 +63,15 @@ def test_the_student_side_checks_work_on_their_own(unpacked):
                             "from autograder.__main__ import main\nsys.exit(main(['grade', '.']))"],
                            capture_output=True, text=True, cwd="/")
     assert grade.returncode == 2 and "for instructors" in grade.stdout
+
+
+def test_the_learners_install_lists_only_the_learners_commands(unpacked):
+    site = sysconfig.get_paths()["purelib"]
+    helped = subprocess.run([sys.executable, "-I", "-S", "-c",
+                             f"import sys; sys.path[:0] = [{str(unpacked)!r}, {site!r}]\n"
+                             "from autograder.__main__ import main\nsys.exit(main(['--help']))"],
+                            capture_output=True, text=True, cwd="/")
+    assert helped.returncode == 0, helped.stderr
+    assert "progress" in helped.stdout
+    for instructor_only in ("grade", "nbgrader", "mutants", "student-dist"):
+        assert instructor_only not in helped.stdout

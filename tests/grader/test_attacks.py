@@ -315,7 +315,7 @@ SANDBOX_ATTACKS = {
                         time.sleep(0.01)
                 os._exit(0)
             return Z * 2
-        """, ["differs", "could not be read"]),
+        """, None),  # whatever its forks garble of its own results: 0 points, and nothing outlives it
     "exit the process from the cell's top level": ("""
         import os
         _ = os._exit(0)
