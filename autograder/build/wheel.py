@@ -33,6 +33,10 @@ description = "The learners' side of the NumPy neural-network course: check cell
 requires-python = ">=3.10"
 dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66"]
 
+[project.optional-dependencies]
+# Jupyter itself, for a learner's own machine (the JupyterLite site brings its own front end).
+jupyter = ["jupyterlab>=4.4", "ipykernel>=7.0"]
+
 [tool.setuptools.packages.find]
 include = ["autograder*", "mnist_data*"]
 
