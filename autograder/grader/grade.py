@@ -43,6 +43,9 @@ class FunctionGrade:
     report: FunctionReport
     cell: Fingerprint | None = None
     """The graded cell's fingerprint (None when there was no cell to grade)."""
+    handed_in: bool = True
+    """False when the folder graded holds no notebook for this lesson at all (the class report counts it
+    as not handed in, rather than as a notebook whose graded cell was deleted)."""
 
     @property
     def points(self) -> int:
@@ -51,7 +54,7 @@ class FunctionGrade:
     def to_dict(self) -> dict:
         cell = self.cell.to_dict() if self.cell else {"source_digest": None, "source_tokens": None}
         return {"name": self.function, "lesson": self.lesson, "points": self.points,
-                "max_points": self.max_points, **self.report.to_dict(), **cell}
+                "max_points": self.max_points, "handed_in": self.handed_in, **self.report.to_dict(), **cell}
 
 
 @dataclass
@@ -183,7 +186,10 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             graded = list(pool.map(grade_one, lessons))
     else:
         graded = [grade_one(lesson) for lesson in lessons]
-    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell)
+    names = {p.name for p in notebooks}
+    single = path.is_file() or path.is_symlink()
+    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell,
+                                           single or l.function in cells or l.notebook in names)
                              for l, (r, cell) in zip(lessons, graded)])
 
 

@@ -303,7 +303,7 @@ def summarise(data: ClassData, behind: int = BEHIND, now: datetime | None = None
         students.append(summary)
     by_id = {s.student.id: s for s in students}
     for g in groups:
-        if g.short:
+        if g.short or g.course_copy:  # short code proves little; the course's own version has its own flag
             continue
         for sid in g.students:
             others = [o for o in g.students if o != sid]

@@ -177,6 +177,8 @@ def read_grades(folder: Path, course: Course, warnings: list[str]) -> dict[tuple
             if lesson is None:
                 warnings.append(f"{path.name}: {f.get('lesson') or f.get('name')!r} is not a graded lesson: left out.")
                 continue
+            if f.get("handed_in") is False:  # the folder graded held no notebook for this lesson
+                continue
             found[(student, lesson.id)] = _found(f, f"{folder.name}/{path.name}", lesson.function, lesson.points)
     return found
 
@@ -220,23 +222,43 @@ def _safe_url(db_url: str) -> str:
         return db_url.split("://", 1)[0] + "://..."
 
 
-def _default_db(root: Path, db_url: str | None) -> tuple[str | None, str, str]:
-    """(db_url or None when there is no gradebook to read, course_id, results folder name)."""
-    course_id, results = "default_course", "results"
+@dataclass
+class _Layout:
+    """Where the course directory keeps things, as its nbgrader_config.py says."""
+
+    db_url: str | None
+    """None when there is no gradebook to read."""
+    course_id: str = "default_course"
+    results: str = "results"
+    submitted: str = "submitted"
+    autograded: str = "autograded"
+
+
+def _layout(root: Path, db_url: str | None) -> _Layout:
     try:
         from .. import classroom
         config, coursedir = classroom.course_config(root, db_url)
-        course_id = coursedir.course_id or course_id
-        results = config.get("GradeOutsideKernel", {}).get("results_directory", results)
-        url = coursedir.db_url
     except ModuleNotFoundError:  # nbgrader is not installed: only explicit files can be read
         if db_url:
             raise ReportError("reading a gradebook needs nbgrader: pip install -e \".[dev]\"") from None
-        return None, course_id, results
+        return _Layout(None)
+    url = coursedir.db_url
     if not db_url and url.startswith("sqlite:///"):
         if not Path(url[len("sqlite:///"):]).exists():  # never create an empty gradebook just to read it
-            return None, course_id, results
-    return url, course_id, results
+            url = None
+    return _Layout(url, coursedir.course_id or "default_course",
+                   config.get("GradeOutsideKernel", {}).get("results_directory", "results"),
+                   coursedir.submitted_directory, coursedir.autograded_directory)
+
+
+def _lesson_folders(folder: Path, lessons: list[Lesson]) -> set[tuple[str, str]]:
+    """(student, lesson) for every ``folder/<student>/<lesson>/``."""
+    found = set()
+    if folder.is_dir():
+        for student_dir in folder.iterdir():
+            if student_dir.is_dir():
+                found.update((student_dir.name, l.id) for l in lessons if (student_dir / l.id).is_dir())
+    return found
 
 
 def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Path | None = None,
@@ -251,7 +273,8 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
     warnings: list[str] = []
     sources: list[str] = []
 
-    url, course_id, results_name = _default_db(root, db_url)
+    layout = _layout(root, db_url)
+    url, course_id, results_name = layout.db_url, layout.course_id, layout.results
     book = _Gradebook()
     if url:
         try:
@@ -276,15 +299,8 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
         found.update(added)
         sources.append(f"{Path(grades).name}/: {len(added)} grader reports from `grade --json`")
 
-    submitted_dir = root / "submitted"
-    handed_in = set()
-    if submitted_dir.is_dir():
-        for student_dir in submitted_dir.iterdir():
-            if student_dir.is_dir():
-                for l in wanted:
-                    if (student_dir / l.id).is_dir():
-                        handed_in.add((student_dir.name, l.id))
-
+    handed_in = _lesson_folders(root / layout.submitted, wanted)
+    autograded = _lesson_folders(root / layout.autograded, wanted)
     keys = set(found) | set(book.scores) | handed_in
     covered = [l for l in wanted if any(k[1] == l.id for k in keys)]
     if lessons:
@@ -300,7 +316,8 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
     for lesson in covered:
         for sid in ids:
             key = (sid, lesson.id)
-            sub = _join(key, lesson, found.get(key), book.scores.get(key), key in handed_in)
+            sub = _join(key, lesson, found.get(key), book.scores.get(key), key in handed_in,
+                        key in handed_in and key not in autograded)
             if key in found and found[key].isolation:
                 isolation[found[key].isolation] = isolation.get(found[key].isolation, 0) + 1
             submissions[key] = sub
@@ -311,8 +328,11 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
 
 
 def _join(key: tuple[str, str], lesson: Lesson, found: _Found | None, score: float | None,
-          handed_in: bool) -> Submission:
+          handed_in: bool, unfinished: bool) -> Submission:
+    """``unfinished``: handed in, but nbgrader left no autograded copy (its autograde failed)."""
     student, lesson_id = key
+    cannot = [f"handed in, but nbgrader could not grade it (a damaged notebook, or a kernel that died): "
+              f"`python -m autograder grade submitted/{student}/{lesson_id}` says why"]
     if found is not None:
         r = found.report
         status = UNGRADABLE if r.problem else NOT_ATTEMPTED if r.not_attempted else \
@@ -323,6 +343,8 @@ def _join(key: tuple[str, str], lesson: Lesson, found: _Found | None, score: flo
             sub.notes.append(f"the gradebook's score ({score:g}) is not the grader's ({found.points:g} of "
                              f"{lesson.points}): a manual grade, or graded again since?")
         return sub
+    if score is not None and unfinished:
+        return Submission(student, lesson_id, UNGRADABLE, lesson.points, score, origin="gradebook", notes=cannot)
     if score is not None:
         status = PASSING if score >= lesson.points else FAILING
         return Submission(student, lesson_id, status, lesson.points, score, origin="gradebook",
@@ -330,9 +352,9 @@ def _join(key: tuple[str, str], lesson: Lesson, found: _Found | None, score: flo
                                  f"comes from nbgrader's score alone"])
     if handed_in:
         return Submission(student, lesson_id, UNGRADABLE, lesson.points, 0.0, origin="submitted/",
-                          notes=[f"handed in, but nbgrader could not grade it (a damaged notebook, or a "
-                                 f"kernel that died): `python -m autograder grade submitted/{student}/"
-                                 f"{lesson_id}` says why"])
+                          notes=[f"handed in, but not graded: autograde it (python -m autograder nbgrader "
+                                 f"autograde --lesson {lesson_id} --student {student}); if that fails, "
+                                 f"`python -m autograder grade submitted/{student}/{lesson_id}` says why"])
     return Submission(student, lesson_id, MISSING, lesson.points)
 
 

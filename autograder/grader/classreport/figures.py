@@ -76,8 +76,10 @@ def scores_figure(report: ClassReport) -> str:
     ax = fig.add_subplot(rows, cols, panels)
     totals = [s.score for s in report.students]
     top = max((s.max_score for s in report.students), default=0) or 1
-    bins = min(top, 12) or 1
-    ax.hist(totals, bins=bins, range=(0, top), color="#0969da", edgecolor="white")
+    if top <= 30:  # one bar a whole number of points
+        ax.hist(totals, bins=[x - 0.5 for x in range(top + 2)], color="#0969da", edgecolor="white")
+    else:
+        ax.hist(totals, bins=15, range=(0, top), color="#0969da", edgecolor="white")
     ax.set_title(f"total of {top:g} points", fontsize=8.5)
     ax.tick_params(labelsize=7)
     for side in ("top", "right"):

@@ -13,7 +13,7 @@ from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, STATUSES, UNGRADA
 from .figures import COLOURS, scores_figure, status_figure
 from .tables import FILES
 
-SYMBOLS = {PASSING: "✓", FAILING: "✗", UNGRADABLE: "!", NOT_ATTEMPTED: "○", MISSING: "·"}
+SYMBOLS = {PASSING: "✓", FAILING: "✗", UNGRADABLE: "!", NOT_ATTEMPTED: "○", MISSING: "–"}
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2328;
@@ -105,10 +105,7 @@ def _misunderstood(report: ClassReport) -> str:
 
 
 def _overview(report: ClassReport) -> str:
-    legend = "".join(f'<span><b class="{_status_class(s)}">{SYMBOLS[s]}</b> <span style="color:{COLOURS[s]}">'
-                     f"■</span> {escape(s)}</span>" for s in STATUSES)
     return ('<h2 id="overview">Where the class stands</h2>'
-            f'<p class="legend">{legend}</p>'
             f'<img alt="For each lesson, how many students pass, fail, cannot be graded, have not attempted it or '
             f'not handed it in" src="data:image/png;base64,{status_figure(report)}">'
             '<h3>Scores</h3><p class="muted">Each lesson is scored all or nothing (a manual grade in the gradebook '
@@ -188,8 +185,9 @@ def _students(report: ClassReport) -> str:
                     f'</td><td class="num">{s.count(NOT_ATTEMPTED) + s.count(MISSING)}</td>'
                     f'<td class="ids">{flags}</td></tr>')
     columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.function)}" for l in report.lessons)
-    out.append(f"<h3>Every student</h3><p class=\"muted\">One column a lesson ({columns}); hover a cell for the "
-               f"mistakes named. "
+    legend = "".join(f'<span><b class="{_status_class(s)}">{SYMBOLS[s]}</b> {escape(s)}</span>' for s in STATUSES)
+    out.append(f"<h3>Every student</h3><p class=\"legend\">{legend}</p>"
+               f"<p class=\"muted\">One column a lesson ({columns}); hover a cell for the mistakes named. "
                f"Failing counts those that cannot be graded; not attempted counts those not handed in.</p>"
                f'<table class="grid" id="grid"><tr><th>student</th><th>name</th>{head}<th>score</th><th>passing</th>'
                f"<th>failing</th><th>not attempted</th><th>flags</th></tr>" + "".join(rows) + "</table>")
@@ -206,10 +204,18 @@ def _flags(report: ClassReport) -> str:
     out = ['<h2 id="flags">Flags for the teacher</h2><p class="muted">Flags never change a score: they point at '
            "submissions worth a look.</p>"]
     copies = [f for f in report.flags if f.kind == "course copy"]
-    out.append(f"<h3>Code that matches the course's own version: {len(copies)}</h3>")
+    out.append(f"<h3>Code that matches the course's own version: {len(copies)}</h3>"
+               '<p class="muted">The graded function is the course\'s own, token for token: later lessons\' toolbox '
+               "cells show it.</p>")
     if copies:
-        out.append("<ul>" + "".join(f"<li><b>{escape(f.student)}</b>, {escape(f.lesson)}: {escape(f.text)}</li>"
-                                    for f in copies) + "</ul>")
+        items = []
+        for summary in report.lessons:
+            mine = [f for f in copies if f.lesson == summary.lesson.id]
+            if mine:
+                short = any("short enough" in f.text for f in mine)
+                items.append(f"<li>{escape(summary.lesson.id)}: <b>{_ids([f.student for f in mine])}</b>"
+                             + (" (short enough to have been written independently)" if short else "") + "</li>")
+        out.append("<ul>" + "".join(items) + "</ul>")
     long = [g for g in report.identical if not g.short]
     short = [g for g in report.identical if g.short]
     out.append(f"<h3>Identical submissions: {len(long)} group{'s' if len(long) != 1 else ''}</h3>"
