@@ -59,7 +59,8 @@ def parser(full: bool) -> argparse.ArgumentParser:
     p.add_argument("--out", help="the report's folder: index.html and CSV files (default: ROOT/report)")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
     p.add_argument("--behind", type=int, default=2,
-                   help="reached lessons not passed that make a student 'falling behind' (default: 2)")
+                   help="the fewest reached lessons not passed that make a student 'falling behind' "
+                        "(default: 2; and at least a quarter of those reached)")
 
     p = sub.add_parser("mutants", help="run every known mistake and right variant through the checks")
     p.add_argument("--function", action="append", help="only this function (repeatable)")

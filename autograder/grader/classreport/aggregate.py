@@ -7,14 +7,16 @@ Definitions the page states in the same words:
   the students who tried; the share passing is of the whole class.
 - *reached*: a lesson the class has got to: its due date in the gradebook has passed, or at least half
   the class has handed it in.
-- *falling behind*: ``behind`` (2 by default) or more of the reached lessons not passed, whatever the
-  reason (failing, not attempted, cannot be graded, not handed in).
+- *falling behind*: at least a quarter of the reached lessons not passed, and at least ``behind`` (2 by
+  default) of them, whatever the reason (failing, not attempted, cannot be graded, not handed in). The
+  quarter keeps the list short late in a course, when one slip in each of a few lessons is not a trend.
 - *identical*: two or more students whose graded cells have the same fingerprint (the same code once
   whitespace, comments and docstrings are set aside), stubs left out. Code under ``provenance.SHORT``
   tokens is listed apart: that short, students write the same line independently.
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +27,14 @@ from ...learner.judge import IN_PLACE
 from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, STATUSES, UNGRADABLE, ClassData, Student, Submission
 
 BEHIND = 2
-"""Reached lessons not passed that make a student "falling behind"."""
+"""The fewest reached lessons not passed that make a student "falling behind"..."""
+BEHIND_SHARE = 0.25
+"""...and the smallest share of the reached lessons."""
+
+
+def behind_threshold(reached: int, behind: int = BEHIND) -> int:
+    """Reached lessons not passed that make a student falling behind, for ``reached`` lessons."""
+    return max(behind, math.ceil(BEHIND_SHARE * reached))
 
 
 @dataclass
@@ -185,6 +194,14 @@ class ClassReport:
     generated: datetime
 
     @property
+    def reached(self) -> list[str]:
+        return [l.lesson.id for l in self.lessons if l.reached]
+
+    @property
+    def behind_threshold(self) -> int:
+        return behind_threshold(len(self.reached), self.behind)
+
+    @property
     def class_size(self) -> int:
         return len(self.data.students)
 
@@ -288,12 +305,13 @@ def summarise(data: ClassData, behind: int = BEHIND, now: datetime | None = None
     now = now or datetime.now(timezone.utc)
     lessons = [summarise_lesson(data, l, now) for l in data.lessons]
     reached = [l.lesson.id for l in lessons if l.reached]
+    threshold = behind_threshold(len(reached), behind)
     groups = identical_groups(data)
     students = []
     for s in data.students:
         subs = {l.id: data.submission(s.id, l.id) for l in data.lessons}
         not_passed = [l for l in reached if subs[l].status != PASSING]
-        summary = StudentSummary(s, subs, not_passed, len(not_passed) >= behind)
+        summary = StudentSummary(s, subs, not_passed, bool(reached) and len(not_passed) >= threshold)
         for sub in subs.values():
             for text in sub.copied_flags:
                 summary.flags.append(Flag(s.id, sub.lesson, "course copy", text))

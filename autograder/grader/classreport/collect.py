@@ -194,8 +194,10 @@ class _Gradebook:
 
 def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Gradebook:
     """The roster, the assignments and their due dates, and every submission's score, through nbgrader's
-    own Gradebook (SQL joins: one query a lesson)."""
-    from nbgrader.api import Gradebook
+    own Gradebook and its tables: one grouped query for all the scores (``Gradebook.submission_dicts``
+    takes half a second a lesson on SQLite for a class of 80)."""
+    from nbgrader.api import Assignment, Grade, Gradebook, Student, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy import func
 
     out = _Gradebook()
     wanted = {l.id for l in lessons}
@@ -206,11 +208,17 @@ def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Grade
             out.assignments.append(a.name)
             if a.duedate is not None:
                 out.duedates[a.name] = a.duedate
-        for name in out.assignments:
-            if name not in wanted:
-                continue
-            for row in gb.submission_dicts(name):
-                out.scores[(row["student"], name)] = float(row["score"])
+        # a submission's score is the sum of its grades' scores (manual ones first), as nbgrader's own
+        rows = gb.db.query(SubmittedAssignment.student_id, Assignment.name,
+                           func.coalesce(func.sum(Grade.score), 0.0)) \
+            .select_from(SubmittedAssignment) \
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id) \
+            .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id) \
+            .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id) \
+            .filter(Assignment.name.in_(sorted(wanted))) \
+            .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name).all()
+        for student, name, score in rows:
+            out.scores[(student, name)] = float(score)
     return out
 
 

@@ -155,11 +155,12 @@ def _lesson(summary: LessonSummary) -> str:
 
 def _students(report: ClassReport) -> str:
     behind = report.falling_behind
-    reached = [l.lesson.id for l in report.lessons if l.reached]
-    rule = (f"A student is <b>falling behind</b> when {report.behind} or more of the lessons the class has reached "
-            f"are not passed (failing, not attempted, cannot be graded or not handed in). A lesson is reached once "
-            f"its due date in the gradebook has passed, or once at least half the class has handed it in; "
-            f"reached here: {', '.join(map(escape, reached)) or 'none'}.")
+    reached = report.reached
+    rule = (f"A student is <b>falling behind</b> when at least a quarter of the lessons the class has reached, and "
+            f"at least {report.behind}, are not passed (failing, not attempted, cannot be graded or not handed in): "
+            f"here {report.behind_threshold} or more of {len(reached)}. A lesson is reached once its due date in the "
+            f"gradebook has passed, or once at least half the class has handed it in; reached here: "
+            f"{', '.join(map(escape, reached)) or 'none'}.")
     out = ['<h2 id="students">Students</h2>', f"<h3>Falling behind: {len(behind)} of {report.class_size}</h3>",
            f'<p class="muted">{rule}</p>']
     if behind:
