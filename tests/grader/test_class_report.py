@@ -334,12 +334,16 @@ def test_a_folder_of_grade_json_outputs_makes_the_same_verdicts(graded, tmp_path
 
 def test_the_command_line(graded, tmp_path, capsys):
     from autograder.__main__ import main
-    code = main(["report", "--root", str(graded["root"]), "--out", str(tmp_path / "out"), "--behind", "3"])
+    moved = tmp_path / "elsewhere.db"  # a gradebook that is not where nbgrader_config.py says: --db
+    shutil.copy(graded["root"] / "gradebook.db", moved)
+    code = main(["report", "--root", str(graded["root"]), "--db", f"sqlite:///{moved}", "--out", str(tmp_path / "out"),
+                 "--behind", "3"])
     text = capsys.readouterr().out
     assert code == 0, text
     assert "42 students, 3 lessons" in text and "falling behind: 1 (s41)" in text  # none else missed all three
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.html", "lessons.csv", "mistakes.csv",
                                                                     "students.csv", "submissions.csv"]
+    assert f"gradebook sqlite:///{moved}" in (tmp_path / "out" / "index.html").read_text()
     assert main(["report", "--root", str(tmp_path / "nowhere")]) == 2
 
 

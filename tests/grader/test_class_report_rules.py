@@ -103,3 +103,23 @@ def test_grade_json_lessons_not_handed_in_are_left_out(tmp_path):
     assert [l.lesson.id for l in r.lessons] == [SOFTMAX.id]
     assert any("submitted/bad does not exist" in w for w in r.data.warnings)
     assert Path(tmp_path / "report" / "index.html").exists()
+
+
+def test_a_lesson_past_its_due_date_is_reached_however_few_handed_it_in(tmp_path):
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{tmp_path}/gradebook.db", "course") as gb:
+        for student in ("ann", "bob", "cat", "dan"):
+            gb.add_student(student, first_name=student.title(), last_name="Doe")
+        gb.add_assignment(SOFTMAX.id, duedate=datetime(2020, 1, 1))
+        gb.add_assignment(RELU.id, duedate=datetime(2999, 1, 1))
+    write_results(tmp_path, [result("ann", SOFTMAX), result("ann", RELU)])
+    r = make_report(tmp_path, db_url=f"sqlite:///{tmp_path}/gradebook.db").report
+    reached = {l.lesson.id: (l.reached, l.reached_why) for l in r.lessons}
+    assert reached[SOFTMAX.id] == (True, "due 2020-01-01 00:00")
+    assert reached[RELU.id] == (False, "handed in by 1 of 4, due 2999-01-01")
+    assert r.class_size == 4 and [s.student.label for s in r.students][0] == "Ann Doe (ann)"
+    assert {s.student.id for s in r.falling_behind} == set()  # one reached lesson: below the minimum of two
+    r = make_report(tmp_path, db_url=f"sqlite:///{tmp_path}/gradebook.db", behind=1).report
+    assert {s.student.id for s in r.falling_behind} == {"bob", "cat", "dan"}

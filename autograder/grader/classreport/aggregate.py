@@ -241,7 +241,9 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     by_status: dict[str, list[str]] = {status: [] for status in STATUSES}
     for sub in subs:
         by_status[sub.status].append(sub.student)
-    tried = [s for s in subs if s.tried]
+    # mistakes and checks are counted among those who tried it and whose answer the grader judged (all who
+    # tried, unless a score came from the gradebook alone)
+    tried = [s for s in subs if s.tried and s.report is not None]
     known = catalogue(lesson.function)
     named: dict[str, list[str]] = {}
     hints: dict[str, str] = {}
@@ -252,7 +254,7 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
             named.setdefault(mistake, []).append(sub.student)
         if sub.status == FAILING and not sub.mistakes:
             unexplained.append(sub.student)
-        for r in (sub.report.results if sub.report else []):
+        for r in sub.report.results:
             if r.mistake and r.hint:
                 hints.setdefault(r.mistake, r.hint)
             if r.status == "fail":
