@@ -138,10 +138,13 @@ def submit(root, student, lesson, answer: Answer):
     folder.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
     ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
-    # the set-up, imports and toolbox, the graded cell and its check: the demonstrations are left out, as a
-    # student may, to keep 120 real autogrades within the test's time
+    # the set-up, imports and toolbox, the graded cell and its check: the demonstrations (and the plotting
+    # import only they use) are left out, as a student may, to keep 120 real autogrades within the test's time
     nb.cells = [c for i, c in enumerate(nb.cells) if i <= ids.index("toolbox")
                 or ids[i] in (lesson.function, f"check_{lesson.function}")]
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "nbgrader" not in cell.get("metadata", {}):
+            cell.source = cell.source.replace("import matplotlib.pyplot as plt\n", "")
     graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function]
     if answer.source is not None:
         graded[0].source = answer.source

@@ -196,7 +196,7 @@ def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Grade
     """The roster, the assignments and their due dates, and every submission's score, through nbgrader's
     own Gradebook and its tables: one grouped query for all the scores (``Gradebook.submission_dicts``
     takes half a second a lesson on SQLite for a class of 80)."""
-    from nbgrader.api import Assignment, Grade, Gradebook, Student, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.api import Assignment, Grade, Gradebook, SubmittedAssignment, SubmittedNotebook
     from sqlalchemy import func
 
     out = _Gradebook()

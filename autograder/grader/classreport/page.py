@@ -10,7 +10,7 @@ from html import escape
 from ..provenance import SHORT
 from .aggregate import ClassReport, LessonSummary, MistakeCount
 from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, STATUSES, UNGRADABLE
-from .figures import COLOURS, scores_figure, status_figure
+from .figures import scores_figure, status_figure
 from .tables import FILES
 
 SYMBOLS = {PASSING: "✓", FAILING: "✗", UNGRADABLE: "!", NOT_ATTEMPTED: "○", MISSING: "–"}
@@ -18,7 +18,8 @@ SYMBOLS = {PASSING: "✓", FAILING: "✗", UNGRADABLE: "!", NOT_ATTEMPTED: "○"
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2328;
  margin:0 auto;max-width:1100px;padding:24px 28px 60px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 10px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:21px;margin:36px 0 10px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
 h3{font-size:17px;margin:26px 0 6px}.meta,.muted{color:#59636e;font-size:13px}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:18px 0}.card{border:1px solid #d0d7de;border-radius:8px;
  padding:8px 14px;min-width:120px}.card b{display:block;font-size:24px}.card span{color:#59636e;font-size:13px}
@@ -60,7 +61,8 @@ def _lesson_name(summary: LessonSummary) -> str:
 
 def _mistake_line(m: MistakeCount, lesson_number: int) -> str:
     return (f'<li><span class="pct">{_pct(m.share)}</span> of the {m.tried} who tried lesson {lesson_number} '
-            f'(<code>{escape(m.function)}</code>): {escape(m.title)}.<br><span class="hint">{escape(m.hint)}</span></li>')
+            f'(<code>{escape(m.function)}</code>): {escape(m.title)}.'
+            f'<br><span class="hint">{escape(m.hint)}</span></li>')
 
 
 def _header(report: ClassReport) -> str:
@@ -72,7 +74,7 @@ def _header(report: ClassReport) -> str:
         (report.class_size, "students", ""),
         (len(report.lessons), "lessons covered", ""),
         (f"{report.handed_in} / {total}", "lessons handed in", ""),
-        (_pct(passing / total if total else 0), "of all lessons passing", ""),
+        (_pct(passing / total if total else 0), "of student-lessons passing", ""),
         (len(report.falling_behind), "falling behind", " alert" if report.falling_behind else ""),
         (len({(f.student, f.lesson) for f in report.flags}), "flagged submissions", ""),
     ]
@@ -130,7 +132,8 @@ def _lesson(summary: LessonSummary) -> str:
         rows = []
         for m in summary.mistakes:
             rows.append(f'<tr><td class="num"><span class="bar" style="width:{max(2, round(80 * m.share))}px">'
-                        f'</span><span class="pct">{_pct(m.share)}</span></td><td class="num">{m.count} of {m.tried}</td>'
+                        f'</span><span class="pct">{_pct(m.share)}</span></td>'
+                        f'<td class="num">{m.count} of {m.tried}</td>'
                         f"<td><b>{escape(m.title)}</b><br><span class=\"hint\">{escape(m.hint)}</span>"
                         f'<br><span class="ids">{_ids(m.students)}</span></td></tr>')
         out.append('<table class="mistakes"><tr><th>of those who tried</th><th>students</th>'
