@@ -20,7 +20,8 @@ pipeline, so plain ``nbgrader autograde LESSON`` uses them:
   cell's outputs with that verdict: an error output when it fails (nbgrader
   scores 0), none when it passes (full points). Whatever the learner's kernel
   printed there is discarded. The full report is saved as JSON in
-  ``results/<lesson>/<student>.json`` for the class report.
+  ``results/<lesson>/<student>.json`` for the class report (``python -m
+  autograder report``), with a digest of the graded cell's normalised code.
 
 The in-notebook ``check()`` can still be fooled by its own learner; that only
 misleads them, and it never counts toward a grade.
@@ -42,7 +43,7 @@ from ..learner.course import CourseError, load_course
 from ..learner.model import FunctionReport
 from ..learner.notebooks import graded_cells, pick_cell
 from .isolation import isolation
-from .provenance import copied_from_course
+from .provenance import copied_from_course, fingerprint
 
 REFUSED = "autograder_refused"
 DAMAGED = "autograder_damaged"
@@ -236,42 +237,46 @@ class GradeOutsideKernel(NbGraderPreprocessor):
             return nb, resources  # not one of the course's lessons: nbgrader's own scoring stands
         if not lesson.function:
             return nb, resources  # the capstone carries no points
-        report = self.grade(nb, lesson)
+        report, source = self.grade(nb, lesson)
         tests = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                  and c.cell_type == "code" and c.metadata["nbgrader"].get("grade_id") == f"check_{lesson.function}"]
         for cell in tests:
             cell.outputs = verdict_outputs(report)
-        self.save(report, lesson, info["student"])
+        self.save(report, lesson, info["student"], source)
         return nb, resources
 
-    def grade(self, nb, lesson) -> FunctionReport:
+    def grade(self, nb, lesson) -> tuple[FunctionReport, str | None]:
+        """The report, and the source of the graded cell it judged (None when there was none to judge)."""
         noted = nb.metadata.get("autograder", {})
         if noted.get(REFUSED):
-            return FunctionReport(lesson.function, problem=noted[REFUSED])
+            return FunctionReport(lesson.function, problem=noted[REFUSED]), None
         if lesson.function in noted.get(DAMAGED, {}):
-            return FunctionReport(lesson.function, problem=noted[DAMAGED][lesson.function])
+            return FunctionReport(lesson.function, problem=noted[DAMAGED][lesson.function]), None
         cells = graded_cells("notebook", {"cells": nb.cells}).get(lesson.function, [])
         cell, problem = pick_cell(lesson.function, cells)
         if cell is None:
-            return FunctionReport(lesson.function, problem=problem)
+            return FunctionReport(lesson.function, problem=problem), None
         from .sandbox import grade_source
         try:
             report = grade_source(lesson.function, cell.source, live_oracle(), timeout=lesson.timeout)
         except Exception as exc:  # the grader's own failure must show, and score 0, never pass
             self.log.error("grading %s failed: %s", lesson.function, exc)
             return FunctionReport(lesson.function, problem=f"the grader could not run ({type(exc).__name__}: "
-                                                           f"{str(exc)[:200]}); ask your instructor.")
+                                                           f"{str(exc)[:200]}); ask your instructor."), cell.source
         flag = copied_from_course(lesson.function, cell.source)
         if flag:
             report.flags.append(flag)
-        return report
+        return report, cell.source
 
-    def save(self, report, lesson, student):
+    def save(self, report, lesson, student, source=None):
+        """``results/<lesson>/<student>.json``: the report, the points, and the graded cell's fingerprint
+        (a digest of its normalised code, for the class report to find identical submissions; never the code)."""
         folder = course_root(self.config) / self.results_directory / lesson.id
         folder.mkdir(parents=True, exist_ok=True)
+        cell = fingerprint(source).to_dict() if source is not None else {"source_digest": None, "source_tokens": None}
         data = {"student": student, "lesson": lesson.id, "function": lesson.function, "points":
                 lesson.points if report.passed else 0, "max_points": lesson.points,
-                "isolation": isolation().to_dict(), **report.to_dict()}
+                "isolation": isolation().to_dict(), **report.to_dict(), **cell}
         path = folder / f"{student}.json"
         path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
         os.replace(path.with_suffix(".tmp"), path)

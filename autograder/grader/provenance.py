@@ -1,6 +1,6 @@
 """Where a submission comes from: files that are not what they seem, and answers copied from the course.
 
-Two checks, for the instructor's eyes:
+Three things, for the instructor's eyes:
 
 - ``submission_problem(path, folder)``: a notebook that is a symbolic link, or
   that resolves outside the submission's folder, is refused with a sentence
@@ -9,15 +9,21 @@ Two checks, for the instructor's eyes:
   course's own version token for token, with its variables possibly renamed
   (for example copied from a later lesson's toolbox cell, which holds earlier
   answers), is flagged. A flag never changes a score; the instructor decides.
+- ``fingerprint(source)``: a digest of a graded cell with its whitespace,
+  comments and docstrings set aside, saved with each grade so that the class
+  report can find students who handed in the same code, without keeping the
+  code itself.
 """
 from __future__ import annotations
 
 import ast
 import builtins
+import hashlib
 import io
 import keyword
 import os
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
 from .reference import reference
@@ -33,6 +39,8 @@ def _course_names():
 COURSE_NAMES = _course_names()
 IGNORED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
            tokenize.ENCODING, tokenize.ENDMARKER}
+SHORT = 25
+"""Code of fewer tokens than this is short enough for two people to write the same way independently."""
 
 
 def submission_problem(path, folder=None) -> str:
@@ -99,7 +107,52 @@ def copied_from_course(function: str, source: str) -> str:
     theirs = _function_tokens(ref.source(function), function)
     if mine != theirs:
         return ""
-    short = len(theirs) < 25
+    short = len(theirs) < SHORT
     return (f"{function} matches the course's own version token for token, variable names aside (later "
             f"lessons' toolbox cells show it)"
             + ("; it is short enough to have been written independently." if short else "."))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A graded cell, reduced to what two copies share: a digest of its normalised code, and its size."""
+
+    digest: str
+    """16 hex digits of SHA-256 over the normalised code (the code itself is never kept)."""
+    tokens: int
+    """Tokens of the normalised code: under ``SHORT``, sameness proves little."""
+
+    @property
+    def short(self) -> bool:
+        return self.tokens < SHORT
+
+    def to_dict(self) -> dict:
+        return {"source_digest": self.digest, "source_tokens": self.tokens}
+
+
+def _strip_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+
+
+def normalised(source: str) -> str:
+    """The code of a cell with whitespace, comments, docstrings and redundant brackets set aside
+    (``ast.unparse``); code that does not parse is reduced to its tokens, or its words."""
+    try:
+        tree = ast.parse(source)
+        _strip_docstrings(tree)
+        return ast.unparse(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tokens = _tokens(source)
+        return " ".join(s for _, s in tokens) if tokens else " ".join(source.split())
+
+
+def fingerprint(source: str) -> Fingerprint:
+    """The fingerprint of a graded cell: equal for two cells that differ only in layout and comments."""
+    code = normalised(source)
+    digest = hashlib.sha256(b"cell-v1\0" + code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Fingerprint(digest, len(_tokens(code)) or len(code.split()))
