@@ -69,10 +69,6 @@ def banner(lesson, course, source):
             + f" · open online in [Colab]({colab}) or [Binder]({binder})</small>")
 
 
-def github_path(course):
-    return course.repository.split("github.com/", 1)[-1]
-
-
 def nbgrader_meta(grade_id, *, solution=False, grade=False, locked=False, points=None):
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
     if points is not None:

@@ -17,4 +17,9 @@ def sine_sum(x):
     return float(np.sum(np.sin(x)))
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum)}
+def generator(seed):
+    """A NumPy Generator made from ``seed``: what a caller may pass as ``rng`` instead of a number."""
+    return np.random.default_rng(seed)
+
+
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, generator)}
