@@ -168,8 +168,11 @@ def to_mnist(canvas, threshold=0.05, min_extent=0.1, strokes=STROKE_RANGE, pen=P
         pad_r, pad_c = floor - crop.shape[0], floor - crop.shape[1]
         crop = np.pad(crop, ((pad_r // 2, pad_r - pad_r // 2), (pad_c // 2, pad_c - pad_c // 2)))
     elif strokes:
-        crop, width, info["thickened"] = normalise_strokes(crop, strokes, pen)
+        normalised, width, info["thickened"] = normalise_strokes(crop, strokes, pen)
         info["stroke"] = float(width)
+        inner = crop_to_ink(normalised, threshold)     # eroding moves the ink's edges in: crop again
+        if inner is not None:
+            crop = normalised[inner[0]:inner[1], inner[2]:inner[3]]
 
     h, w = crop.shape
     scale = BOX / max(h, w)

