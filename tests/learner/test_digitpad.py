@@ -110,6 +110,18 @@ def test_plain_python_prints_one_line_and_still_predicts():
         "<DigitPad, inactive: this is plain Python, not a notebook>", "(10,)"]
 
 
+def test_an_ipython_terminal_prints_one_line():
+    pytest.importorskip("IPython")
+    code = "from autograder import DigitPad; from solutions import network as nn; DigitPad(params=nn.init_params(rng=0))"
+    done = subprocess.run([sys.executable, "-m", "IPython", "--quick", "--no-banner", "--colors=NoColor", "-c", code],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    line, *rest = done.stdout.splitlines()
+    assert line == ("DigitPad: no drawing pad here, because this is an IPython terminal, not a notebook (it runs in "
+                    "JupyterLab, Jupyter Notebook 7, JupyterLite, VS Code or Colab).")
+    assert [r.strip() for r in rest] in ([], ["Out[0]:"], ["Out[1]:"])  # the terminal's own empty result prompt
+
+
 def pad_notebook(path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
