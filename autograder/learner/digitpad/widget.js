@@ -167,7 +167,7 @@ function render({ model, el: host }) {
     const scale = model.get("stroke_scale");
     if (scale > 0) {
       // a pen proportional to the digit: scale x its longer side; 0.12 gives strokes of about 1.8 px
-      // in the 28x28 image, MNIST's median width (measured with preprocess.stroke_width)
+      // in the 28x28 image, MNIST's median width (measured with mnist_data.drawing.stroke_width)
       const xs = points.map((p) => p[0]);
       const ys = points.map((p) => p[1]);
       const extent = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
