@@ -24,11 +24,16 @@ def available():
     return Path(CHROMIUM).exists()
 
 
+def launch(playwright):
+    """Debian's Chromium, headless."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+
+
 @contextmanager
 def browser_page(width=1280, height=900):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = launch(p)
         try:
             yield browser.new_page(viewport={"width": width, "height": height})
         finally:

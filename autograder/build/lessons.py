@@ -17,15 +17,19 @@ NAME = "lesson notebooks"
 MARKER = re.compile(r"^#\|\s*generated:\s*(\w+)\s*$")
 
 
-def setup_cell(course):
+def setup_cell(course, widgets=False):
+    """The set-up cell; ``widgets``: the lesson shows the draw-a-digit widget, so Colab also needs anywidget
+    (with its dependencies: the course itself is installed without them, Colab has the rest)."""
     url = f"git+{course.repository}@{course.branch}"
+    widget = ('\n    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "anywidget>=0.11,<0.12"], '
+              'check=True)') if widgets else ""
     return f'''# Set-up: run this cell first. In Google Colab it installs the course's checks and MNIST (about
 # 20 s); in the browser (JupyterLite) it loads them from the site; elsewhere it does nothing.
 import sys
 if "google.colab" in sys.modules:
     import importlib, subprocess
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                    "nn-from-scratch @ {url}"], check=True)
+                    "nn-from-scratch @ {url}"], check=True){widget}
     importlib.invalidate_caches()
 elif sys.platform == "emscripten":
     %pip install -q {STUDENT_PACKAGE}'''
@@ -80,7 +84,8 @@ def source_notebook(lesson, course, ref, text_path, root):
     """The nbgrader source notebook of one lesson, from its markdown text."""
     import jupytext
 
-    nb = jupytext.reads(text_path.read_text(encoding="utf-8"), fmt="md")
+    text = text_path.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="md")
     cells = [nbformat.v4.new_markdown_cell(banner(lesson, course, text_path.relative_to(root).as_posix()))]
     seen = set()
     for cell in nb.cells:
@@ -95,7 +100,7 @@ def source_notebook(lesson, course, ref, text_path, root):
             raise ValueError(f"{text_path}: '#| generated: {kind}' appears twice.")
         seen.add(kind)
         if kind == "setup":
-            cells.append(nbformat.v4.new_code_cell(setup_cell(course)))
+            cells.append(nbformat.v4.new_code_cell(setup_cell(course, widgets="DigitPad" in text)))
         elif kind == "toolbox":
             cells.append(nbformat.v4.new_code_cell(toolbox_cell(ref, lesson, course),
                                                    metadata=nbgrader_meta("toolbox", locked=True)))
