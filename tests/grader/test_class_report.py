@@ -252,8 +252,8 @@ def test_mistakes_are_ranked_by_frequency_in_the_catalogues_words(graded):
         assert all(float(r["share_of_tried"]) == round(int(r["students"]) / tried, 4) for r in csv_rows)
     # literal: softmax (i = 0): 8 mistake writers, and 4 copies of the r = 6 ones
     softmax = report.lessons[0]
-    assert [(m.id, m.count) for m in softmax.mistakes] == [("no_shift", 6), ("wrong_axis", 3), ("sum_all", 2),
-                                                           ("global_shift", 1)]
+    assert [(m.id, m.count) for m in softmax.mistakes] == [("no_shift", 6), ("min_shift", 3), ("wrong_axis", 2),
+                                                           ("sum_all", 1)]
     assert "17%</span> of the 36 who tried lesson 4 (<code>softmax</code>): softmax without subtracting the " \
            "maximum (the original notebook&#x27;s version)." in html
 
@@ -274,9 +274,11 @@ def test_the_check_failed_most_often_is_the_one_the_mistakes_fail(graded, oracle
         assert got == dict(want)
         top = max(want.values())
         assert summary.checks[0].count == top and want[summary.checks[0].id] == top
-    # softmax: every mistake but one overflows on huge scores; all four fail the mixed column
+    # softmax: no_shift and min_shift overflow on huge scores (6 + 3); all four mistakes
+    # (12 answers) fail the column where one score towers over the rest
     assert [(c.purpose, c.count) for c in report.lessons[0].checks[:2]] == [
-        ("shifts each column by its own maximum", 12), ("stays finite for huge scores (like 1000)", 11)]
+        ("stays finite when one score of a column towers over the rest", 12),
+        ("stays finite for huge scores (like 1000)", 9)]
 
 
 def test_falling_behind_follows_the_stated_rule(graded):
@@ -384,7 +386,7 @@ def test_the_page_reads_in_a_browser_offline(graded):
                          "Identical submissions: 5 groups", "Code that matches the course's own version: 12"):
                 assert page.get_by_text(text, exact=False).first.is_visible(), text
             first = page.locator("ol.top li").first.inner_text()
-            assert first.startswith("19% of the 36 who tried lesson 10 (get_predictions): argmax with no axis")
+            assert first.startswith("19% of the 37 who tried lesson 11 (get_accuracy): returning the fraction of wrong answers")
             assert page.locator("table#behind tr").count() == 1 + 10
             assert page.locator("table#grid tr").count() == 1 + 42
             loaded = page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 300)")
