@@ -21,4 +21,12 @@ from .learner import (
     show_progress,
 )
 
-__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad"]
+
+
+def __getattr__(name):
+    """``DigitPad`` (the draw-a-digit widget) is imported on first use: ``import autograder`` stays light."""
+    if name == "DigitPad":
+        from .learner.digitpad import DigitPad
+        return DigitPad
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""python -m autograder: check your progress; grade submissions, prove the checks and build the course."""
+"""python -m autograder: check your progress; grade submissions, report on a class, prove the checks and build the course."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,7 @@ COMMANDS = {
     "progress": ("autograder.learner.progress", "learner"),
     "grade": ("autograder.grader.grade", "instructor"),
     "nbgrader": ("autograder.grader.classroom", "instructor"),
+    "report": ("autograder.grader.classreport", "instructor"),
     "mutants": ("autograder.grader.mutation", "instructor"),
     "build": ("autograder.build", "author"),
     "student-dist": ("autograder.build.wheel", "author"),
@@ -50,6 +51,16 @@ def parser(full: bool) -> argparse.ArgumentParser:
     p.add_argument("--to", default="grades.csv", help="export: the CSV file to write")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="autograde: submissions graded at once (default: the number of CPUs)")
+
+    p = sub.add_parser("report", help="the class report: mistakes by lesson, who is behind, flags (instructors)")
+    p.add_argument("--root", default=".", help="the nbgrader course directory (default: here)")
+    p.add_argument("--db", help="the gradebook's database URL (default: the course's nbgrader_config.py)")
+    p.add_argument("--grades", help="also read this folder of `grade --json` outputs, one <student>.json each")
+    p.add_argument("--out", help="the report's folder: index.html and CSV files (default: ROOT/report)")
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--behind", type=int, default=2,
+                   help="the fewest reached lessons not passed that make a student 'falling behind' "
+                        "(default: 2; and at least a quarter of those reached)")
 
     p = sub.add_parser("mutants", help="run every known mistake and right variant through the checks")
     p.add_argument("--function", action="append", help="only this function (repeatable)")

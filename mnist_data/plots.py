@@ -21,7 +21,7 @@ def _digits(values, m, name):
     return values.astype(int)
 
 
-def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None):
+def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None, title=None):
     """Draw a grid of digits with their labels; return the matplotlib Figure.
 
     X : array (784, m), one image per column (as returned by load_mnist),
@@ -32,6 +32,7 @@ def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None):
     n : how many images to show (the first n), unless ``indices`` is given.
     indices : the columns of X to show.
     ncols : images per row (default: about a square grid, at most 10).
+    title : the figure's title (default: what the grid shows, e.g. "25 digits and their labels").
     """
     import matplotlib.pyplot as plt
 
@@ -48,13 +49,18 @@ def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None):
     count = max(len(indices), 1)
     ncols = ncols or min(10, math.ceil(math.sqrt(count)))
     nrows = math.ceil(count / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.45 * ncols, 1.7 * nrows + 0.5), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, j in zip(axes.flat, indices):
         ax.imshow(X[:, j].reshape(28, 28), cmap="gray_r", vmin=0, vmax=X.max() or 1)
-        title, color = _title(j, Y, predictions)
-        ax.set_title(title, color=color, fontsize=9)
+        label, color = _title(j, Y, predictions)
+        ax.set_title(label, color=color, fontsize=12 if len(label) < 4 else 10)
+    if title is None:
+        what = "digits" if len(indices) != 1 else "digit"
+        title = f"{len(indices)} {what}" + (" with the network's guesses (red: wrong)" if predictions is not None
+                                            else " and their labels" if Y is not None else "")
+    fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 

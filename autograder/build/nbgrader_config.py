@@ -40,7 +40,7 @@ c.IgnorePattern.pattern = r"Warning|Matplotlib is building the font cache|it/s\\
 # submission, no course source), then the test cell's outputs are replaced by the grader's verdict.
 # The order matters: the verdict replaces what the kernel printed before anything reads the outputs.
 c.Autograde.sanitize_preprocessors = [
-    "autograder.grader.autograde.RefuseLinks",
+    "autograder.grader.autograde.CheckSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -49,6 +49,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     "autograder.grader.autograde.SandboxedExecute",
+    "autograder.grader.autograde.SafeOutputs",
     "autograder.grader.autograde.GradeOutsideKernel",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
@@ -57,6 +58,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Formgrader and the feedback render notebooks with nbconvert: sanitize any HTML there too.
+c.HTMLExporter.sanitize_html = True
 
 # Feedback shows each check's name, verdict and hint, and nothing of the grader's cases.
 c.GenerateFeedback.preprocessors = [

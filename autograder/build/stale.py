@@ -13,21 +13,35 @@ GENERATED = ["autograder/learner/course.json", "autograder/learner/fixtures.npz"
              "README.md"]
 
 
+IGNORE = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", ".pytest_cache", "*.egg-info",
+                                ".ipynb_checkpoints", "_output", "dist", "submitted", "autograded", "feedback",
+                                "results", "gradebook.db")
+
+
+@contextlib.contextmanager
+def fresh_build(root=ROOT):
+    """A scratch copy of the repository with every generated file built afresh from its sources.
+
+    Whatever the working copy's lessons hold (answers a learner typed, outputs), the copy's are clean.
+    """
+    from . import build
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "repo"
+        shutil.copytree(Path(root), copy, ignore=IGNORE)
+        with contextlib.redirect_stdout(io.StringIO()):
+            build(copy, log=lambda *a: None)
+        yield copy
+
+
 def stale_files(root=ROOT):
     """Build into a scratch copy of the repository; list the generated files that differ."""
-    from . import build
     from ..learner import fixtures as stored
     from ..learner.course import load_course
     from .fixtures import same
 
     root = Path(root)
     course = load_course(root / "course.yml")
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "repo"
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(
-            ".git", ".venv", "venv", "__pycache__", ".pytest_cache", "*.egg-info", ".ipynb_checkpoints", "_output"))
-        with contextlib.redirect_stdout(io.StringIO()):
-            build(copy, log=lambda *a: None)
+    with fresh_build(root) as copy:
         paths = list(GENERATED)
         for lesson in course.all_notebooks:
             paths.append(f"solutions/{lesson.id}/{lesson.notebook}")

@@ -3,7 +3,8 @@
 ``python -m autograder student-dist [--out dist]`` builds the wheel
 ``nn_from_scratch_student`` from whole packages: ``mnist_data`` and
 ``autograder.learner`` (check cells, progress, gradient check, stored
-fixtures, each function's checks), with the two entry-point modules of
+fixtures, each function's checks, the draw-a-digit widget with its .js and
+.css), with the two entry-point modules of
 ``autograder``; never ``solutions``, ``autograder.grader`` or
 ``autograder.build``. An instructor hands it out (or
 hosts it) for a class; the tests build it and search it for reference code.
@@ -31,13 +32,18 @@ name = "nn-from-scratch-student"
 version = "{version}"
 description = "The learners' side of the NumPy neural-network course: check cells, progress and MNIST."
 requires-python = ">=3.10"
-dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66"]
+dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66", "anywidget>=0.11,<0.12"]
+
+[project.optional-dependencies]
+# Jupyter itself, for a learner's own machine (the JupyterLite site brings its own front end).
+jupyter = ["jupyterlab>=4.4", "ipykernel>=7.0"]
 
 [tool.setuptools.packages.find]
 include = ["autograder*", "mnist_data*"]
 
 [tool.setuptools.package-data]
 "autograder.learner" = ["*.json", "*.npz"]
+"autograder.learner.digitpad" = ["*.js", "*.css"]
 mnist_data = ["*.gz", "README.md"]
 '''
 

@@ -3,21 +3,25 @@
 The repository's ``nbgrader_config.py`` puts these into nbgrader's own
 pipeline, so plain ``nbgrader autograde LESSON`` uses them:
 
-- ``RefuseLinks`` (a sanitize step, the first): a submitted notebook that is a
-  symbolic link is refused, and other submitted files that are links are not
-  carried into the autograded (and then feedback) folder.
+- ``CheckSubmission`` (a sanitize step, the first): a submitted notebook that
+  is a symbolic link is refused, other submitted files that are links are not
+  carried into the autograded (and then feedback) folder, and a pasted graded
+  cell or damaged metadata costs that lesson only, never the class's run.
 - ``SandboxedExecute`` (replaces nbgrader's ``Execute``): the learner's
   notebook still runs, for the outputs instructors and feedback show, but in a
   kernel inside bubblewrap (``autograder.grader.kernel``) that sees no
   gradebook, no other submission and no course source; a kernel that dies or
-  hangs ends the run, not the grading.
+  hangs ends the run, not the grading; what it prints is capped.
+- ``SafeOutputs``: what the notebook shows is made safe for formgrader and the
+  feedback (no learner's script ever runs in the instructor's browser).
 - ``GradeOutsideKernel`` (right after it): for the lesson's test cell, the
   nbgrader process itself grades the learner's graded cell in the sandbox
   against the live reference, hidden checks included, and *replaces* the test
   cell's outputs with that verdict: an error output when it fails (nbgrader
   scores 0), none when it passes (full points). Whatever the learner's kernel
   printed there is discarded. The full report is saved as JSON in
-  ``results/<lesson>/<student>.json`` for the class report.
+  ``results/<lesson>/<student>.json`` for the class report (``python -m
+  autograder report``), with a digest of the graded cell's normalised code.
 
 The in-notebook ``check()`` can still be fooled by its own learner; that only
 misleads them, and it never counts toward a grade.
@@ -32,16 +36,17 @@ from pathlib import Path
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.preprocessors.execute import Execute
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 
 from ..learner import render
 from ..learner.course import CourseError, load_course
 from ..learner.model import FunctionReport
 from ..learner.notebooks import graded_cells, pick_cell
 from .isolation import isolation
-from .provenance import copied_from_course
+from .provenance import copied_from_course, fingerprint
 
 REFUSED = "autograder_refused"
+DAMAGED = "autograder_damaged"
 _oracle, _oracle_lock = None, threading.Lock()
 
 
@@ -60,14 +65,23 @@ def course_root(config) -> Path:
     return Path(CourseDirectory(config=config).root)
 
 
-class RefuseLinks(NbGraderPreprocessor):
-    """Sanitize step: refuse a notebook that is a link; never carry linked files into autograded/."""
+class CheckSubmission(NbGraderPreprocessor):
+    """Sanitize step, the first: a submission nbgrader could choke on never stops the class.
+
+    - A notebook that is a symbolic link is refused (it could point at the course's own solution).
+    - Other submitted files that are links are not carried into the autograded (and feedback) folder.
+    - A graded cell pasted twice, or nbgrader metadata that is not what nbgrader writes (no schema
+      version, a grade_id that is not text), would make plain ``nbgrader autograde`` abort for everyone
+      after this student: the extra copies lose their metadata here, and the lesson scores 0 with a
+      sentence saying why, as the grading CLI says it.
+    """
 
     def preprocess(self, nb, resources):
         folder = Path(resources.get("metadata", {}).get("path", "."))
         name = resources["nbgrader"]["notebook"] + ".ipynb"
-        meta = nb.metadata.setdefault("autograder", {}) if hasattr(nb.metadata, "setdefault") else {}
-        meta.pop(REFUSED, None)
+        meta = nb.metadata.setdefault("autograder", {})
+        for key in (REFUSED, DAMAGED):
+            meta.pop(key, None)
         if (folder / name).is_symlink():
             meta[REFUSED] = (f"{name} was submitted as a symbolic link, not as a notebook; links are refused "
                              f"because they can point at files that are not the learner's.")
@@ -80,7 +94,32 @@ class RefuseLinks(NbGraderPreprocessor):
                 if copied.exists() and not copied.is_dir():
                     copied.unlink()
                 self.log.warning("%s is a symbolic link: not carried into the autograded folder", path)
+        damaged, seen = {}, {}
+        for index, cell in enumerate(nb.cells, start=1):
+            nbg = cell.get("metadata", {}).get("nbgrader")
+            if nbg is None:
+                continue
+            grade_id = nbg.get("grade_id") if isinstance(nbg, dict) else None
+            well_formed = isinstance(nbg, dict) and isinstance(grade_id, str) and grade_id and \
+                isinstance(nbg.get("schema_version"), int)
+            if well_formed and grade_id not in seen:
+                seen[grade_id] = index
+                continue
+            del cell.metadata["nbgrader"]
+            if isinstance(grade_id, str) and grade_id in seen:
+                damaged[grade_id] = (f"the graded cell for {grade_id} appears more than once (cells {seen[grade_id]} "
+                                     f"and {index}), so it cannot be graded: delete the extra copies, keeping the one "
+                                     f"with your answer, and submit again.")
+            elif isinstance(grade_id, str):
+                damaged[grade_id] = (f"the graded cell for {grade_id} has damaged nbgrader metadata (cell {index}): "
+                                     f"copy your answer into a fresh copy of the lesson and submit that.")
+        if damaged:
+            meta[DAMAGED] = damaged
+            self.log.warning("%s: %s", name, "; ".join(damaged.values()))
         return nb, resources
+
+
+RefuseLinks = CheckSubmission  # the name earlier configurations used
 
 
 class SandboxedExecute(Execute):
@@ -88,7 +127,12 @@ class SandboxedExecute(Execute):
 
     nbgrader 0.9.6 passes its own kernel manager class when it builds Execute, and nbconvert reloads the
     configuration when it runs; ``create_kernel_manager`` insists on the sandboxed one wherever bwrap works.
+    What the kernel prints is capped (``max_output_mb`` for the whole notebook), so a cell that floods its
+    output cannot fill nbgrader's own memory.
     """
+
+    max_output_mb = Integer(8, help="output kept from the learner's kernel, the whole notebook together") \
+        .tag(config=True)
 
     def create_kernel_manager(self):
         from .kernel import SandboxedKernelManager, kernel_available
@@ -96,7 +140,20 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = SandboxedKernelManager
         return super().create_kernel_manager()
 
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        self._output_bytes = getattr(self, "_output_bytes", 0) + size
+        if self._output_bytes > self.max_output_mb << 20:
+            if not getattr(self, "_output_capped", False):
+                self._output_capped = True
+                outs.append(new_output("stream", name="stdout", text=f"\n[output cut: this notebook printed more "
+                                                                      f"than {self.max_output_mb} MB]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
     def preprocess(self, nb, resources, km=None):
+        self._output_bytes, self._output_capped = 0, False
         try:
             return super().preprocess(nb, resources, km=km)
         except Exception as exc:  # DeadKernelError, a kernel that would not start or stop: grading goes on
@@ -104,6 +161,66 @@ class SandboxedExecute(Execute):
                              "grader all the same", type(exc).__name__, str(exc)[:200])
             nb.metadata.setdefault("autograder", {})["kernel_stopped"] = type(exc).__name__
             return nb, resources
+
+
+class SafeOutputs(NbGraderPreprocessor):
+    """What the learner's notebook shows, made safe to open: the instructor reads autograded notebooks in
+    formgrader, in a browser logged in to the gradebook, so nothing from a learner may run there.
+
+    Outputs keep plain text and PNG/JPEG images; HTML is cleaned with bleach (no scripts, no event
+    handlers, no frames), and JavaScript, SVG, Markdown and widget outputs become their text form.
+    Markdown cells are the course's own (restored from the lesson's source) or, for cells the learner
+    added, plain text.
+    """
+
+    SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
+
+    def preprocess(self, nb, resources):
+        course_cells = self.course_markdown(resources)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.pop("attachments", None)
+                cell.source = course_cells.get(cell.get("id"), escape_markdown(cell.source))
+            for out in cell.get("outputs", []):
+                data = out.get("data")
+                if not isinstance(data, dict):
+                    continue
+                for mime in list(data):
+                    if mime == "text/html":
+                        data[mime] = clean_html(data[mime])
+                    elif mime not in self.SAFE_MIME:
+                        del data[mime]
+                if not data:
+                    data["text/plain"] = "[an output removed for safety]"
+        return nb, resources
+
+    def course_markdown(self, resources):
+        """The lesson's own markdown cells, by cell id, from its source notebook."""
+        import nbformat
+        info = resources["nbgrader"]
+        path = course_root(self.config) / "solutions" / info["assignment"] / f"{info['notebook']}.ipynb"
+        try:
+            source = nbformat.read(path, as_version=4)
+        except Exception:  # no source at hand: every markdown cell is shown as plain text
+            return {}
+        return {c.get("id"): c.source for c in source.cells if c.cell_type == "markdown"}
+
+
+def clean_html(text):
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+    text = "".join(text) if isinstance(text, list) else str(text)
+    tags = {"a", "b", "i", "em", "strong", "code", "pre", "br", "p", "div", "span", "small", "table", "thead",
+            "tbody", "tr", "td", "th", "ul", "ol", "li", "details", "summary", "h1", "h2", "h3", "h4", "sub", "sup"}
+    return bleach.clean(text, tags=tags, attributes={"*": ["style", "class", "title"], "a": ["href"]},
+                        protocols={"http", "https"}, css_sanitizer=CSSSanitizer(), strip=True)
+
+
+def escape_markdown(text):
+    """A learner's own markdown, shown as text: every character that could start HTML escaped."""
+    import html
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return html.escape(text, quote=False)
 
 
 class GradeOutsideKernel(NbGraderPreprocessor):
@@ -120,40 +237,46 @@ class GradeOutsideKernel(NbGraderPreprocessor):
             return nb, resources  # not one of the course's lessons: nbgrader's own scoring stands
         if not lesson.function:
             return nb, resources  # the capstone carries no points
-        report = self.grade(nb, lesson)
+        report, source = self.grade(nb, lesson)
         tests = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                  and c.cell_type == "code" and c.metadata["nbgrader"].get("grade_id") == f"check_{lesson.function}"]
         for cell in tests:
             cell.outputs = verdict_outputs(report)
-        self.save(report, lesson, info["student"])
+        self.save(report, lesson, info["student"], source)
         return nb, resources
 
-    def grade(self, nb, lesson) -> FunctionReport:
-        refused = nb.metadata.get("autograder", {}).get(REFUSED)
-        if refused:
-            return FunctionReport(lesson.function, problem=refused)
+    def grade(self, nb, lesson) -> tuple[FunctionReport, str | None]:
+        """The report, and the source of the graded cell it judged (None when there was none to judge)."""
+        noted = nb.metadata.get("autograder", {})
+        if noted.get(REFUSED):
+            return FunctionReport(lesson.function, problem=noted[REFUSED]), None
+        if lesson.function in noted.get(DAMAGED, {}):
+            return FunctionReport(lesson.function, problem=noted[DAMAGED][lesson.function]), None
         cells = graded_cells("notebook", {"cells": nb.cells}).get(lesson.function, [])
         cell, problem = pick_cell(lesson.function, cells)
         if cell is None:
-            return FunctionReport(lesson.function, problem=problem)
+            return FunctionReport(lesson.function, problem=problem), None
         from .sandbox import grade_source
         try:
             report = grade_source(lesson.function, cell.source, live_oracle(), timeout=lesson.timeout)
         except Exception as exc:  # the grader's own failure must show, and score 0, never pass
             self.log.error("grading %s failed: %s", lesson.function, exc)
             return FunctionReport(lesson.function, problem=f"the grader could not run ({type(exc).__name__}: "
-                                                           f"{str(exc)[:200]}); ask your instructor.")
+                                                           f"{str(exc)[:200]}); ask your instructor."), cell.source
         flag = copied_from_course(lesson.function, cell.source)
         if flag:
             report.flags.append(flag)
-        return report
+        return report, cell.source
 
-    def save(self, report, lesson, student):
+    def save(self, report, lesson, student, source=None):
+        """``results/<lesson>/<student>.json``: the report, the points, and the graded cell's fingerprint
+        (a digest of its normalised code, for the class report to find identical submissions; never the code)."""
         folder = course_root(self.config) / self.results_directory / lesson.id
         folder.mkdir(parents=True, exist_ok=True)
+        cell = fingerprint(source).to_dict() if source is not None else {"source_digest": None, "source_tokens": None}
         data = {"student": student, "lesson": lesson.id, "function": lesson.function, "points":
                 lesson.points if report.passed else 0, "max_points": lesson.points,
-                "isolation": isolation().to_dict(), **report.to_dict()}
+                "isolation": isolation().to_dict(), **report.to_dict(), **cell}
         path = folder / f"{student}.json"
         path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
         os.replace(path.with_suffix(".tmp"), path)

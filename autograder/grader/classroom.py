@@ -15,9 +15,8 @@ from pathlib import Path
 from ..learner.course import load_course
 
 
-def api_for(root, db_url=None):
-    """An NbGraderAPI for the course directory ``root``, configured by its nbgrader_config.py."""
-    from nbgrader.apps import NbGraderAPI
+def course_config(root, db_url=None):
+    """(config, CourseDirectory) of the course directory ``root``, as its nbgrader_config.py sets them."""
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -30,9 +29,16 @@ def api_for(root, db_url=None):
     config.CourseDirectory.root = str(root)
     if db_url:
         config.CourseDirectory.db_url = db_url
+    return config, CourseDirectory(config=config)
+
+
+def api_for(root, db_url=None):
+    """An NbGraderAPI for the course directory ``root``, configured by its nbgrader_config.py."""
+    from nbgrader.apps import NbGraderAPI
+
+    config, coursedir = course_config(root, db_url)
     # nbgrader runs the `alembic` command to create a gradebook: make sure this environment's is found.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.WARNING)
     return api

@@ -7,7 +7,9 @@ live reference with every check (hidden ones included) and scored
 all-or-nothing with the points in course.yml. A notebook that cannot be read,
 is a link, or whose graded cell is missing or duplicated costs that function
 its points with a message saying how to recover it; everything else is still
-graded. Answers copied from the course are flagged for the instructor.
+graded. Answers copied from the course are flagged for the instructor, and
+``--json`` carries each graded cell's fingerprint (a digest of its code with
+layout and comments set aside, never the code) for the class report.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from ..learner.notebooks import (
     read_notebook,
 )
 from .isolation import isolation
-from .provenance import copied_from_course, submission_problem
+from .provenance import Fingerprint, copied_from_course, fingerprint, submission_problem
 
 
 @dataclass
@@ -39,14 +41,20 @@ class FunctionGrade:
     lesson: str
     max_points: int
     report: FunctionReport
+    cell: Fingerprint | None = None
+    """The graded cell's fingerprint (None when there was no cell to grade)."""
+    handed_in: bool = True
+    """False when the folder graded holds no notebook for this lesson at all (the class report counts it
+    as not handed in, rather than as a notebook whose graded cell was deleted)."""
 
     @property
     def points(self) -> int:
         return self.max_points if self.report.passed else 0
 
     def to_dict(self) -> dict:
+        cell = self.cell.to_dict() if self.cell else {"source_digest": None, "source_tokens": None}
         return {"name": self.function, "lesson": self.lesson, "points": self.points,
-                "max_points": self.max_points, **self.report.to_dict()}
+                "max_points": self.max_points, "handed_in": self.handed_in, **self.report.to_dict(), **cell}
 
 
 @dataclass
@@ -85,7 +93,7 @@ class Grade:
         label = f"isolation: {self.isolation['kind']}" + (f" ({self.isolation['detail']})"
                                                           if self.isolation.get("detail") else "")
         flags = "".join(f"\nflag for the instructor: {flag}" for flag in self.flags)
-        return f"{text}{flags}\n{label}"
+        return render.clean(f"{text}{flags}\n{label}")
 
 
 def find_notebooks(path):
@@ -159,26 +167,30 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             mine = lambda p: p.name == lesson.notebook or path.is_file()  # noqa: E731
             damaged = [msg for p, msg in list(refused.items()) + list(broken.items()) if mine(p)]
             if damaged:
-                return FunctionReport(lesson.function, problem=damaged[0])
+                return FunctionReport(lesson.function, problem=damaged[0]), None
         cell, problem = pick_cell(lesson.function, found)
         if cell is None:
-            return FunctionReport(lesson.function, problem=problem)
+            return FunctionReport(lesson.function, problem=problem), None
         report = grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
                               include_hidden=include_hidden)
         flag = copied_from_course(lesson.function, cell.source)
         if flag:
             report.flags.append(flag)
-        return report
+        return report, fingerprint(cell.source)
 
     workers = jobs or min(len(lessons), os.cpu_count() or 1) or 1
     if workers > 1:
         for lesson in lessons:  # build cases up front: threads then only read the caches
             oracle.cases(lesson.function, include_hidden)
         with ThreadPoolExecutor(workers) as pool:
-            reports = list(pool.map(grade_one, lessons))
+            graded = list(pool.map(grade_one, lessons))
     else:
-        reports = [grade_one(lesson) for lesson in lessons]
-    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r) for l, r in zip(lessons, reports)])
+        graded = [grade_one(lesson) for lesson in lessons]
+    names = {p.name for p in notebooks}
+    single = path.is_file() or path.is_symlink()
+    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell,
+                                           single or l.function in cells or l.notebook in names)
+                             for l, (r, cell) in zip(lessons, graded)])
 
 
 def grade_source_file(path, functions):
@@ -198,7 +210,7 @@ def grade_source_file(path, functions):
     flag = copied_from_course(lesson.function, source)
     if flag:
         report.flags.append(flag)
-    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report)])
+    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report, fingerprint(source))])
 
 
 def main(args):

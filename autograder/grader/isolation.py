@@ -91,14 +91,15 @@ def _system_binds() -> list:
 
 
 def bwrap_args(binds: dict, writable, *, cwd: str, unprivileged_caller: bool, writable_at: str = OUT,
-               more_writable: dict | None = None, masks: tuple = ()) -> list:
+               more_writable: dict | None = None, masks: tuple = (), scratch_mb: int = 64) -> list:
     """bwrap's arguments for a sandbox.
 
     ``binds`` maps host paths to read-only places inside; ``writable`` is the
-    one writable folder (at ``writable_at``); ``more_writable`` maps further
-    host paths to writable places (a kernel's socket folder); ``masks`` are
-    (empty host file or folder, path inside) pairs that hide something that
-    a read-only bind brought in.
+    one writable host folder (at ``writable_at``), or None for a private
+    in-memory folder of ``scratch_mb`` there instead (nothing then reaches the
+    host's disk); ``more_writable`` maps further host paths to writable places
+    (a kernel's socket folder); ``masks`` are (empty host file or folder, path
+    inside) pairs that hide something that a read-only bind brought in.
     """
     exe, runtime, hide = python_runtime()
     more_writable = dict(more_writable or {})
@@ -123,7 +124,10 @@ def bwrap_args(binds: dict, writable, *, cwd: str, unprivileged_caller: bool, wr
         args += ["--ro-bind", str(host), str(inside)]
     for source, inside in masks:
         args += ["--ro-bind", str(source), str(inside)]
-    args += ["--bind", str(writable), writable_at]
+    if writable is None:
+        args += ["--perms", "1777", "--size", str(scratch_mb << 20), "--tmpfs", writable_at]
+    else:
+        args += ["--bind", str(writable), writable_at]
     for host, inside in more_writable.items():
         args += ["--bind", str(host), str(inside)]
     args += ["--proc", "/proc", "--dev", "/dev", "--chdir", cwd]

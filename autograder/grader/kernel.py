@@ -45,9 +45,13 @@ _r.setrlimit(_r.RLIMIT_CPU, (_cpu, _cpu + 1))
 if _o.getuid() == 0:
     _o.setgroups([]); _o.setgid(_uid); _o.setuid(_uid)
 _o.chdir("/scratch")
+_o.makedirs("/scratch/.mpl", exist_ok=True)
+for _f in _o.listdir("/opt/mplcache"):  # the host's font cache: matplotlib need not rebuild it
+    with open("/opt/mplcache/" + _f, "rb") as _i, open("/scratch/.mpl/" + _f, "wb") as _w:
+        _w.write(_i.read())
 import runpy as _rp
 _s.argv = _s.argv[4:]  # after -c: LIMITS -- -m MODULE ARGS...
-del _o, _r, _as, _cpu, _fs, _np, _uid, _k, _v
+del _o, _r, _as, _cpu, _fs, _np, _uid, _k, _v, _f
 _rp.run_module(_s.argv[0], run_name="__main__", alter_sys=True)
 """
 
@@ -79,6 +83,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     cpu_seconds = Integer(600, help="CPU-time limit of the kernel").tag(config=True)
     nproc = Integer(128, help="processes and threads (ipykernel itself uses about ten)").tag(config=True)
     fsize_mb = Integer(256, help="largest file the kernel may write").tag(config=True)
+    max_written_mb = Integer(512, help="the kernel's own folder, in its memory").tag(config=True)
     max_seconds = Integer(900, help="the kernel's sandbox is killed after this long, whatever it does "
                                     "(an uninterruptible cell would otherwise hold autograde)").tag(config=True)
 
@@ -101,18 +106,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._private is None:
             self._private = Path(tempfile.mkdtemp(prefix="autograder-kernel-"))
             os.chmod(self._private, 0o755)
-            for name in ("sock", "scratch", "empty", "mpl"):
+            for name in ("sock", "empty", "mpl"):
                 (self._private / name).mkdir()
             (self._private / "empty.txt").touch()
-            cwd = kw.get("cwd")
-            if cwd and os.path.isdir(cwd) and not str(self._private).startswith(os.path.realpath(cwd) + os.sep):
-                # a private copy of the notebook's folder; links stay links, never followed on the host
-                # (never the notebooks: nbgrader's copy holds the instructor's test cells)
-                shutil.copytree(cwd, self._private / "scratch", symlinks=True, dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
+            # The kernel works in a folder of its own memory (sized): nothing of the course's folder, and
+            # nothing it writes, reaches the disk. The only host folder it may write is the socket folder.
             self._seed_matplotlib_cache()
             if os.getuid() == 0:
-                for name in ("sock", "scratch", "mpl"):
+                for name in ("sock",):
                     for root, dirs, files in os.walk(self._private / name):
                         for p in [root] + [os.path.join(root, f) for f in dirs + files]:
                             os.lchown(p, self._uid, self._uid)
@@ -147,19 +148,19 @@ class SandboxedKernelManager(AsyncKernelManager):
                         "from .learner import *  # noqa: F401,F403\n"
                         "from .learner import __all__  # noqa: F401\n")
         binds = {LEARNER: f"{iso.LIB}/autograder/learner", DATA: f"{iso.LIB}/mnist_data",
-                 stub: f"{iso.LIB}/autograder/__init__.py", self.connection_file: self.connection_file}
+                 stub: f"{iso.LIB}/autograder/__init__.py", self.connection_file: self.connection_file,
+                 self._private / "mpl": "/opt/mplcache"}
         masks = []
         for path in site:
             binds[path] = path
             files, folders = _masks(path)
             masks += [(self._private / "empty.txt", f) for f in files]
             masks += [(self._private / "empty", d) for d in folders]
-        args = iso.bwrap_args(binds, self._private / "scratch", writable_at=SCRATCH, cwd="/",
+        args = iso.bwrap_args(binds, None, writable_at=SCRATCH, cwd="/", scratch_mb=self.max_written_mb,
                               unprivileged_caller=os.getuid() != 0, masks=tuple(masks),
-                              more_writable={self._private / "sock": str(self._private / "sock"),
-                                             self._private / "mpl": "/tmp/mpl"})
+                              more_writable={self._private / "sock": str(self._private / "sock")})
         env = {"HOME": SCRATCH, "TMPDIR": SCRATCH, "PATH": "/nonexistent", "LANG": "C.UTF-8",
-               "MPLCONFIGDIR": "/tmp/mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+               "MPLCONFIGDIR": f"{SCRATCH}/.mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYTHONNOUSERSITE": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": f"{SCRATCH}/.ipython",
@@ -176,7 +177,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["cwd"] = str(self._private)
         kw["start_new_session"] = True
         if iso.Cgroup.usable():
-            self._group = iso.Cgroup(self.memory_mb, self.nproc)
+            self._group = iso.Cgroup(self.memory_mb + self.max_written_mb, self.nproc)
             kw["preexec_fn"] = self._group.enter
         if self.max_seconds:
             self._timer = threading.Timer(self.max_seconds, self.kill_sandbox)
@@ -185,6 +186,28 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.DEVNULL  # ipykernel's banner; its errors go to a log for the instructor
         kw["stderr"] = open(self._private / "kernel.log", "ab")
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        threading.Thread(target=self._watch_disk, args=(self._private,), daemon=True).start()
+
+    def _watch_disk(self, private):
+        """Kill the sandbox if it fills the one host folder it may write (its sockets' folder) or the disk
+        under it shrinks by more than ``max_written_mb`` (files written and deleted but kept open do not show
+        in a folder's listing, but do in the disk's free space)."""
+        from .sandbox import _folder_bytes
+        sock = private / "sock"
+        limit = self.max_written_mb << 20
+        try:
+            free_at_start = shutil.disk_usage(sock).free
+        except OSError:
+            return
+        while self._private == private and sock.exists():  # until cleanup
+            try:
+                shrunk = free_at_start - shutil.disk_usage(sock).free
+            except OSError:
+                return
+            if _folder_bytes(sock, limit) > limit or shrunk > 4 * limit:
+                self.kill_sandbox()
+                return
+            threading.Event().wait(0.5)
 
     def kill_sandbox(self):
         """SIGKILL the whole sandbox now: bwrap, its PID namespace, and everything of its user."""

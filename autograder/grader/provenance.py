@@ -1,27 +1,46 @@
 """Where a submission comes from: files that are not what they seem, and answers copied from the course.
 
-Two checks, for the instructor's eyes:
+Three things, for the instructor's eyes:
 
 - ``submission_problem(path, folder)``: a notebook that is a symbolic link, or
   that resolves outside the submission's folder, is refused with a sentence
   (it could point at the course's own solution notebook).
 - ``copied_from_course(function, source)``: a function that matches the
-  course's own version token for token (for example copied from a later
-  lesson's toolbox cell, which holds earlier answers) is flagged. A flag never
-  changes a score; the instructor decides.
+  course's own version token for token, with its variables possibly renamed
+  (for example copied from a later lesson's toolbox cell, which holds earlier
+  answers), is flagged. A flag never changes a score; the instructor decides.
+- ``fingerprint(source)``: a digest of a graded cell with its whitespace,
+  comments and docstrings set aside, saved with each grade so that the class
+  report can find students who handed in the same code, without keeping the
+  code itself.
 """
 from __future__ import annotations
 
 import ast
+import builtins
+import hashlib
 import io
+import keyword
 import os
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
 from .reference import reference
 
+def _course_names():
+    try:
+        from ..learner.course import load_course
+        return set(load_course().functions)
+    except Exception:  # the manifest is checked elsewhere
+        return set()
+
+
+COURSE_NAMES = _course_names()
 IGNORED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
            tokenize.ENCODING, tokenize.ENDMARKER}
+SHORT = 25
+"""Code of fewer tokens than this is short enough for two people to write the same way independently."""
 
 
 def submission_problem(path, folder=None) -> str:
@@ -39,12 +58,25 @@ def submission_problem(path, folder=None) -> str:
     return ""
 
 
+KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"np", "numpy", "self"}
+
+
 def _tokens(code: str) -> list:
+    """The code's tokens, layout and comments left out, and local names replaced by their order of first
+    appearance: a copy whose variables were renamed still matches (attributes, builtins, NumPy and the
+    course's own function names are kept as they are)."""
     try:
-        return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code).readline)
-                if t.type not in IGNORED]
+        raw = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in IGNORED]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return []
+    names, out = {}, []
+    for k, t in enumerate(raw):
+        if t.type == tokenize.NAME and t.string not in KEEP and t.string not in COURSE_NAMES \
+                and not (k and raw[k - 1].string == "."):
+            out.append((t.type, names.setdefault(t.string, f"v{len(names)}")))
+        else:
+            out.append((t.type, t.string))
+    return out
 
 
 def _function_tokens(source: str, name: str) -> list | None:
@@ -75,6 +107,52 @@ def copied_from_course(function: str, source: str) -> str:
     theirs = _function_tokens(ref.source(function), function)
     if mine != theirs:
         return ""
-    short = len(theirs) < 25
-    return (f"{function} matches the course's own version token for token (later lessons' toolbox cells "
-            f"show it)" + ("; it is short enough to have been written independently." if short else "."))
+    short = len(theirs) < SHORT
+    return (f"{function} matches the course's own version token for token, variable names aside (later "
+            f"lessons' toolbox cells show it)"
+            + ("; it is short enough to have been written independently." if short else "."))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A graded cell, reduced to what two copies share: a digest of its normalised code, and its size."""
+
+    digest: str
+    """16 hex digits of SHA-256 over the normalised code (the code itself is never kept)."""
+    tokens: int
+    """Tokens of the normalised code: under ``SHORT``, sameness proves little."""
+
+    @property
+    def short(self) -> bool:
+        return self.tokens < SHORT
+
+    def to_dict(self) -> dict:
+        return {"source_digest": self.digest, "source_tokens": self.tokens}
+
+
+def _strip_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+
+
+def normalised(source: str) -> str:
+    """The code of a cell with whitespace, comments, docstrings and redundant brackets set aside
+    (``ast.unparse``); code that does not parse is reduced to its tokens, or its words."""
+    try:
+        tree = ast.parse(source)
+        _strip_docstrings(tree)
+        return ast.unparse(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tokens = _tokens(source)
+        return " ".join(s for _, s in tokens) if tokens else " ".join(source.split())
+
+
+def fingerprint(source: str) -> Fingerprint:
+    """The fingerprint of a graded cell: equal for two cells that differ only in layout and comments."""
+    code = normalised(source)
+    digest = hashlib.sha256(b"cell-v1\0" + code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Fingerprint(digest, len(_tokens(code)) or len(code.split()))

@@ -18,9 +18,9 @@ import atexit
 import io
 import json
 import os
+import re
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -35,6 +35,7 @@ from ..learner.course import load_course
 from ..learner.functions import suite
 from ..learner.judge import run_checks
 from ..learner.model import Failure, FunctionReport, Outcome
+from ..learner.call import adapt
 from ..learner.serial import pack, unpack
 from . import isolation as iso
 from .reference import reference
@@ -48,7 +49,10 @@ STARTUP_SECONDS = 5.0      # interpreter and NumPy start-up, on top of the funct
 MAX_SOURCE_BYTES = 100_000  # a graded cell; the course's longest answer is about 1,500 bytes
 MAX_JSON_BYTES = 1 << 20
 MAX_ARRAY_BYTES = 64 << 20  # all the arrays of one call's result, decompressed
-MAX_OUT_BYTES = 256 << 20   # everything the child may write, all files together
+MAX_OUT_BYTES = 256 << 20   # everything the child may write, all files together (without isolation)
+MAX_RESULT_BYTES = 256 << 20  # everything the supervisor may send back
+SCRATCH = "/scratch"          # the sandbox's writable folder: in its own memory
+SCRATCH_MB = 64
 FSIZE_MB = 64
 NPROC = 16  # the child, a thread or two (tqdm's monitor); a fork bomb meets this
 KEEP_STDERR = 4000
@@ -78,19 +82,28 @@ def forbidden_import(source):
     return None
 
 
+MAGIC = re.compile(r"^(\s*)(%%?|!)")
+ASSIGNED_MAGIC = re.compile(r"^(\s*[\w.,\s\[\]()]+=\s*)(%|!)")
+
+
 def to_python(source):
-    """The cell as plain Python: IPython magics and shell escapes become ordinary calls."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:
-        return source
-    try:
-        python = TransformerManager().transform_cell(source)
-    except Exception:  # leave it; the child reports a SyntaxError with its line
-        return source
-    # IPython drops leading blank lines; put them back so line numbers match the learner's cell.
-    blank = len(source) - len(source.lstrip("\n"))
-    return "\n" * (blank - (len(python) - len(python.lstrip("\n")))) + python
+    """The cell as plain Python: IPython magics and shell escapes become harmless lines, in one pass.
+
+    A graded function never needs them. ``%run x`` and ``!cmd`` become ``pass``; ``out = !cmd`` becomes
+    ``out = None``; line numbers stay as the learner sees them. (IPython's own transformer is not used:
+    on a cell padded with escapes it costs minutes of the grader's time, outside any sandbox.)
+    """
+    lines = []
+    for line in source.split("\n"):
+        magic = MAGIC.match(line)
+        if magic:
+            line = f"{magic.group(1)}pass  # (an IPython magic or shell escape: not run when grading)"
+        else:
+            assigned = ASSIGNED_MAGIC.match(line)
+            if assigned:
+                line = f"{assigned.group(1)}None  # (an IPython shell escape: not run when grading)"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- what the sandbox sees
@@ -152,7 +165,7 @@ def _job_arrays(cases):
     return arrays, case_meta
 
 
-def _folder_bytes(path):
+def _folder_bytes(path, limit=MAX_OUT_BYTES):
     total = 0
     for root, dirs, files in os.walk(path):
         for name in files:
@@ -160,7 +173,7 @@ def _folder_bytes(path):
                 total += os.lstat(os.path.join(root, name)).st_size
             except OSError:
                 pass
-        if total > MAX_OUT_BYTES:
+        if total > limit:
             break
     return total
 
@@ -168,17 +181,17 @@ def _folder_bytes(path):
 def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
     """Run the learner's cell and call ``function`` on every case in the sandbox.
 
+    Nothing comes back through files: the sandbox's writable folder is in its own memory, and its
+    supervisor sends the results down a pipe that only it holds (see ``child.py``).
     Returns (outcomes: name -> Outcome, cell problems: list of dicts, defined: bool or None).
     """
     names = list(cases)
     isolation = iso.isolation()
     staged = stage()
     with tempfile.TemporaryDirectory(prefix="autograder-job-") as jobdir:
-        job_in, out = Path(jobdir) / "in", Path(jobdir) / "out"
+        job_in, scratch = Path(jobdir) / "in", Path(jobdir) / "scratch"
         job_in.mkdir()
-        out.mkdir()
-        (out / "work").mkdir()
-        (out / "tmp").mkdir()
+        scratch.mkdir()
         arrays, case_meta = _job_arrays(cases)
         np.savez(job_in / "inputs.npz", **arrays)
         ref = reference()
@@ -195,28 +208,27 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         exe = os.path.realpath(sys.executable)
-        nproc = NPROC
+        results_r, results_w = os.pipe()
+        nproc, uid = NPROC, None
         if isolation.kind == "bwrap":
             uid = iso.sandbox_uid()
             nproc = iso.nproc_limit(NPROC)
-            if os.getuid() == 0:
-                for path in (out, out / "work", out / "tmp"):
-                    os.chown(path, uid, uid)
             binds = dict(staged["binds"])
             binds[job_in] = iso.JOB
-            cmd = iso.bwrap_args(binds, out, cwd=f"{iso.OUT}/work", unprivileged_caller=os.getuid() != 0) + [
-                exe, "-I", "-S", f"{iso.JOB}/child.py", iso.JOB, iso.OUT, iso.LIB, iso.SITE]
-            env.update(HOME=f"{iso.OUT}/work", TMPDIR=f"{iso.OUT}/tmp", AUTOGRADER_SANDBOX="bwrap",
-                       AUTOGRADER_UID=str(uid))
+            cmd = iso.bwrap_args(binds, None, writable_at=SCRATCH, cwd=SCRATCH, scratch_mb=SCRATCH_MB,
+                                 unprivileged_caller=os.getuid() != 0) + [
+                exe, "-I", "-S", f"{iso.JOB}/child.py", iso.JOB, str(results_w), iso.LIB, iso.SITE]
+            env.update(HOME=SCRATCH, TMPDIR=SCRATCH, AUTOGRADER_SANDBOX="bwrap", AUTOGRADER_UID=str(uid))
             cwd = "/"
         else:
-            cmd = [exe, "-I", "-S", str(job_in / "child.py"), str(job_in), str(out), str(staged["plain_lib"]),
+            cmd = [exe, "-I", "-S", str(job_in / "child.py"), str(job_in), str(results_w), str(staged["plain_lib"]),
                    str(staged["plain_site"])]
-            env.update(HOME=str(out / "work"), TMPDIR=str(out / "tmp"))
-            cwd = out / "work"
+            env.update(HOME=str(scratch), TMPDIR=str(scratch))
+            cwd = scratch
         wall = timeout + STARTUP_SECONDS
         log = Path(jobdir) / "log"
-        group = iso.Cgroup(memory_mb, nproc) if isolation.kind == "bwrap" and iso.Cgroup.usable() else None
+        group = iso.Cgroup(memory_mb + SCRATCH_MB, nproc) if isolation.kind == "bwrap" and iso.Cgroup.usable() \
+            else None
         set_limits = iso.limits(memory_mb, int(wall) + 1, nproc, FSIZE_MB)
 
         def prepare():
@@ -224,20 +236,51 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
             if group is not None:
                 group.enter()
 
+        frames = []
         try:
             with open(log, "wb") as sink:
                 proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=sink, stderr=sink,
-                                        preexec_fn=prepare, start_new_session=True)
+                                        preexec_fn=prepare, start_new_session=True, pass_fds=(results_w,))
+                os.close(results_w)
+                reader = threading.Thread(target=_read_frames, args=(results_r, frames), daemon=True)
+                reader.start()
                 threading.Thread(target=_feed, args=(proc, job_bytes), daemon=True).start()
-                returncode, why = _wait(proc, wall, out)
+                returncode, why = _wait(proc, wall, scratch if isolation.kind != "bwrap" else None, frames)
+                reader.join(timeout=2.0)
         finally:  # nothing the learner's code started outlives grading
             if group is not None:
                 group.kill_all()
                 group.remove()
-            if isolation.kind == "bwrap":
+            if uid is not None:
                 iso.reap_user(uid)
+            for fd in (results_r,):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
         stderr = _tail(log, KEEP_STDERR)
-        return _collect(out, names, returncode, stderr, timeout, why)
+        if frames and frames[-1][0].get("kind") == "too-large":
+            why = why or "too-large"
+        return _collect(frames, names, returncode, stderr, timeout, why)
+
+
+def _read_frames(fd, frames):
+    """Read the supervisor's frames until the pipe closes, within MAX_RESULT_BYTES in all."""
+    from .child import receive
+    total = 0
+    while True:
+        try:
+            frame = receive(fd)
+        except (ValueError, OSError) as exc:
+            frames.append(({"kind": "too-large" if "bytes" in str(exc) else "broken", "why": str(exc)[:200]}, b""))
+            return
+        if frame is None:
+            return
+        total += len(frame[1]) + 1000
+        if total > MAX_RESULT_BYTES:
+            frames.append(({"kind": "too-large", "why": f"more than {MAX_RESULT_BYTES >> 20} MB of results"}, b""))
+            return
+        frames.append(frame)
 
 
 def _feed(proc, data):
@@ -248,8 +291,8 @@ def _feed(proc, data):
         pass
 
 
-def _wait(proc, wall, out):
-    """Wait for the sandbox, killing it (and everything it started) at the time or disk limit."""
+def _wait(proc, wall, scratch, frames):
+    """Wait for the sandbox, killing it (and everything it started) at the time, disk or result limit."""
     deadline = time.monotonic() + wall
     why = None
     while True:
@@ -259,8 +302,10 @@ def _wait(proc, wall, out):
             pass
         if time.monotonic() > deadline:
             why = "timeout"
-        elif _folder_bytes(out) > MAX_OUT_BYTES:
-            why = "disk"
+        elif scratch is not None and _folder_bytes(scratch) > MAX_OUT_BYTES:
+            why = "disk"  # (only without isolation: in bubblewrap the scratch folder is in memory, sized)
+        elif frames and frames[-1][0].get("kind") in ("too-large", "broken"):
+            why = "too-large"
         if why:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -277,24 +322,10 @@ def _tail(path, n):
         return f.read(n).decode(errors="replace")
 
 
-def read_bounded(path, limit):
-    """A regular file's bytes, at most ``limit`` of them; never follows a link the child planted."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"{info.st_size:,} bytes, more than {limit:,}")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(limit + 1)[:limit]
-    finally:
-        os.close(fd)
-
-
-def read_npz(path, limit=MAX_ARRAY_BYTES, max_members=10_000):
-    """The numeric arrays of an .npz the child wrote, decompressing at most ``limit`` bytes in all."""
-    data = read_bounded(path, limit)
+def read_npz(data, limit=MAX_ARRAY_BYTES, max_members=10_000):
+    """The numeric arrays of an .npz the worker sent, decompressing at most ``limit`` bytes in all."""
+    if len(data) > limit:
+        raise ValueError(f"{len(data):,} bytes of arrays, more than {limit:,}")
     arrays, budget = {}, limit
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = zf.infolist()
@@ -315,35 +346,69 @@ def read_npz(path, limit=MAX_ARRAY_BYTES, max_members=10_000):
     return arrays
 
 
-def _collect(outdir, names, returncode, stderr, timeout, why):
-    outcomes = {}
-    try:
-        cell = json.loads(read_bounded(os.path.join(outdir, "cell.json"), MAX_JSON_BYTES))
-        problems = [_problem(p) for p in cell.get("problems", [])[:20] if isinstance(p, dict)]
+def _collect(frames, names, returncode, stderr, timeout, why):
+    """Outcomes from the supervisor's frames. The answers (values, their own warnings and prints) are the
+    worker's; which inputs changed, what reached stderr, and how the run ended are the supervisor's."""
+    by_kind = {}
+    cases, after = {}, {}
+    for header, payload in frames:
+        kind = header.get("kind")
+        if kind == "case" and isinstance(header.get("i"), int):
+            cases.setdefault(header["i"], (header, payload))
+        elif kind == "after" and isinstance(header.get("i"), int):
+            after.setdefault(header["i"], payload)
+        elif kind in ("started", "cell", "ended", "broken", "too-large"):
+            by_kind.setdefault(kind, header)
+    cell = by_kind.get("cell")
+    problems, defined = [], None
+    if isinstance(cell, dict):
+        problems = [_problem(p) for p in cell.get("problems", [])[:20] if isinstance(p, dict)] \
+            if isinstance(cell.get("problems"), list) else []
         defined = cell.get("defined") is True
-    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
-        problems, defined = [], None
-    if not os.path.lexists(os.path.join(outdir, "started")):
-        if why == "timeout" or returncode is not None and returncode < 0:
+    if "started" not in by_kind:
+        if why in ("timeout", "too-large") or returncode is not None and returncode < 0:
             defined = None  # the child was stopped before it began: a limit, not the grader
         else:
             last = stderr.strip().splitlines()[-1][:200] if stderr.strip() else f"exit code {returncode}"
             raise SandboxError(f"the grading sandbox did not start ({last}); this is a problem with the "
                                f"grader's installation, not with the learner's code.")
-    stopped = None
+    ended = by_kind.get("ended", {})
+    written = _text(ended.get("stderr"), 2000)
+    overran = ended.get("overran") is True
+    if why is None and by_kind.get("too-large"):
+        why = "too-large"
+    outcomes, stopped = {}, None
     for i, name in enumerate(names):
         outcome = None
-        if stopped is None:
-            outcome = _read_case(outdir, i)
+        if stopped is None and i in cases:
+            outcome = _read_case(*cases[i])
+            if i in after and outcome.changed:
+                outcome.inputs_after = _read_after(after[i], outcome.changed)
+            if i == 0 and written:
+                outcome.stderr = written  # whatever reached stderr, as the supervisor saw it
         if outcome is None:
             if stopped is None:
-                stopped = _stop_reason(returncode, stderr, timeout, why)
+                stopped = _stop_reason(returncode, stderr, timeout, "timeout" if overran else why,
+                                       killed=ended.get("killed"), ended="ended" in by_kind)
             outcome = Outcome(failure=stopped)
         elif outcome.failure and outcome.failure.kind == "timeout":
             outcome.failure.message = f"it was still running after {timeout:g} s: look for a loop that never ends"
             stopped = outcome.failure
         outcomes[name] = outcome
     return outcomes, problems, defined
+
+
+def _read_after(payload, changed):
+    """The changed inputs the supervisor sent back, in input order, None for the ones that did not change
+    (or could not be read): a check compares them with what it gave."""
+    try:
+        arrays = read_npz(payload)
+    except Exception:
+        return None
+    after = [None] * (max(changed) + 1)
+    for k in changed:
+        after[k] = arrays.get(f"a{k}")
+    return after
 
 
 def _problem(p):
@@ -354,69 +419,115 @@ def _problem(p):
 
 
 def _text(value, limit):
-    return value[-limit:] if isinstance(value, str) else ""
+    """A string the sandbox sent, cut to ``limit`` and safe to print (no lone surrogates)."""
+    if not isinstance(value, str):
+        return ""
+    return value[-limit:].encode("utf-8", "replace").decode("utf-8")
 
 
-def _read_case(outdir, i):
-    path = os.path.join(outdir, f"case{i}.json")
-    if not os.path.lexists(path):
-        return None
+def _read_case(header, payload):
+    """One case's outcome from its frame: the worker's answer, the supervisor's observations."""
     try:
-        result = json.loads(read_bounded(path, MAX_JSON_BYTES))
-        if not isinstance(result, dict):
-            raise ValueError("not a mapping")
-        arrays = read_npz(os.path.join(outdir, f"case{i}.npz"))
+        arrays = read_npz(payload) if payload else {}
         values = {k[1:]: v for k, v in arrays.items() if k.startswith("v")}
-        inputs = {k[1:]: v for k, v in arrays.items() if k.startswith("i")}
-        warned = result.get("warnings", [])
-        seconds = result.get("seconds", 0.0)
-        outcome = Outcome(warnings=[w[:300] for w in warned if isinstance(w, str)][:10] if isinstance(warned, list)
-                          else [], stdout=_text(result.get("stdout"), 2000), stderr=_text(result.get("stderr"), 2000),
+        warned = header.get("warnings", [])
+        seconds = header.get("seconds", 0.0)
+        outcome = Outcome(warnings=[_text(w, 300) for w in warned if isinstance(w, str)][:10]
+                          if isinstance(warned, list) else [],
+                          stdout=_text(header.get("stdout"), 2000),
                           seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
-                          adapted=_text(result.get("adapted"), 300))
-        after = unpack(result["inputs_after"], inputs)
-        outcome.inputs_after = list(after) if isinstance(after, list) else None
-        if "failure" in result:
-            if not isinstance(result["failure"], dict):
+                          adapted=_text(header.get("adapted"), 300))
+        changed = header.get("changed", [])
+        outcome.changed = [k for k in changed if isinstance(k, int)] if isinstance(changed, list) else []
+        if "failure" in header:
+            if not isinstance(header["failure"], dict):
                 raise ValueError("a failure that is not a mapping")
-            outcome.failure = Failure.from_dict(result["failure"])
-            outcome.failure.message = outcome.failure.message[:300]
-            if outcome.failure.kind == "exit":  # the child's own words are not trusted: one of two fixed texts
+            outcome.failure = Failure.from_dict(header["failure"])
+            outcome.failure.message = _text(outcome.failure.message, 300)
+            outcome.failure.type = _text(outcome.failure.type, 80)
+            if outcome.failure.kind == "exit":  # the worker's own words are not trusted: one of two fixed texts
                 outcome.failure.message = EXIT_MESSAGES["os._exit" in outcome.failure.message]
             elif outcome.failure.kind == "memory":
                 outcome.failure.message = (f"it ran out of memory ({MEMORY_LIMIT_MB} MB allowed): "
                                            f"{outcome.failure.message}")
         else:
-            outcome.value = unpack(result["value"], values)
+            outcome.value = unpack(header["value"], values)
         return outcome
-    except Exception as exc:  # a result the child mangled is a failed call, never a crash of the grader
+    except Exception as exc:  # a result the worker mangled is a failed call, never a crash of the grader
         return Outcome(failure=Failure("crash", "Error", f"its result could not be read ({type(exc).__name__}: "
-                                                         f"{str(exc)[:120]})"))
+                                                         f"{_text(str(exc), 120)})"))
 
 
-def _stop_reason(returncode, stderr, timeout, why=None):
+def _stop_reason(returncode, stderr, timeout, why=None, killed=None, ended=False):
     if why == "timeout" or returncode is None and why is None:
         return Failure("timeout", "TimeoutError",
                        f"it was still running after {timeout:g} s: look for a loop that never ends")
     if why == "disk":
         return Failure("crash", "OSError", f"it wrote more than {MAX_OUT_BYTES >> 20} MB of files; "
                                            f"graded functions should only return a value")
-    if returncode == 0:
-        return Failure("exit", "SystemExit", "the process ended before the function returned: "
-                                             "does your code call os._exit() or exit()?")
-    if returncode < 0:
-        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ \
-            else str(-returncode)
+    if why == "too-large":
+        return Failure("crash", "Error", f"it returned more than the grader reads ({MAX_RESULT_BYTES >> 20} MB "
+                                         f"of results, {MAX_ARRAY_BYTES >> 20} MB of arrays for one call)")
+    if killed:
+        name = signal.Signals(killed).name if killed in signal.Signals._value2member_map_ else str(killed)
         if name == "SIGXCPU":
             return Failure("timeout", "TimeoutError", f"it used more than {timeout:g} s of CPU time")
         if name == "SIGXFSZ":
             return Failure("crash", name, f"it wrote a file or output larger than {FSIZE_MB} MB; graded "
                                           f"functions should only return a value")
+        if name == "SIGKILL":
+            return Failure("crash", name, "the process was killed (by a limit on its memory or processes, "
+                                          "or by itself)")
         return Failure("crash", name, f"the process was killed by {name}")
+    if ended:
+        return Failure("exit", "SystemExit", "the process ended before the function returned: "
+                                             "does your code call os._exit() or exit()?")
+    if returncode is not None and returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ \
+            else str(-returncode)
+        return Failure("crash", name, f"the grading process was killed by {name}")
     last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     return Failure("exit", "SystemExit", f"the process stopped with exit code {returncode}"
-                                         + (f" ({last[:120]})" if last else "")
+                                         + (f" ({_text(last, 120)})" if last else "")
                                          + ": does your code call os._exit()?")
+
+
+class _StandIn:
+    """Something with a learner's function's signature, read from its source, to fit calls to."""
+
+    def __init__(self, signature):
+        self.__signature__ = signature
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("a stand-in")
+
+
+def static_signature(source, function):
+    """The signature of ``def function`` at the top of the cell, from its source alone; None if not there."""
+    import inspect
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    if not defs:
+        return None
+    a = defs[-1].args
+    P = inspect.Parameter
+    positional = a.posonlyargs + a.args
+    first_default = len(positional) - len(a.defaults)
+    params = [P(x.arg, P.POSITIONAL_ONLY if k < len(a.posonlyargs) else P.POSITIONAL_OR_KEYWORD,
+                default=None if k >= first_default else P.empty) for k, x in enumerate(positional)]
+    if a.vararg:
+        params.append(P(a.vararg.arg, P.VAR_POSITIONAL))
+    params += [P(x.arg, P.KEYWORD_ONLY, default=None if d is not None else P.empty)
+               for x, d in zip(a.kwonlyargs, a.kw_defaults)]
+    if a.kwarg:
+        params.append(P(a.kwarg.arg, P.VAR_KEYWORD))
+    try:
+        return inspect.Signature(params)
+    except ValueError:
+        return None
 
 
 def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
@@ -433,6 +544,11 @@ def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
             f"Remove that import and write the function yourself."))
     cases = oracle.cases(function, include_hidden=include_hidden)
     outcomes, problems, defined = run_in_sandbox(function, source, cases, timeout)
+    signature = static_signature(source, function)
+    if signature is not None:  # the signature check trusts the source, not what the sandbox said of it
+        stand_in = _StandIn(signature)
+        for name, outcome in outcomes.items():
+            outcome.adapted = adapt(stand_in, cases[name].args, cases[name].kwargs, suite(function).args)[2]
     if defined is False or defined is None and not any(o.failure is None for o in outcomes.values()) and problems:
         detail = ""
         if problems:

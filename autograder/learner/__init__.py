@@ -4,7 +4,7 @@ It ships in the learners' wheel and is copied into the grading sandbox:
 the check cell (``check``), progress, the capstone's and finale's ``assemble``, ``mine``, the
 gradient check, the stored fixtures and, in ``functions/``, each graded
 function's checks and known mistakes. Standard library and NumPy only
-(IPython and matplotlib where they are at hand), so it runs in Jupyter,
+(IPython, matplotlib and anywidget where they are at hand, imported on first use), so it runs in Jupyter,
 Colab and the browser alike. Names are imported on first use, so the
 sandbox can load ``call`` or ``serial`` alone.
 """
@@ -12,7 +12,7 @@ import importlib
 
 _EXPORTS = {"check": "checking", "passed": "checking", "grading": "checking", "CheckFailed": "checking",
             "gradient_check": "gradcheck", "show_progress": "progress", "assemble": "progress",
-            "mine": "progress"}
+            "mine": "progress", "DigitPad": "digitpad"}
 
 __all__ = list(_EXPORTS)
 

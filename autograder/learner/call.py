@@ -183,13 +183,19 @@ def adapt(fn, args, kwargs, names):
     return (), call_kwargs, "; ".join(note)
 
 
-def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None) -> Outcome:
+def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None,
+         copy_inputs=True, capture_stderr=True) -> Outcome:
     """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened.
 
     ``names`` are the lesson's parameter names, to fit the call to a learner
-    who wrote the function with another signature (see ``adapt``).
+    who wrote the function with another signature (see ``adapt``). The
+    grading sandbox passes ``copy_inputs=False`` (its inputs live in memory
+    its supervisor watches) and ``capture_stderr=False`` (the supervisor reads
+    stderr itself, where the learner's code cannot intercept it).
     """
-    args, kwargs = copy.deepcopy(tuple(args)), copy.deepcopy(dict(kwargs or {}))
+    args, kwargs = tuple(args), dict(kwargs or {})
+    if copy_inputs:
+        args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     given = (args, kwargs)  # the same array objects, in the lesson's order, to see in-place changes
     adapted = ""
     if names is not None:
@@ -203,8 +209,9 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
             np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(timeout), \
-                    no_hard_exit():
+            with contextlib.redirect_stdout(out), \
+                    (contextlib.redirect_stderr(err) if capture_stderr else contextlib.nullcontext()), \
+                    time_limit(timeout), no_hard_exit():
                 if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
                 value = fn(*args, **kwargs)

@@ -68,7 +68,12 @@ def check(function, namespace=None, raise_on_failure=True, fix=False):
     if isinstance(function, str):
         namespace = namespace if namespace is not None else sys._getframe(1).f_globals
         fn = namespace.get(name)
-        if fn is None:
+        near = [k for k in namespace if k.lower() == name.lower() and k != name and callable(namespace[k])]
+        if fn is None and near:
+            report = FunctionReport(name, problem=(
+                f"{name} is not defined, but {near[0]} is: the lesson's function is called `{name}`, exactly so "
+                f"(names are case-sensitive); keep the `def {name}(...)` line as given."))
+        elif fn is None:
             report = FunctionReport(name, problem=(
                 f"{name} is not defined: run the cell where you wrote it (Shift+Enter). If you deleted that "
                 f"cell, copy it back from a fresh copy of this lesson."))
@@ -83,8 +88,8 @@ def check(function, namespace=None, raise_on_failure=True, fix=False):
             raise CheckFailed(f"{name}: not attempted yet.")
         if report.problem:
             raise CheckFailed(f"{name}: cannot be checked yet.")
-        failed = len(report.results) - report.n_passed
-        raise CheckFailed(f"{name}: {failed} of {len(report.results)} checks do not pass yet; "
+        waiting = f", {report.n_skipped} more wait" if report.n_skipped else ""
+        raise CheckFailed(f"{name}: {report.n_failed} of {len(report.results)} checks fail{waiting}; "
                           f"the table above says why.")
     return None if in_jupyter() else report
 

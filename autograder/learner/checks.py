@@ -25,12 +25,20 @@ GRADS = (Arr("dW1", (10, 784)), Arr("db1", (10, 1)), Arr("dW2", (10, 10)), Arr("
 def takes_the_lessons_arguments(case):
     """Not a gate: a function written to another signature is called by name, so the rest is still judged."""
     def run(j):
+        notes = []
         for name in j.suite.case_names(include_hidden=True):
             out = j.outcomes.get(name)
             if out is not None and out.adapted:
-                return (f"The lesson calls `{j.suite.signature}`, but {out.adapted}. The other checks called it by "
-                        f"name so they could still judge the rest: change the `def` line to match the lesson's.")
-        return None
+                notes += [n for n in out.adapted.split("; ") if n not in notes]
+        if not notes:
+            return None
+        dropped = sorted({a for n in notes if n.startswith("it does not take ")
+                          for a in n.removeprefix("it does not take ").split(", ")})
+        said = [n for n in notes if not n.startswith("it does not take ")]
+        if dropped:
+            said.append(f"it does not take {', '.join(dropped)}")
+        return (f"The lesson calls `{j.suite.signature}`, but {'; '.join(said)}. The other checks called it by "
+                f"name so they could still judge the rest: change the `def` line to match the lesson's.")
     return Check("signature", "takes the arguments the lesson gives it", run, case=case)
 
 
@@ -109,8 +117,11 @@ def no_warnings(cases, purpose="runs quietly: no warnings, nothing written to st
                                        f"A graded function should run without warnings.")
             if out.stderr.strip():
                 first = out.stderr.strip().splitlines()[0][:120]
-                return (f"On {j.case(case).label}: {j.function} wrote {first!r} to stderr. Graders score a "
-                        f"cell that writes to stderr as failed: remove the print(..., file=sys.stderr).")
+                if "it/s" in out.stderr or "%|" in out.stderr:  # tqdm's bar
+                    return (f"On {j.case(case).label}: {j.function} drew a progress bar on stderr although it was "
+                            f"called with progress=False: pass `disable=not progress` to tqdm or trange.")
+                return (f"On {j.case(case).label}: {j.function} wrote {first!r} to stderr. A graded function should "
+                        f"only return its value: remove the print(..., file=sys.stderr) or warning.")
         return None
     return Check("quiet", purpose, run, case=cases[0], uses=tuple(cases))
 

@@ -40,7 +40,14 @@ class Mistake:
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
     """(exception type, text in its message) that also means this mistake."""
+    cases: tuple = ()
+    """The cases whose outcome it can explain (its matcher may look at others); empty: any case."""
 
+
+ARRAY_TRUTH = Mistake("array_truth", "asking a whole array one yes-or-no question",
+                      "`if`, `and`, `or`, `not` and Python's own `max` want one True or False, and NumPy will not "
+                      "say whether a whole array is true. Compare entry by entry with NumPy's functions "
+                      "(np.maximum, np.where, a comparison like `Z > 0`), or test for None with `is None`.")
 
 IN_PLACE = Mistake("in_place", "changing an input in place",
                    "your function changed an array it was given, and the caller still needs it as it was "
@@ -139,7 +146,13 @@ class Judge:
         out = self.outcomes[name]
         if out.failure is None and self.changed_input(name):
             return next((m for m in self.suite.mistakes if m.id == "in_place"), IN_PLACE)
+        if out.failure is None:
+            order = self.order_mistake(name)
+            if order is not None:
+                return order
         for mistake in self.suite.mistakes:
+            if mistake.cases and name not in mistake.cases:
+                continue
             if out.failure is not None:
                 if mistake.error and out.failure.type == mistake.error[0] and mistake.error[1] in out.failure.message:
                     return mistake
@@ -160,6 +173,46 @@ class Judge:
                 mine = signature(out.value)
                 if any("signature" in k and signatures_match(mine, k["signature"]) for k in known):
                     return mistake
+        if out.failure is not None and "truth value of an array" in out.failure.message:
+            return ARRAY_TRUTH
+        return None
+
+    def order_mistake(self, name):
+        """The items of a returned tuple in another order than the lesson's, or None.
+
+        By value where the course has expected values, by shape otherwise: a
+        permutation of the right items is named as such, before any other cause.
+        """
+        from itertools import permutations
+
+        from .spec import Arr, Tup, shape_for, value_difference
+        spec, value = self.spec, self.value(name)
+        if not isinstance(spec, Tup) or not all(isinstance(i, Arr) for i in spec.items) \
+                or not isinstance(value, (tuple, list)) or len(value) != len(spec.items) or len(value) > 6:
+            return None
+        n = len(value)
+        if self.suite.expects:
+            want = self.expected(name)
+            rtol = self.cases[name].rtol
+            fits = [[isinstance(value[i], np.ndarray) and np.shape(value[i]) == np.shape(want[j])
+                     and value_difference(value[i], want[j], rtol, "x") is None for j in range(n)] for i in range(n)]
+        else:
+            dims = self.cases[name].dims
+            fits = [[isinstance(value[i], np.ndarray) and value[i].shape == shape_for(spec.items[j], dims)
+                     for j in range(n)] for i in range(n)]
+        if all(fits[i][i] for i in range(n)):
+            return None
+        for order in permutations(range(n)):
+            if all(fits[i][order[i]] for i in range(n)):
+                names = [spec.items[j].name for j in order]
+                right = ", ".join(item.name for item in spec.items)
+                catalogued = next((m for m in self.suite.mistakes if m.id == "wrong_order"), None)
+                if catalogued is not None:
+                    return catalogued
+                return Mistake("wrong_order", f"returning the {n} items in another order",
+                               f"your function returns {', '.join(names)}; the caller unpacks them as {right}, "
+                               f"in the order the lesson gives, so each lands in the wrong place.",
+                               catalogued.fix if catalogued and catalogued.fix else f"`return {right}`")
         return None
 
     def right_on(self, name):
@@ -178,20 +231,30 @@ class Judge:
         """The name of an input array the call modified (an in-place update), or None."""
         from .spec import input_arrays
         out = self.outcomes[name]
+        c = self.cases[name]
+        if out.changed is not None:  # observed outside the learner's reach (the grading sandbox's supervisor)
+            keys = [key for key, _ in input_arrays(c.args, c.kwargs)]
+            for k in out.changed:
+                if 0 <= k < len(keys):
+                    return self._input_name(keys[k])
+            return None
         if out.inputs_after is None:
             return None
-        c = self.cases[name]
-        names = self.suite.args
         for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
             if not (isinstance(after, np.ndarray) and after.shape == before.shape
                     and np.array_equal(after, before, equal_nan=True)):
-                if isinstance(key, int):
-                    return names[key] if key < len(names) else str(key)
-                head, bracket, rest = str(key).partition("[")
-                if bracket and head.isdigit() and int(head) < len(names):  # inside a list: cache[0][1]
-                    return f"{names[int(head)]}[{rest}"
-                return str(key)
+                return self._input_name(key)
         return None
+
+    def _input_name(self, key):
+        """An input's name for people: the argument's name, or its place inside a list (cache[0][1])."""
+        names = self.suite.args
+        if isinstance(key, int):
+            return names[key] if key < len(names) else str(key)
+        head, bracket, rest = str(key).partition("[")
+        if bracket and head.isdigit() and int(head) < len(names):
+            return f"{names[int(head)]}[{rest}"
+        return str(key)
 
     def explain(self, name, message, prefer=None):
         """``message``, followed by the known mistake the outcome resembles, if any.
@@ -246,8 +309,21 @@ class Judge:
         if lesson is not None:
             return (f"`{missing}` is lesson {lesson.number}'s function: it comes from the toolbox cell near the "
                     f"top of this notebook, so run that cell first.")
-        return (f"`{missing}` is not defined where {self.function} runs: the grader runs only your graded "
-                f"cell (after the course's toolbox), so define `{missing}` inside that cell, or use NumPy's own.")
+        return (f"`{missing}` is not defined where {self.function} runs: graded functions run from your graded "
+                f"cell alone (after the course's toolbox), so a helper it calls must be defined in that cell, and "
+                f"anything else it needs must come in through its arguments, never from a variable of another cell.")
+
+
+def hidden_message(judge, check, named):
+    """What a failing hidden check may say: never its inputs, its expected values or an exception's text."""
+    out = judge.outcomes.get(check.case)
+    what = "does not give the expected result"
+    if out is not None and out.failure is not None:
+        what = {"timeout": "runs past its time limit", "memory": "runs out of memory"}.get(
+            out.failure.kind, f"raises {out.failure.type or 'an error'}")
+    message = (f"{judge.function} {what} on inputs kept hidden (of the same kind as the visible checks'): "
+               f"look at the checks above, and at what they do not try.")
+    return message + (f" This looks like {named.title}." if named else "")
 
 
 def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
@@ -276,6 +352,8 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
         status = "pass" if message is None else "fail"
         named = judge.named if status == "fail" else None
+        if status == "fail" and check.hidden:
+            message = hidden_message(judge, check, named)
         report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden,
                                           named.id if named else "", named.hint if named else "",
                                           named.fix if named else ""))

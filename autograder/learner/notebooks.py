@@ -23,9 +23,22 @@ class GradedCell:
     source: str
 
 
+MAX_NOTEBOOK_BYTES = 25 << 20  # a lesson with all its outputs is well under 5 MB
+
+
 def read_notebook(path):
     """The notebook's JSON as a dict, or NotebookError with a plain explanation."""
     path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotebookError(f"{path} does not exist.") from None
+    except OSError as exc:
+        raise NotebookError(f"{path} cannot be read ({exc.__class__.__name__}). {RECOVER}") from None
+    if size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{path.name} is {size / 2**20:.0f} MB, more than a lesson notebook can be "
+                            f"({MAX_NOTEBOOK_BYTES >> 20} MB): clear its outputs (Edit > Clear Outputs of All Cells), "
+                            f"save, and submit it again.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -34,6 +47,9 @@ def read_notebook(path):
         raise NotebookError(f"{path} cannot be read ({exc.__class__.__name__}). {RECOVER}") from None
     try:
         nb = json.loads(text)
+    except (RecursionError, MemoryError):
+        raise NotebookError(f"{path.name} is damaged: its JSON is nested too deeply to be a notebook. "
+                            f"{RECOVER}") from None
     except json.JSONDecodeError as exc:
         raise NotebookError(
             f"{path.name} is damaged: it is not valid notebook JSON (line {exc.lineno}, column {exc.colno}), "
@@ -45,8 +61,8 @@ def read_notebook(path):
 
 
 def cell_source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    return "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else str(source)
 
 
 def nbgrader_meta(cell):
@@ -61,14 +77,14 @@ def graded_cells(path, nb=None):
     found = {}
     for index, cell in enumerate(nb["cells"], start=1):
         meta = nbgrader_meta(cell)
-        if meta.get("solution") and meta.get("grade_id"):
+        if meta.get("solution") and isinstance(meta.get("grade_id"), str) and meta["grade_id"]:
             found.setdefault(meta["grade_id"], []).append(GradedCell(Path(path), index, cell_source(cell)))
     return found
 
 
 def all_grade_ids(nb):
     """Every grade_id in a notebook, solution or test cell."""
-    return {nbgrader_meta(c).get("grade_id") for c in nb["cells"]} - {None}
+    return {g for c in nb["cells"] if isinstance(g := nbgrader_meta(c).get("grade_id"), str)}
 
 
 def pick_cell(function, cells):

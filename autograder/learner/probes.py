@@ -23,9 +23,9 @@ def cube_sum(x):
     return float(np.sum(np.asarray(x, dtype=float) ** 3))
 
 
-def seeded_generator(seed):
-    """np.random.default_rng(seed): a Generator made where the call happens (Generators are not data)."""
+def generator(seed):
+    """A NumPy Generator made from ``seed``: what a caller may pass as ``rng`` instead of a number."""
     return np.random.default_rng(seed)
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, seeded_generator)}
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, generator)}

@@ -39,6 +39,16 @@ BOX = f"font-family:{FONT};font-size:13px;line-height:1.45;color:{PALETTE['text'
 TEXT_WIDTH = 100
 
 
+CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text safe to print: no terminal escape sequences or control characters (a message can come from a
+    learner's exception and must never move the cursor or hide a line), no lone surrogates."""
+    text = CONTROL.sub("", text)
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def bundle(html_text: str, plain: str) -> dict:
     """A display bundle with both forms, for ``IPython.display.display(bundle, raw=True)``."""
     return {"text/html": html_text, "text/plain": plain}
@@ -60,7 +70,7 @@ def show(html_text: str, plain: str) -> None:
 
 def code(message: str) -> str:
     """Escape for HTML and show `backticked` text as code that does not break across lines."""
-    return re.sub(r"`([^`]+)`", r'<code style="white-space:nowrap">\1</code>', html.escape(message))
+    return re.sub(r"`([^`]+)`", r'<code style="white-space:nowrap">\1</code>', html.escape(clean(message)))
 
 
 def plural(n: int, word: str) -> str:
@@ -133,7 +143,7 @@ def text(report, width=TEXT_WIDTH, fix=False) -> str:
             lines += wrap(f'(check("{report.function}", fix=True) shows the exact fix.)', "      ")
     for flag in report.flags:
         lines += wrap(f"Flag for the instructor: {flag}", "  ")
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def _banner(kind: str, text_html: str) -> str:
@@ -146,10 +156,10 @@ def html_table(report, fix_open=False) -> str:
     """The verdict as HTML: banner, rows, folded waiting checks, known mistakes with their fix hidden."""
     kind = "pass" if report.passed else ("skip" if report.not_attempted else "fail")
     mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
-    head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <code>{html.escape(report.function)}</code>'
-            f': {html.escape(headline(report).split(": ", 1)[1])}')
+    head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <span style="font-family:var(--jp-code-font-family,'
+            f'monospace)">{html.escape(report.function)}</span>: {html.escape(headline(report).split(": ", 1)[1])}')
     rows = []
-    cell = "padding:3px 8px;vertical-align:top;border-top:1px solid " + PALETTE["rule"]
+    cell = "padding:3px 8px;vertical-align:top;text-align:left;border-top:1px solid " + PALETTE["rule"]
     if report.problem:
         rows.append(f'<tr style="border-left:3px solid {PALETTE["fail"]}"><td style="{cell};color:{PALETTE["fail"]}">'
                     f'✗</td><td style="{cell}">{code(report.problem)}</td></tr>')
@@ -210,7 +220,7 @@ def progress_text(states, max_score) -> str:
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)
     lines.append(f"{done} of {len(states)} lessons passing · score {score}/{max_score}")
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def progress_html(states, max_score) -> str:
@@ -220,13 +230,15 @@ def progress_html(states, max_score) -> str:
     for s in states:
         colour = PALETTE[STATE_COLOURS[s.state]]
         checks = s.checks if s.state in ("passing", "failing") else ""
-        hint = f'<div style="color:{PALETTE["muted"]};margin-top:2px">{code(_cut(s.hint, 220))}</div>' if s.hint else ""
         rows.append(f'<tr><td style="{cell};text-align:right">{s.lesson.number}</td>'
-                    f'<td style="{cell}">{html.escape(s.lesson.title)}{hint}</td>'
+                    f'<td style="{cell};min-width:16em">{html.escape(s.lesson.title)}</td>'
                     f'<td style="{cell}"><code>{s.lesson.function}</code></td>'
                     f'<td style="{cell};white-space:nowrap;color:{colour};font-weight:600">{STATES[s.state]}</td>'
                     f'<td style="{cell};text-align:right">{checks}</td>'
                     f'<td style="{cell};text-align:right;white-space:nowrap">{s.points}/{s.lesson.points}</td></tr>')
+        if s.hint:  # the first hint, on its own row under its lesson, across the table
+            rows.append(f'<tr><td></td><td colspan="5" style="padding:0 8px 5px;text-align:left;'
+                        f'color:{PALETTE["muted"]}">→ {code(_cut(s.hint, 220))}</td></tr>')
     th = f"padding:3px 8px;text-align:left;border-bottom:2px solid {PALETTE['rule']}"
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)
@@ -292,7 +304,7 @@ def summary_text(rows, score, max_score) -> str:
         if row[4]:
             out += textwrap.wrap(row[4], TEXT_WIDTH, initial_indent=indent + "→ ", subsequent_indent=indent + "  ")
     out.append(f"score: {score:g} / {max_score:g}")
-    return "\n".join(out)
+    return clean("\n".join(out))
 
 
 __all__ = ["bundle", "show", "code", "escape", "text", "html_table", "progress_text", "progress_html",

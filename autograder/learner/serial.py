@@ -14,6 +14,7 @@ import numpy as np
 
 MAX_DEPTH = 6
 MAX_ITEMS = 200_000
+MAX_ELEMENTS = 20_000_000  # numbers in all the arrays a value refers to, counting each reference
 TOO_BIG = "(too deeply nested or too long to grade)"
 
 
@@ -138,6 +139,7 @@ def pack(value):
 def unpack(meta, arrays):
     """Rebuild the value that ``pack`` described; ValueError for anything ``pack`` cannot write."""
     budget = [MAX_ITEMS + 1]
+    elements = [MAX_ELEMENTS]
 
     def bad(why):
         raise ValueError(f"malformed result: {why}")
@@ -164,6 +166,9 @@ def unpack(meta, arrays):
             a = arrays[key]
             if not isinstance(a, np.ndarray) or a.dtype.kind not in "biufc":
                 bad("a non-numeric array")
+            elements[0] -= a.size
+            if elements[0] < 0:  # one large array referred to many times is still too much to judge
+                bad(f"more than {MAX_ELEMENTS:,} numbers in all")
             return np.asarray(a)[()] if t == "npscalar" else np.asarray(a)
         if t in ("tuple", "list"):
             items = m.get("items")

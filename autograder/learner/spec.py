@@ -145,21 +145,44 @@ def describe(value):
     return f"a {type(value).__name__}"
 
 
+def numbers(a, b) -> tuple:
+    """Two numbers for people, with just enough digits to tell them apart (4 if that does)."""
+    for digits in (4, 6, 8, 12, 17):
+        fa, fb = f"{float(a):.{digits}g}", f"{float(b):.{digits}g}"
+        if fa != fb:
+            return fa, fb
+    return fa, fb
+
+
+def difference_pattern(got, want) -> str:
+    """A sentence on how a wrong array relates to the expected one, when one rule explains every entry:
+    a constant factor, the opposite sign, or a constant offset (an off-by-one, say); else ""."""
+    with np.errstate(all="ignore"):
+        g, w = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        if g.shape != w.shape or g.size < 2 or not (np.isfinite(g).all() and np.isfinite(w).all()):
+            return ""
+        scale = np.abs(w).max()
+        big = np.abs(w) > 1e-6 * scale if scale > 0 else None
+        if big is not None and big.sum() >= 2 and np.allclose(g[~big], 0, atol=1e-9 * scale):
+            ratio = g[big] / w[big]
+            if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
+                c = float(ratio.flat[0])
+                if np.isclose(c, -1.0):
+                    return "Every value has the right size but the opposite sign."
+                return f"Every value is {number(c)} times the expected one."
+        shift = g - w
+        if np.allclose(shift, shift.flat[0], rtol=0, atol=1e-9 * max(scale, 1.0)) and \
+                not np.isclose(shift.flat[0], 0.0):
+            return f"Every value is off by the same amount, {number(float(shift.flat[0]))}."
+    return ""
+
+
 def number(x) -> str:
     """A number for people: four significant digits, no float noise (1.879e-11, 0.003274, 12.5)."""
     x = float(x)
     if not np.isfinite(x):
         return "NaN" if np.isnan(x) else ("inf" if x > 0 else "-inf")
     return f"{x:.4g}"
-
-
-def distinct(a, b):
-    """Two numbers for people, with just enough digits to tell them apart (1.19 and 1.19 are not)."""
-    for digits in (4, 6, 8, 10, 12, 17):
-        x, y = f"{float(a):.{digits}g}", f"{float(b):.{digits}g}"
-        if x != y or not (np.isfinite(a) and np.isfinite(b)):
-            return (x, y) if digits > 4 else (number(a), number(b))
-    return number(a), number(b)
 
 
 def is_number(value):
@@ -270,7 +293,11 @@ def type_problem(spec, value, function):
             return f"{spec.name} is {describe(value)}; expected a single number.{extra}"
         return None
     if not isinstance(value, np.ndarray):
-        extra = " Wrap it with np.array(...)." if isinstance(value, (list, tuple)) else ""
+        extra = ""
+        if isinstance(value, (list, tuple)) and value and any(isinstance(v, np.ndarray) for v in value):
+            extra = f" Return {spec.name} alone, not a {type(value).__name__} of results."
+        elif isinstance(value, (list, tuple)):
+            extra = " Wrap it with np.array(...)."
         return f"{spec.name} is {describe(value)}; expected a NumPy array.{extra}"
     if value.dtype.kind not in spec.kinds:
         wanted = {"f": "float", "i": "int", "u": "unsigned int", "b": "bool"}
@@ -383,7 +410,7 @@ def value_difference(got, want, rtol, name):
     if not bad.any():
         return None
     if w.ndim == 0:
-        got_text, want_text = distinct(g64, w64)
+        got_text, want_text = numbers(g64, w64)
         return f"{name} is {got_text}, expected {want_text}."
     broken = bad & ~np.isfinite(g64) & np.isfinite(w64)
     if broken.any():  # say what is NaN or infinite; a "largest error" beside a NaN would mislead
@@ -392,7 +419,8 @@ def value_difference(got, want, rtol, name):
         return (f"{name} is NaN or infinite at {int(broken.sum())} of {bad.size} entries where numbers were "
                 f"expected; first at index {idx}: got {what}, expected {number(w64[idx])}.")
     idx = tuple(int(i) for i in np.argwhere(bad)[0])
-    got_text, want_text = distinct(g64[idx], w64[idx])
+    got_text, want_text = numbers(g64[idx], w64[idx])
+    pattern = difference_pattern(g64, w64)
     return (f"{name} differs at {int(bad.sum())} of {bad.size} entries (largest difference "
             f"{number(np.nanmax(np.where(bad, err, 0)))}); first at index {idx}: got {got_text}, "
-            f"expected {want_text}.")
+            f"expected {want_text}." + (f" {pattern}" if pattern else ""))

@@ -1,4 +1,5 @@
 """The learners' install holds no reference answers, and what it holds works on its own."""
+import re
 import subprocess
 import sys
 import sysconfig
@@ -63,3 +64,14 @@ def test_the_student_side_checks_work_on_their_own(unpacked):
                             "from autograder.__main__ import main\nsys.exit(main(['grade', '.']))"],
                            capture_output=True, text=True, cwd="/")
     assert grade.returncode == 2 and "for instructors" in grade.stdout
+
+
+def test_the_learners_install_lists_only_the_learners_commands(unpacked):
+    site = sysconfig.get_paths()["purelib"]
+    helped = subprocess.run([sys.executable, "-I", "-S", "-c",
+                             f"import sys; sys.path[:0] = [{str(unpacked)!r}, {site!r}]\n"
+                             "from autograder.__main__ import main\nsys.exit(main(['--help']))"],
+                            capture_output=True, text=True, cwd="/")
+    assert helped.returncode == 0, helped.stderr
+    listed = re.findall(r"^    (\S+)  ", helped.stdout, flags=re.M)
+    assert listed == ["progress"], helped.stdout

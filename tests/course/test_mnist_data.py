@@ -783,6 +783,8 @@ def test_show_digits(small_test_set):
         assert len(shown) == 6
         assert [ax.get_title() for ax in shown] == [str(y) for y in Y[:6]]
         assert shown[0].images[0].get_array().shape == (28, 28)
+        assert fig._suptitle.get_text() == "6 digits and their labels"  # every figure has a title
+        assert min(ax.title.get_fontsize() for ax in shown) >= 10  # labels readable, not 6 px
     finally:
         plt.close(fig)
 

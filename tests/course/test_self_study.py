@@ -123,8 +123,10 @@ def run_setup(lesson, monkeypatch, colab=False, platform=None):
 @pytest.mark.parametrize("lesson", COURSE.all_notebooks, ids=[l.id for l in COURSE.all_notebooks])
 def test_setup_cell_installs_the_course_in_colab_from_course_yml(lesson, monkeypatch):
     calls, magics = run_setup(lesson, monkeypatch, colab=True)
+    widget = [[sys.executable, "-m", "pip", "install", "-q", "anywidget>=0.11,<0.12"]]  # the draw-a-digit pad
     assert calls == [[sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                      f"nn-from-scratch @ git+{COURSE.repository}@{COURSE.branch}"]]
+                      f"nn-from-scratch @ git+{COURSE.repository}@{COURSE.branch}"]] + \
+        (widget if lesson.function is None else [])  # only the capstone shows the widget
     assert magics == []
 
 

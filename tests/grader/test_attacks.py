@@ -187,14 +187,14 @@ SANDBOX_ATTACKS = {
                 for _ in range(10_000):
                     f.write(b"x" * (1 << 20))
             return Z
-        """, ["File too large", "larger than", "wrote"]),
+        """, ["File too large", "larger than", "wrote", "No space", "killed"]),
     "fill the disk with many files": ("""
         def relu(Z):
             for i in range(100_000):
                 with open(f"f{i}", "wb") as f:
                     f.write(b"x" * (8 << 20))
             return Z
-        """, ["wrote more than", "still running", "No space"]),
+        """, ["wrote more than", "still running", "No space", "killed"]),
     "flood stdout": ("""
         import sys
         def relu(Z):
@@ -239,42 +239,67 @@ SANDBOX_ATTACKS = {
         def relu(Z):
             return Z
         """, "differs"),
-    "forge its own result files from a thread": ("""
-        import threading, os, json, time
-        def forge():
-            while True:
-                for i in range(20):
-                    try:
-                        json.dump({"value": {"t": "array", "a": "a0"}}, open(f"/out/case{i}.json", "w"))
-                        np.savez(f"/out/case{i}.npz", va0=np.zeros((10, 4)))
-                    except OSError:
-                        pass
-                time.sleep(0.001)
-        threading.Thread(target=forge, daemon=True).start()
+    "forge what the grader trusts by rebinding the sandbox's own recorder": ("""
+        import sys
+        main = sys.modules["__main__"]
+        real_call = main.call
+        def forged(*a, **k):
+            out = real_call(*a, **k)
+            out.inputs_after, out.stderr, out.warnings, out.adapted = None, "", [], ""
+            return out
+        main.call = forged
+        def relu(Z):
+            Z[Z < 0] = 0
+            print("noise", file=sys.stderr)
+            return Z
+        """, ["changed its input", "stderr"]),
+    "write forged frames into its own result channel": ("""
+        import os, struct, json
+        def relu(Z):
+            for fd in range(3, 64):
+                try:
+                    os.write(fd, struct.pack(">II", 10**9, 0) + b"{}")
+                except OSError:
+                    pass
+            return Z
+        """, ["could not be read", "differs", "returned more", "did not return", "killed"]),
+    "send a zip bomb and 38,000 references to one large array through the sandbox's own packer": ("""
+        import sys, io, zipfile
+        main = sys.modules["__main__"]
+        def packer(value):
+            big = np.zeros(8_000_000)
+            return {"t": "list", "items": [{"t": "array", "a": "a0"}] * 38_000}, {"a0": big}
+        main.pack = packer
         def relu(Z):
             return Z
-        """, ["could not be read", "differs", "expected", "shape"]),
-    "a zip bomb in its result .npz": ("""
-        import threading, zipfile, io, os, time
-        def bomb():
-            header = b"\\x93NUMPY\\x01\\x00" + b"{'descr': '<f8', 'fortran_order': False, 'shape': (1250000000,), }".ljust(118) + b"\\n"
-            while True:
-                for i in range(20):
-                    try:
-                        with zipfile.ZipFile(f"/out/case{i}.npz", "w", zipfile.ZIP_DEFLATED) as z:
-                            with z.open("va0.npy", "w", force_zip64=True) as f:
-                                f.write(header)
-                                chunk = bytes(1 << 20)
-                                for _ in range(64):
-                                    f.write(chunk)
-                    except OSError:
-                        pass
-                time.sleep(0.01)
-        threading.Thread(target=bomb, daemon=True).start()
+        """, ["could not be read", "returned more", "differs", "expected"]),
+    "keep deleted files open to fill the disk unseen": ("""
+        import os
         def relu(Z):
-            time.sleep(0.5)
-            return np.maximum(Z, 0) + 1
-        """, ["could not be read", "differs", "still running"]),
+            kept = []
+            for i in range(400):
+                try:
+                    f = open(f"/scratch/f{i}", "wb")
+                    f.write(b"x" * (16 << 20))
+                    os.unlink(f"/scratch/f{i}")
+                    kept.append(f)
+                except OSError as e:
+                    raise RuntimeError(f"stopped after {i} files: {e.strerror}")
+            return Z
+        """, ["stopped after", "space", "killed", "memory"]),
+    "pad a right answer with shell escapes to burn the grader's time": (
+        "x = !true\n" * 2000 + "y = " + repr(list(range(9000))) + "\n" + RIGHT_RELU.replace("Z, 0)", "Z, 0) + 1"),
+        "differs"),
+    "terminal escape codes in an exception to forge the CLI's table": ("""
+        def relu(Z):
+            raise ValueError("\\x1b[1A\\x1b[2K" + "relu 03_relu 12/12 1/1" + "\\x1b[8m" + "\\ud800")
+        """, "ValueError"),
+    "leak the hidden case's inputs through an exception": ("""
+        def relu(Z):
+            if Z.shape[1] not in (4, 9, 1, 6):
+                raise ValueError("HIDDEN:" + ",".join(f"{x:.3f}" for x in Z.ravel()[:25]))
+            return np.maximum(Z, 0)
+        """, "inputs kept hidden"),
     "a double-forked daemon that outlives grading to rewrite later results": ("""
         import os, time, json
         def relu(Z):
@@ -290,7 +315,7 @@ SANDBOX_ATTACKS = {
                         time.sleep(0.01)
                 os._exit(0)
             return Z * 2
-        """, ["differs", "could not be read"]),
+        """, None),  # whatever its forks garble of its own results: 0 points, and nothing outlives it
     "exit the process from the cell's top level": ("""
         import os
         _ = os._exit(0)
@@ -339,7 +364,7 @@ def test_nothing_of_the_sandbox_outlives_it(oracle):
 def test_the_graders_memory_stays_bounded_under_floods_and_huge_results(tmp_path):
     """The grader's own peak memory, in a fresh process, for the flood and huge-return attacks."""
     for name in ("flood stdout", "flood stderr at the file-descriptor level", "return 3 million items at once",
-                 "a zip bomb in its result .npz"):
+                 "send a zip bomb and 38,000 references to one large array through the sandbox's own packer"):
         src = tmp_path / "cell.py"
         src.write_text(textwrap.dedent(SANDBOX_ATTACKS[name][0]))
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -383,10 +408,15 @@ def test_an_answer_copied_from_a_later_toolbox_is_flagged_everywhere(tmp_path):
     assert "flag for the instructor" in table
     renamed = reference().source("softmax").replace("E = ", "expZ = ").replace("E /", "expZ /") \
         .replace("E.sum", "expZ.sum")
-    path2 = write_notebook(tmp_path / "mine.ipynb", {"softmax": renamed})
+    path2 = write_notebook(tmp_path / "renamed.ipynb", {"softmax": renamed})
     data2 = json.loads(subprocess.run([sys.executable, "-m", "autograder", "grade", str(path2), "--json"],
                                       capture_output=True, text=True, timeout=120).stdout)
-    assert data2["flags"] == []
+    assert data2["flags"], "a copy with its variables renamed is still flagged"
+    mine = "def softmax(Z):\n    shifted = Z - np.max(Z, axis=0)\n    e = np.exp(shifted)\n    return e / e.sum(axis=0)\n"
+    path3 = write_notebook(tmp_path / "mine.ipynb", {"softmax": mine})
+    data3 = json.loads(subprocess.run([sys.executable, "-m", "autograder", "grade", str(path3), "--json"],
+                                      capture_output=True, text=True, timeout=120).stdout)
+    assert data3["flags"] == [] and data3["score"] == 3
 
 
 def test_every_report_says_how_learner_code_was_isolated(tmp_path):
@@ -440,6 +470,16 @@ KERNEL_ATTACKS = {
                         "def relu(Z):\n    return Z\n"),
     "kernel_killer": ("", "import os\ndef relu(Z):\n    os._exit(1)\n"),
     # (site-packages is there, read-only: nbgrader's own documentation has example folders named so)
+    "xss": ("from IPython.display import display, HTML, Javascript, SVG\n"
+            "display(HTML('<script>fetch(\"/formgrader/api/grade\")</script><b onmouseover=\"alert(1)\">hi</b>'))\n"
+            "display(Javascript('alert(1)'))\n"
+            "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>'))\n",
+            "def relu(Z):\n    return Z\n"),
+    "flooder": ("import sys\nfor _ in range(200):\n    sys.stdout.write('x' * 1_000_000)\n",
+                "def relu(Z):\n    return Z\n"),
+    "diskfiller": ("import os\nn = 0\ntry:\n    for i in range(100):\n"
+                   "        open(f'fill{i}', 'wb').write(b'x' * (100 << 20)); n += 1\n"
+                   "except OSError as e:\n    print('filled', n, e.strerror)\n", "def relu(Z):\n    return Z\n"),
     "reader": ("print([p for p in everything('/') if '/solutions/' in p and 'site-packages' not in p][:3])\n"
                "print([p for p in everything('/') if '/submitted/' in p and 'site-packages' not in p][:3])\n",
                "def relu(Z):\n    return Z\n"),
@@ -460,7 +500,7 @@ def attacked_class(tmp_path_factory):
     classroom.release(api, [lesson.id])
     released = root / "lessons" / lesson.id / lesson.notebook
 
-    def submit(student, before, answer):
+    def submit(student, before, answer, edit=None):
         nb = nbformat.read(released, as_version=4)
         for i, cell in enumerate(nb.cells):
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu":
@@ -468,6 +508,8 @@ def attacked_class(tmp_path_factory):
                 if before:
                     nb.cells.insert(i + 1, nbformat.v4.new_code_cell(EVERYTHING + before))
                 break
+        if edit:
+            edit(nb)
         folder = root / "submitted" / student / lesson.id
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / lesson.notebook)
@@ -477,6 +519,25 @@ def attacked_class(tmp_path_factory):
     vera_before = digest(sorted(vera.rglob("*")))
     for student, (before, answer) in KERNEL_ATTACKS.items():
         submit(student, before, answer)
+
+    def graded(nb):
+        return next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu")
+
+    def duplicate(nb):  # the ordinary accident: the graded cell copied and pasted
+        copy = nbformat.from_dict(dict(nb.cells[graded(nb)]))
+        copy["id"] = "pasted"
+        nb.cells.insert(graded(nb) + 1, copy)
+
+    def damage(nb):  # metadata that is not what nbgrader writes
+        del nb.cells[graded(nb)].metadata["nbgrader"]["schema_version"]
+
+    def script_in_markdown(nb):
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell('<img src="x" onerror="alert(1)"><script>alert(2)</script>'))
+
+    # Sorted first, so that under plain `nbgrader autograde` everyone else comes after them.
+    submit("aaa_duplicate", "", RIGHT_RELU, edit=duplicate)
+    submit("aab_damaged", "", RIGHT_RELU, edit=damage)
+    submit("aac_markdown", "", "def relu(Z):\n    return Z\n", edit=script_in_markdown)
     # one more: the notebook itself is a link to the course's solution notebook
     (root / "submitted" / "linker" / lesson.id).mkdir(parents=True)
     (root / "submitted" / "linker" / lesson.id / lesson.notebook).symlink_to(
@@ -496,8 +557,32 @@ def test_plain_nbgrader_autograde_survives_every_kernel_attack(attacked_class):
     assert attacked_class["done"].returncode in (0, 1), attacked_class["done"].stderr[-2000:]
     scores = attacked_class["scores"]
     assert scores["vera"] == attacked_class["lesson"].points
-    for student in list(KERNEL_ATTACKS) + ["linker"]:
+    for student in list(KERNEL_ATTACKS) + ["linker", "aaa_duplicate", "aab_damaged", "aac_markdown"]:
         assert scores.get(student, 0) == 0, (student, scores)
+    assert {"vera", "xss", "reader"} <= set(scores), "a damaged submission stopped the class's run"
+
+
+def test_nothing_a_learner_writes_runs_in_the_instructors_browser(attacked_class):
+    """Formgrader shows autograded notebooks in a browser logged in to the gradebook: no script, event
+    handler, JavaScript or SVG output of a learner's survives into them (or into the feedback)."""
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    for student in ("xss", "aac_markdown"):
+        nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
+        markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]  # (code is always shown as text)
+        assert not any("<script" in text or "<img" in text for text in markdown), student
+        outputs = [json.dumps(o) for c in nb.cells for o in c.get("outputs", [])]
+        for bad in ("<script", "onerror=", "onmouseover=", "application/javascript", "image/svg+xml"):
+            assert not any(bad in text for text in outputs), (student, bad)
+
+
+def test_a_flood_of_output_is_cut_and_the_disk_is_not_filled(attacked_class):
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    flood = root / "autograded" / "flooder" / lesson.id / lesson.notebook
+    assert flood.stat().st_size < 20 << 20 and "output cut" in flood.read_text()
+    nb = nbformat.read(root / "autograded" / "diskfiller" / lesson.id / lesson.notebook, as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "filled" in printed and "No space left" in printed  # its own folder is in memory, and sized
+    assert not any(p.stat().st_size > 50 << 20 for p in root.rglob("*") if p.is_file())
 
 
 def test_the_other_students_submission_survives(attacked_class):

@@ -78,3 +78,54 @@ def test_in_process_judge_matches_a_function_report_api():
     report = judge("relu", lambda Z: np.maximum(Z, 0))
     assert isinstance(report, FunctionReport) and report.passed
     assert report.to_dict()["passed"] is True
+
+
+# ----------------------------------------------------------------------------- messages a newcomer meets
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
+                          timeout=180, **kw)
+
+
+def test_an_unknown_function_is_named_not_an_empty_table(damaged_submission):
+    done = run_cli("grade", str(damaged_submission), "--function", "nope")
+    assert done.returncode == 2 and "no lesson teaches 'nope'" in done.stdout and "score" not in done.stdout
+
+
+def test_one_lessons_folder_grades_that_lesson_alone(tmp_path):
+    from autograder.grader.reference import reference
+    folder = tmp_path / "01_one_hot"
+    folder.mkdir()
+    write_notebook(folder / "one_hot.ipynb", {"one_hot": reference().source("one_hot")})
+    done = run_cli("grade", str(folder))
+    assert done.returncode == 0, done.stdout
+    assert "score: 2 / 2" in done.stdout and "init_params" not in done.stdout and "missing" not in done.stdout
+
+
+def test_progress_of_a_folder_that_does_not_exist_says_so(tmp_path):
+    done = run_cli("progress", str(tmp_path / "nope"))
+    assert done.returncode == 2 and "is not a folder" in done.stdout and "problem" not in done.stdout
+
+
+def test_progress_has_a_header_and_says_not_here_yet_for_a_missing_lesson(tmp_path):
+    import shutil
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "lessons" / "01_one_hot", tmp_path / "01_one_hot")
+    done = run_cli("progress", str(tmp_path))
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:3] == ["lesson", "function", "state"]
+    assert "not here yet" in done.stdout and "! problem" not in done.stdout
+    assert "0/1" not in done.stdout.split("\n", 2)[2].split("01_one_hot")[1].split("\n")[0]  # no "0/1 checks"
+
+
+def test_nbgrader_with_an_unknown_lesson_says_so_in_one_line():
+    done = run_cli("nbgrader", "release", "--lesson", "99_nope")
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert "No lesson '99_nope'" in done.stdout
+
+
+def test_help_reads_cleanly():
+    done = run_cli("--help")
+    assert done.returncode == 0 and "`" not in done.stdout
+    assert "progress" in done.stdout and "grade" in done.stdout

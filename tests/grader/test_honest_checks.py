@@ -151,7 +151,7 @@ def test_a_missing_helper_is_named_with_where_it_comes_from():
     report = verdict("forward_prop", "def forward_prop(W1, b1, W2, b2, X):\n    Z1 = W1 @ X + b1\n"
                                      "    A1 = sigmoid(Z1)\n    return Z1, A1, Z1, A1\n")
     text = " ".join(render.text(report).split())
-    assert "`sigmoid` is not defined where forward_prop runs" in text and "inside that cell" in text
+    assert "`sigmoid` is not defined where forward_prop runs" in text and "must be defined in that cell" in text
     # a course function that is missing (its toolbox cell not run) is named with its lesson
     j = Judge(suite("backward_prop"), {}, {}, None)
     lesson = COURSE.lesson_for("one_hot")

@@ -139,7 +139,11 @@ def test_a_damaged_submission_is_reported_and_does_not_stop_the_class(graded_cla
     for lesson_id in ("01_one_hot", "02_init_params", "03_relu", "04_softmax"):
         assert scores.get(("erin", lesson_id), 0) == 0
     failed = {(l, s) for l, s, _ in graded_class["failed"]}
-    assert {("03_relu", "erin"), ("04_softmax", "erin")} <= failed  # nbgrader cannot grade these either
+    assert ("04_softmax", "erin") in failed  # not JSON: nbgrader cannot read it at all
+    # a graded cell pasted twice is graded (0) with the reason, instead of aborting nbgrader for the class
+    assert ("03_relu", "erin") not in failed
+    feedback = _text(next((root / "feedback" / "erin" / "03_relu").glob("*.html")))
+    assert "appears more than once" in feedback
     # and the grading CLI explains each damage in a sentence
     from autograder.grader.grade import grade_path
     grade = grade_path(root / "submitted" / "erin")

@@ -18,9 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "autograder"
 COURSE = load_course()
 # What the learners' side may import: the standard library, NumPy, and where they are at hand
-# (never needed for a verdict) IPython and matplotlib.
+# (never needed for a verdict) IPython and matplotlib; the capstone's widget also uses the data package
+# beside it in the learners' wheel (mnist_data.drawing) and anywidget with its traitlets.
 # (yaml only to read course.yml in a clone; installs read the packaged course.json.)
-LEARNER_MAY_IMPORT = set(sys.stdlib_module_names) | {"numpy", "IPython", "matplotlib", "yaml"}
+LEARNER_MAY_IMPORT = set(sys.stdlib_module_names) | {"numpy", "IPython", "matplotlib", "yaml", "mnist_data",
+                                                     "anywidget", "traitlets"}
+# ...and these only inside a function, on first use: importing any module of the learners' side (a check
+# cell, the grading sandbox) never needs them.
+LEARNER_IMPORTS_LAZILY = {"anywidget", "traitlets"}
 
 
 def test_the_package_is_laid_out_by_side():
@@ -52,7 +57,10 @@ def test_every_module_on_either_side_belongs_to_a_lesson():
 @pytest.mark.parametrize("path", sorted((PACKAGE / "learner").rglob("*.py")),
                          ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_the_learners_side_imports_nothing_of_the_grader_or_the_answers(path):
-    for node in ast.walk(ast.parse(path.read_text())):
+    tree = ast.parse(path.read_text())
+    in_functions = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    for n in ast.walk(f)}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -65,3 +73,5 @@ def test_the_learners_side_imports_nothing_of_the_grader_or_the_answers(path):
             continue
         for name in names:
             assert name.split(".")[0] in LEARNER_MAY_IMPORT, f"{path.name} imports {name}"
+            if name.split(".")[0] in LEARNER_IMPORTS_LAZILY:
+                assert id(node) in in_functions, f"{path.name} imports {name} when loaded, not on first use"

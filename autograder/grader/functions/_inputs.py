@@ -58,8 +58,9 @@ def _case(name, label, args, kwargs=None, m=None, rtol=1e-6):
     return Case(name, label, tuple(args), dict(kwargs or {}), dims, name.startswith("hidden"), rtol)
 
 
-def _batch(m):
-    return f"a batch of {m}" if m > 1 else "a single example"
+def _batch(m, what="examples"):
+    """"a batch of 12 images", "a single image"."""
+    return f"a batch of {m} {what}" if m > 1 else f"a single {what.removesuffix('s')}"
 
 
 def elementwise(seed):

@@ -93,6 +93,28 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     db1 = 1 / m * np.sum(dZ1, axis=1, keepdims=True)
     return dW1, db1, dW2, db2
 ''',
+    'm_from_rows': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[0]
+    dZ2 = A2 - one_hot(Y)
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
+    'divided_twice': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = (A2 - one_hot(Y)) / m
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
     'sign_flip': '''
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     m = X.shape[1]

@@ -16,7 +16,7 @@ def cases():
     cases = []
     for name, m, rng in (("fixed", 5, r), ("random", 12, r), ("m1", 1, r), ("f32", 6, r), ("hidden", 17, h)):
         X = _images(rng, m)
-        label = f"{_batch(m)} images"
+        label = _batch(m, "images")
         rtol = 1e-6
         if name == "f32":
             X, label, rtol = X.astype(np.float32), "float32 images", F32_RTOL

@@ -22,6 +22,14 @@ def cases():
 
 
 MUTANTS = {
+    'argmin': '''
+def get_predictions(A2):
+    return np.argmin(A2, axis=0)
+''',
+    'plus_one': '''
+def get_predictions(A2):
+    return np.argmax(A2, axis=0) + 1
+''',
     'wrong_axis': '''
 def get_predictions(A2):
     return np.argmax(A2, axis=1)

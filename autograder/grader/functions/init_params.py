@@ -6,6 +6,7 @@ mistake), one entry for every mistake ``autograder.learner.functions.init_params
 can name; ``VARIANTS`` are right answers written differently, which must
 pass every check and train the capstone's network to 85%.
 """
+from ...learner.serial import Lookup
 from ._inputs import _case
 
 
@@ -15,6 +16,7 @@ def cases():
         _case("seeded_again", "init_params(rng=0), called again", [], {"rng": 0}),
         _case("other_seed", "init_params(rng=1)", [], {"rng": 1}),
         _case("default", "init_params()", []),
+        _case("generator", "init_params(rng=np.random.default_rng(0))", [], {"rng": Lookup("generator", (0,))}),
         _case("hidden", "init_params(rng=<a hidden seed>)", [], {"rng": 90210}),
     ]
 
@@ -76,6 +78,13 @@ def init_params(rng=None):
     W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 '''],
+    "seeds_numpy": '''
+def init_params(rng=None):
+    np.random.seed(rng)
+    W1 = np.random.randn(10, 784) * np.sqrt(1 / 784)
+    W2 = np.random.randn(10, 10) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "transposed": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)

@@ -37,6 +37,11 @@ def make_predictions(X, W1, b1, W2, b2):
     _, _, _, A2 = forward_prop(W1, b1, W2, b2, X.T)
     return get_predictions(A2)
 ''',
+    'forward_prop_order': '''
+def make_predictions(X, W1, b1, W2, b2):
+    _, _, _, A2 = forward_prop(X, W1, b1, W2, b2)
+    return get_predictions(A2)
+''',
 }
 
 

@@ -2,7 +2,7 @@
 
 Each X has the example's number in its first row (see the learner's side). The
 rng is a ``np.random.Generator``, made where the call happens from a seed
-(``Lookup("seeded_generator", ...)``): a Generator is not data.
+(``Lookup("generator", ...)``): a Generator is not data.
 """
 import numpy as np
 
@@ -13,7 +13,7 @@ from .train_val_split import numbered
 
 def case(name, label, X, Y, batch_size, seed):
     n, m = X.shape
-    return Case(name, label, (X, Y, batch_size, Lookup("seeded_generator", (seed,))), {},
+    return Case(name, label, (X, Y, batch_size, Lookup("generator", (seed,))), {},
                 {"n": n, "m": m, "batch_size": batch_size}, name.startswith("hidden"), 1e-12)
 
 

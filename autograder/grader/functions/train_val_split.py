@@ -31,7 +31,7 @@ def cases():
         case("seeded_again", "the same call again", X, Y, 20, rng=0),
         case("other_seed", "the same examples with rng = 1", X, Y, 20, rng=1),
         case("default", "the same examples with no rng", X, Y, 20),
-        case("generator", "rng = np.random.default_rng(4)", X, Y, 20, rng=Lookup("seeded_generator", (4,))),
+        case("generator", "rng = np.random.default_rng(4)", X, Y, 20, rng=Lookup("generator", (4,))),
         case("pixels", "60 images of 784 pixels, n_val = 15", Xp, Yp, 15, rng=3),
         case("hidden", "83 hidden examples, n_val = 17", Xh, Yh, 17, rng=5),
     ]

@@ -18,12 +18,21 @@ def suite():
         return c is not None and np.isclose(c, j.case(case).dims["m"])
 
     def global_m(j, case):
-        """Off by exactly m / M for a larger, whole M: the batch's m replaced by a global one."""
+        """Off by exactly m / M for a larger, whole M (not 784, X's rows, nor m * m, twice divided): the
+        batch's m replaced by a global one."""
         c, m = ratio(j, case), j.case(case).dims["m"]
         if c is None or not 0 < c < 1:
             return False
         M = m / c
-        return M > m and abs(M - round(M)) <= 1e-6 * M
+        return M > m and abs(M - round(M)) <= 1e-6 * M and round(M) not in (784, m * m)
+
+    def m_from_rows(j, case):
+        c, m = ratio(j, case), j.case(case).dims["m"]
+        return c is not None and m != 784 and np.isclose(c, m / 784)
+
+    def divided_twice(j, case):
+        c, m = ratio(j, case), j.case(case).dims["m"]
+        return c is not None and m > 1 and np.isclose(c, 1 / m)
 
     def sign_flip(j, case):
         c = ratio(j, case)
@@ -53,6 +62,13 @@ def suite():
                     "the loss is an average over the batch, so every gradient is an average too: each one here is "
                     "exactly m times too large.", "divide each gradient by `m = X.shape[1]`",
                     matches=missing_1_over_m),
+            Mistake("m_from_rows", "taking m from X.shape[0], the number of pixels",
+                    "X has one row per pixel and one column per example: X.shape[0] is 784 whatever the batch, "
+                    "and the m to average over is the number of columns.", "`m = X.shape[1]`", matches=m_from_rows),
+            Mistake("divided_twice", "dividing by m twice",
+                    "each gradient is an average over the batch, so it is divided by m once; dividing dZ2 by m "
+                    "as well divides everything computed from it by m again.",
+                    "divide dW and db by m, and leave dZ2 = A2 - one_hot(Y) as it is", matches=divided_twice),
             Mistake("global_m", "the original notebook's bug: dividing by a global m",
                     "every gradient here is smaller by the same factor, the ratio of this batch's size to a larger "
                     "one: m came from outside the function. Take m from the batch you were given.",
@@ -72,7 +88,7 @@ def suite():
                     "where Z1 was negative.", "multiply by `relu_deriv(Z1)`"),
             Mistake("x_not_transposed", "multiplying by X instead of X.T",
                     "dW1 must have W1's shape, (10, 784): the error of each unit, (10, m), times each pixel over the "
-                    "examples, which is X transposed.", "`dW1 = dZ1 @ X.T / m`", error=("ValueError", "matmul")),
+                    "examples, which is X transposed.", "`dW1 = dZ1 @ X.T / m`"),
         ],
         args=ARGS, signature=SIGNATURE,
         shape_purpose="returns dW1, db1, dW2, db2 shaped like W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",

@@ -9,6 +9,16 @@ SIGNATURE = "cross_entropy(A2, Y)"
 ARGS = ("A2", "Y")  # the parameters the checks pass by position, in order
 
 
+def _ratio(j, case, r):
+    """The answer is the expected loss times ``r`` (and r is not 1)."""
+    got, want = j.value(case), j.expected(case)
+    try:
+        got, want = float(np.asarray(got, dtype=float)), float(want)
+    except (TypeError, ValueError):
+        return False
+    return not np.isclose(r, 1.0) and want != 0 and np.isclose(got / want, r, rtol=1e-6)
+
+
 def suite():
     def large_but_finite(j, value):
         loss = float(np.asarray(value, dtype=float))
@@ -35,6 +45,14 @@ def suite():
             Mistake("no_minus", "a missing minus sign",
                     "the log of a probability is negative or zero; the loss is minus that log, so it is positive "
                     "and shrinks as the probability of the true digit grows.", "`-np.mean(np.log(p))`"),
+            Mistake("m_from_rows", "dividing by the number of digits (A2.shape[0]) instead of the examples",
+                    "A2 has one row per digit and one column per example: the number of examples, the m to "
+                    "average over, is the number of columns.", "`m = A2.shape[1]` (or `Y.shape[0]`)",
+                    matches=lambda j, c: _ratio(j, c, j.case(c).dims["m"] / 10)),
+            Mistake("log10", "np.log10 instead of the natural log",
+                    "cross-entropy uses the natural logarithm, whose slope gives the clean gradient of the next "
+                    "lessons; log10 is smaller by a constant factor, ln(10).", "`np.log`",
+                    matches=lambda j, c: _ratio(j, c, 1 / np.log(10))),
             Mistake("mean_all", "averaging over all ten digits, not just the true one",
                     "only the probability the network gave the true digit counts: pick one entry per column, in "
                     "the row of that column's label, before taking logs and averaging.",

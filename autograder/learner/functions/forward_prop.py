@@ -30,7 +30,7 @@ def suite():
                     "and activations, then the output layer's.", "`return Z1, A1, Z2, A2`"),
             Mistake("x_transposed", "multiplying by X.T",
                     "X is already (784, m), one column per image, which is what W1 (10, 784) can multiply: the "
-                    "inner sizes must match.", "`W1 @ X`", error=("ValueError", "matmul")),
+                    "inner sizes must match.", "`W1 @ X`"),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns Z1, A1, Z2, A2, each (10, m)", type_purpose="returns a tuple of four arrays")
 

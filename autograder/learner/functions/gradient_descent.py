@@ -110,11 +110,12 @@ def suite():
                 "`params` lets a caller choose where training starts; only when it is None should the function "
                 "draw its own start.",
                 "`W1, b1, W2, b2 = init_params(rng) if params is None else params`",
-                matches=started_elsewhere),
+                matches=started_elsewhere, cases=("fixed", "with_test", "hidden")),
         Mistake("drops_rng", "calling init_params without the rng you were given",
-                "when no params are given, the start must come from `init_params(rng)`, so the same seed always "
-                "gives the same training run; without it every run starts somewhere new.",
-                "`init_params(rng)`, not `init_params()`", matches=drops_rng),
+                "when no params are given, the start must come from your init_params, given the rng you were "
+                "given, so the same seed always gives the same training run; without it every run starts "
+                "somewhere new.",
+                "`init_params(rng)`, not `init_params()`", matches=drops_rng, cases=("default_start",)),
         Mistake("params_only", "returning only the parameters",
                 "the caller needs the history too, to draw the learning curves: return a pair, the parameters "
                 "and the history.", "`return (W1, b1, W2, b2), history`"),

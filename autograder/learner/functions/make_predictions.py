@@ -21,7 +21,11 @@ def suite():
                     "already does exactly that.", "`return get_predictions(A2)`"),
             Mistake("x_transposed", "passing X.T to forward_prop",
                     "X is already (784, m), one column per image, which is what forward_prop takes.",
-                    "`forward_prop(W1, b1, W2, b2, X)`", error=("ValueError", "matmul")),
+                    "`forward_prop(W1, b1, W2, b2, X)`"),
+            Mistake("forward_prop_order", "calling forward_prop with make_predictions' argument order",
+                    "the two functions take the same arrays in different orders: forward_prop wants the "
+                    "parameters first and the images last, so X moves to the end.",
+                    "`forward_prop(W1, b1, W2, b2, X)`"),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per image, shape (m,)", type_purpose="returns a NumPy array of ints")
 

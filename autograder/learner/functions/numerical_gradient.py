@@ -33,7 +33,7 @@ def suite():
                 if out.failure is not None or out.inputs_after is None:
                     continue
                 before = j.case(case).args[1]
-                after = out.inputs_after[0] if out.inputs_after else before
+                after = out.inputs_after[0] if out.inputs_after and out.inputs_after[0] is not None else before
                 if not (isinstance(after, np.ndarray) and after.shape == before.shape):
                     return f"On {j.case(case).label}: x came back with another shape, {after.shape}."
                 shift = np.abs(after - before).max() if before.size else 0.0
@@ -49,7 +49,7 @@ def suite():
     def moved(j, case):
         after = j.outcome(case).inputs_after
         before = j.case(case).args[1]
-        return bool(after) and after[0].shape == before.shape and \
+        return bool(after) and after[0] is not None and after[0].shape == before.shape and \
             np.abs(after[0] - before).max() > RESTORED * max(1.0, np.abs(before).max())
 
     def ratio_is(value):

@@ -26,7 +26,7 @@ def suite():
                     "assigning into Z changes the caller's array too, and the backward pass still needs the "
                     "original Z. Build and return a new array.", "return a new array: np.maximum of Z and 0",
                     matches=changed_input),
-            Mistake("python_max", "Python's max instead of np.maximum",
+            Mistake("python_max", "Python's max (or an if) on a whole array",
                     "Python's max compares two whole objects, and NumPy refuses to say whether a whole array is "
                     "larger than 0; NumPy's own functions compare entry by entry.", "np.maximum, comparing Z with 0 entry by entry",
                     error=("ValueError", "truth value of an array")),

@@ -22,8 +22,15 @@ def suite():
         edge=[prop("sums", "random", "each column sums to 1", columns_sum_to_one),
               matches("huge", "stays finite for huge scores (like 1000)"),
               matches("mixed", "shifts each column by its own maximum"),
+              matches("spread", "stays finite when one score of a column towers over the rest"),
               matches("f32", "works on float32 input")],
         mistakes=[
+            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
+                    "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
+                    "subtracting the smallest score, a column with one score of 800 still asks for exp(800), "
+                    "which overflows.", "`Z - Z.max(axis=0, keepdims=True)`",
+                    # the same NaN as no shift at all on that column, but right on uniformly huge scores
+                    matches=lambda j, c: c == "spread" and j.right_on("huge") and not j.right_on("spread")),
             Mistake("no_shift", "softmax without subtracting the maximum (the original notebook's version)",
                     "exp of a large score overflows to infinity, and infinity / infinity is NaN. Shifting every "
                     "score of a column by the same amount changes nothing mathematically, so subtract each "
@@ -31,7 +38,7 @@ def suite():
                     "`E = np.exp(Z - Z.max(axis=0, keepdims=True))`"),
             Mistake("wrong_axis", "softmax over the wrong axis",
                     "each column is one example, so the ten probabilities of a column must add up to 1: normalise "
-                    "down the columns (axis 0), not along the rows.", "`E / E.sum(axis=0, keepdims=True)`"),
+                    "down each column, not along the rows.", "`E / E.sum(axis=0, keepdims=True)`"),
             Mistake("sum_all", "dividing by the sum of the whole matrix",
                     "a sum with no axis adds every example together, so each column ends up summing to much less "
                     "than 1. Divide each column by its own sum.", "`E / E.sum(axis=0, keepdims=True)`"),
