@@ -113,7 +113,7 @@ def worker(job, cases, channel):
         outcome = call(fn, args, kwargs, timeout=max(deadline - time.monotonic(), 0.01), filename=CELL,
                        names=job["names"], copy_inputs=False, capture_stderr=False)
         result = {"kind": "case", "i": i, "seconds": outcome.seconds, "warnings": outcome.warnings,
-                  "stdout": outcome.stdout, "adapted": outcome.adapted}
+                  "stdout": outcome.stdout, "adapted": outcome.adapted, "yielded": outcome.yielded}
         values = {}
         if outcome.failure is not None:
             result["failure"] = outcome.failure.to_dict()

@@ -436,7 +436,7 @@ def _read_case(header, payload):
                           if isinstance(warned, list) else [],
                           stdout=_text(header.get("stdout"), 2000),
                           seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
-                          adapted=_text(header.get("adapted"), 300))
+                          adapted=_text(header.get("adapted"), 300), yielded=header.get("yielded") is True)
         changed = header.get("changed", [])
         outcome.changed = [k for k in changed if isinstance(k, int)] if isinstance(changed, list) else []
         if "failure" in header:

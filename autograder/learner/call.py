@@ -216,7 +216,7 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
                 value = fn(*args, **kwargs)
                 if isinstance(value, types.GeneratorType):  # a function that yields: judge what it yields
-                    value = list(itertools.islice(value, MAX_YIELDED))
+                    value, outcome.yielded = list(itertools.islice(value, MAX_YIELDED)), True
                 outcome.value = value
         except TimeUp:
             outcome.failure = Failure("timeout", "TimeoutError", LOOP.format(timeout))

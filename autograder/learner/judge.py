@@ -13,6 +13,7 @@ Pure NumPy: this runs in Jupyter, Colab and the browser alike.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -39,7 +40,8 @@ class Mistake:
     matches: Callable | None = None
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
-    """(exception type, text in its message) that also means this mistake."""
+    """(exception type, a regular expression found in its message, or a test (judge, case_name, message) ->
+    bool) that also means this mistake."""
     cases: tuple = ()
     """The cases whose outcome it can explain (its matcher may look at others); empty: any case."""
 
@@ -92,6 +94,9 @@ class Suite:
     messages about changed inputs)."""
     signature: str = ""
     """The lesson's signature, e.g. "init_params(rng=None)"."""
+    yields: bool = False
+    """True: a function that yields its items is judged on what it yields (minibatches); otherwise a
+    generator is a wrong type of answer, since the lesson's next cells index it and take its len()."""
 
     def case_names(self, include_hidden: bool = True) -> list:
         """The cases the checks judge, in the order the checks first use them."""
@@ -154,7 +159,9 @@ class Judge:
             if mistake.cases and name not in mistake.cases:
                 continue
             if out.failure is not None:
-                if mistake.error and out.failure.type == mistake.error[0] and mistake.error[1] in out.failure.message:
+                if mistake.error and out.failure.type == mistake.error[0] and (
+                        mistake.error[1](self, name, out.failure.message) if callable(mistake.error[1])
+                        else re.search(mistake.error[1], out.failure.message)):
                     return mistake
                 known = self.oracle.mistake_outcome(self.function, name, mistake.id) or []
                 if any(k.get("error") == [out.failure.type, out.failure.message] for k in _listed(known)):
@@ -285,6 +292,10 @@ class Judge:
         """A message for a call that gave no value, or None if it returned."""
         out = self.outcomes[name]
         if out.failure is None:
+            if out.yielded and not self.suite.yields:
+                return (f"{self.function} gave a generator (it uses yield, or returns a generator expression), "
+                        f"where the lesson expects a list: the cells that use it take its len() and index it, "
+                        f"which a generator cannot do. Collect the items in a list and return that list.")
             return None
         if out.failure.type == "NotImplementedError":
             return NOT_ATTEMPTED

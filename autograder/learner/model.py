@@ -75,6 +75,8 @@ class Outcome:
     seconds: float = 0.0
     adapted: str = ""
     """How the call was adapted to a signature other than the lesson's (say so, and judge the rest)."""
+    yielded: bool = False
+    """The function gave a generator (it uses ``yield``); ``value`` is the list of what it yielded."""
     changed: list | None = None
     """Which inputs (by position among the call's arrays) the call modified, as a trusted observer saw it;
     None where the runner compares ``inputs_after`` itself (the check cell)."""

@@ -78,7 +78,7 @@ class Layers:
 @dataclass
 class Batches:
     """One epoch's minibatches: a list of pairs (X_batch (n, b), Y_batch (b,)), ceil(m / batch_size) of them,
-    each holding at most batch_size examples. dims: "n", "m" and "batch_size"."""
+    each holding batch_size examples but the last, which holds the rest. dims: "n", "m" and "batch_size"."""
     name: str
 
 
@@ -169,7 +169,14 @@ def difference_pattern(got, want) -> str:
                 c = float(ratio.flat[0])
                 if np.isclose(c, -1.0):
                     return "Every value has the right size but the opposite sign."
-                return f"Every value is {number(c)} times the expected one."
+                if abs(c) < 1e-12:
+                    return "Every value is 0."
+                text = number(c)
+                for digits in (6, 8, 12):  # 1.0003 times is not "1 times"
+                    if float(text) not in (1.0, -1.0):
+                        break
+                    text = f"{c:.{digits}g}"
+                return f"Every value is {text} times the expected one."
         shift = g - w
         if np.allclose(shift, shift.flat[0], rtol=0, atol=1e-9 * max(scale, 1.0)) and \
                 not np.isclose(shift.flat[0], 0.0):
@@ -227,11 +234,13 @@ def type_problem(spec, value, function):
         if len(value) != len(spec.items):
             return (f"{function} returned {len(value)} items; expected {len(spec.items)} "
                     f"({', '.join(s.name for s in spec.items)}), in that order.")
-        for sub, item in zip(spec.items, value):
-            problem = type_problem(sub, item, function)
-            if problem:
-                return problem
-        return None
+        problems = [type_problem(sub, item, function) for sub, item in zip(spec.items, value)]
+        if any(problems) and len(value) == 2 and not type_problem(spec.items[0], value[1], function) \
+                and not type_problem(spec.items[1], value[0], function):
+            a, b = (s.name for s in spec.items)
+            return (f"{function} returned its two results the other way round: ({b}, {a}) where the lesson "
+                    f"returns ({a}, {b}). Swap them in the return line.")
+        return next((p for p in problems if p), None)
     if isinstance(spec, Rec):
         keys = [key for key, _ in spec.fields]
         if not isinstance(value, dict):
@@ -322,8 +331,11 @@ def shape_problem(spec, value, dims):
     if isinstance(spec, Layers):
         want = spec.shapes(dims)
         if len(value) != len(want):
+            early = (" A `return` inside the loop stops after the first layer: return the list after the loop."
+                     if len(value) == 1 and len(want) > 1 else "")
             return (f"{spec.name} has {len(value)} pair{'s' if len(value) != 1 else ''}; expected {len(want)}, one "
-                    f"per layer: layer sizes {list(dims['sizes'])} make {len(want)} layer{'s' if len(want) != 1 else ''}.")
+                    f"per layer (a network of sizes {list(dims['sizes'])} has {len(want)} "
+                    f"layer{'s' if len(want) != 1 else ''}).{early}")
         for layer, (pair, shapes) in enumerate(zip(value, want)):
             for name, item, shape in zip(spec.names(layer), pair, shapes):
                 if item.shape != tuple(shape):
@@ -334,14 +346,19 @@ def shape_problem(spec, value, dims):
         n, m, size = dims["n"], dims["m"], dims["batch_size"]
         count = -(-m // size)
         if len(value) != count:
-            return (f"it returned {len(value)} batches; {m} examples in batches of at most {size} make {count} "
-                    f"(the last one holding what is left).")
+            early = (" A `return` inside the loop stops after the first batch: return the list after the loop."
+                     if len(value) == 1 and count > 2 else "")
+            return (f"it returned {len(value)} batch{'es' if len(value) != 1 else ''}; {m} examples in batches of "
+                    f"{size} make {count} (the last one holding what is left).{early}")
+        last = m - size * (count - 1)
         for k, (Xb, Yb) in enumerate(value):
             if Xb.ndim != 2 or Xb.shape[0] != n:
                 return (f"X_batch of batch {k} has shape {fmt_shape(Xb.shape)}; expected ({n}, b): all {n} rows of "
                         f"X, and b of its columns (examples).")
-            if not 1 <= Xb.shape[1] <= size:
-                return f"batch {k} holds {Xb.shape[1]} examples; a minibatch holds between 1 and batch_size = {size}."
+            want = size if k < count - 1 else last
+            if Xb.shape[1] != want:
+                return (f"batch {k} holds {Xb.shape[1]} examples; every batch holds batch_size = {size} examples "
+                        f"except the last, which holds the {last} left over.")
             if Yb.shape != (Xb.shape[1],):
                 return (f"Y_batch of batch {k} has shape {fmt_shape(Yb.shape)}, but its X_batch holds "
                         f"{Xb.shape[1]} examples: one label per example, shape ({Xb.shape[1]},).")

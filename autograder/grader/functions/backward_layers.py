@@ -82,6 +82,7 @@ def backward_layers(params, cache, Y):
     "no_divide_by_m": mutant(error="softmax(Z) - one_hot(Y)"),
     "sign_flip": mutant(error="(one_hot(Y) - softmax(Z)) / m"),
     "no_relu_deriv": mutant(gate="dA"),
+    "one_hot_rows": mutant(error="(softmax(Z) - np.eye(Y.max() + 1)[:, Y]) / m"),
     "mask_of_wrong_layer": mutant(gate="dA", dA="(params[l][0].T @ dZ) * relu_deriv(Z)"),
     "not_transposed": mutant(dA="params[l][0] @ dZ"),
     "labels_not_one_hot": mutant(error="(softmax(Z) - Y) / m"),

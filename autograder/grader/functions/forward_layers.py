@@ -23,6 +23,11 @@ def cases():
             X, params, rtol = X.astype(np.float32), [(W.astype(np.float32), b.astype(np.float32)) for W, b in params], \
                 F32_RTOL
         out.append(_layer_case(name, label, [params, X], sizes=sizes, m=m, rtol=rtol))
+    c = np.random.default_rng(29)  # a confident network: the last layer's weights 4,000 times larger
+    X, params = _images(c, 4), _layers(c, [784, 16, 10])
+    params[-1] = (params[-1][0] * 4000, params[-1][1] * 4000)
+    out.append(_layer_case("confident", "a 784-16-10 network whose last scores are huge (thousands)",
+                           [params, X], sizes=[784, 16, 10], m=4, rtol=1e-6))
     return out
 
 
@@ -57,6 +62,11 @@ A = relu(Z) if l < len(params) - 1 else Z
 Z = W @ A + b
 cache.append((A, Z))
 A = softmax(Z)
+'''),
+    "no_shift": mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+A = relu(Z) if l < len(params) - 1 else np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True)
 '''),
     "cache_after_relu": mutant('''
 Z = W @ A + b

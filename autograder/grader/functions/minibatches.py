@@ -35,6 +35,13 @@ def cases():
 
 
 MUTANTS = {
+    "array_split": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    idx = np.arange(m)
+    rng.shuffle(idx)
+    return [(X[:, part], Y[part]) for part in np.array_split(idx, -(-m // batch_size))]
+''',
     "in_place": '''
 def minibatches(X, Y, batch_size, rng):
     m = X.shape[1]
@@ -103,13 +110,5 @@ def minibatches(X, Y, batch_size, rng):
     for start in range(0, X.shape[1], batch_size):
         batches.append((X_shuffled[:, start:start + batch_size], Y_shuffled[start:start + batch_size]))
     return batches
-''',
-    '''
-def minibatches(X, Y, batch_size, rng):
-    # np.array_split: ceil(m / batch_size) batches of nearly equal size
-    m = X.shape[1]
-    idx = np.arange(m)
-    rng.shuffle(idx)
-    return [(X[:, part], Y[part]) for part in np.array_split(idx, -(-m // batch_size))]
 ''',
 ]

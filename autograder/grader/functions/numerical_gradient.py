@@ -66,6 +66,34 @@ def numerical_gradient(f, x, eps=1e-5):
         grad[i] = f_plus - f_minus
     return grad
 ''',
+    "nudged_copy": '''
+def numerical_gradient(f, x, eps=1e-5):
+    flat = x.flatten()
+    grad = np.zeros(flat.size)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        f_plus = f(x)
+        flat[i] = old - eps
+        f_minus = f(x)
+        flat[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad.reshape(x.shape)
+''',
+    "float32": '''
+def numerical_gradient(f, x, eps=1e-5):
+    x32 = x.astype(np.float32)
+    grad = np.zeros_like(x32)
+    for i in np.ndindex(x.shape):
+        old = x32[i]
+        x32[i] = old + eps
+        f_plus = f(x32)
+        x32[i] = old - eps
+        f_minus = f(x32)
+        x32[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
     "wrong_sign": '''
 def numerical_gradient(f, x, eps=1e-5):
     grad = np.zeros(x.shape)

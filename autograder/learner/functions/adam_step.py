@@ -15,6 +15,20 @@ def suite():
                                     Rec("state", (("t", Num("state['t']")), ("m", Layers("state['m']", "mW", "mb")),
                                                   ("v", Layers("state['v']", "vW", "vb"))))))
 
+    def step_count_stuck(j, case):
+        """The step count is not moved on: the state comes back with the t it was given, or the first step
+        (t = 0 before it) divides by 1 - beta**0 = 0 and the parameters come out NaN or infinite."""
+        value, state = j.value(case), j.case(case).args[2]
+        t_in = 0 if state is None else state["t"]
+        try:
+            t_out = value[1]["t"]
+            if t_out == t_in:
+                return True
+            broken = any(not np.isfinite(np.asarray(a, dtype=float)).all() for pair in value[0] for a in pair)
+        except Exception:
+            return False
+        return broken and t_in == 0
+
     def keeps_float32(j, value):
         return float32_problem(j, "f32", value, "params, gradients and state")
 
@@ -38,12 +52,13 @@ def suite():
                     "m and v start at zero, so in the first steps they are far too small: dividing them by "
                     "1 - beta1**t and 1 - beta2**t corrects that (without it the first step is about 3 times lr "
                     "instead of lr).", "`m_hat = m / (1 - beta1 ** t)` and `v_hat = v / (1 - beta2 ** t)`"),
-            Mistake("t_not_incremented", "using the step count before adding this step",
-                    "t counts the steps taken including this one: the first step has t = 1. With t = 0 the bias "
-                    "correction divides by 1 - beta**0 = 0.", "`t = state['t'] + 1` before using it"),
             Mistake("state_not_returned", "returning the state it was given instead of the new one",
                     "the next step needs this step's m, v and t: return a new state holding them.",
                     "`return new_params, {'t': t, 'm': new_m, 'v': new_v}`"),
+            Mistake("t_not_incremented", "using the step count before adding this step",
+                    "t counts the steps taken including this one: the first step has t = 1. With t = 0 the bias "
+                    "correction divides by 1 - beta**0 = 0.", "`t = state['t'] + 1` before using it",
+                    matches=step_count_stuck),
             Mistake("v_from_m", "the second moment from m instead of from the gradient",
                     "v is the running mean of the squared gradient, g * g, not of m squared: it measures how large "
                     "the gradient typically is.", "`v = beta2 * v + (1 - beta2) * g * g`"),

@@ -1,4 +1,6 @@
 """``backward_layers``: what it returns, its checks in order, and the mistakes they can name."""
+import re
+
 import numpy as np
 
 from ..checks import changed_input, matches, prop, scaled_by, standard
@@ -8,6 +10,15 @@ from .forward_layers import float32_problem, float64_out
 
 SIGNATURE = "backward_layers(params, cache, Y)"
 ARGS = ("params", "cache", "Y")  # the parameters the checks pass by position, in order
+
+
+def target_rows(j, case, message):
+    """A broadcast error between the ten outputs and a target of Y.max() + 1 rows (not a hidden layer's)."""
+    rows = {int(r) for r in re.findall(r"\((\d+),\d+\)", message)}
+    sizes = list(j.case(case).dims["sizes"])
+    labels = int(np.max(j.case(case).args[2])) + 1
+    return ("broadcast" in message and sizes[-1] in rows and labels in rows and labels != sizes[-1]
+            and labels not in sizes[1:-1])
 
 
 def suite():
@@ -67,6 +78,11 @@ def suite():
             Mistake("no_relu_deriv", "forgetting ReLU's slope",
                     "the error flows back into a hidden layer only through units that were active: multiply by "
                     "ReLU's slope at that layer's own scores Z.", "multiply by `relu_deriv(Z)`"),
+            Mistake("one_hot_rows", "a target with Y.max() + 1 rows instead of one per class",
+                    "the target needs one row for each of the network's outputs, whatever labels this batch holds: "
+                    "a batch with no 9 in it still asks the network for ten probabilities per image.",
+                    "`one_hot(Y)`, whose ten rows are fixed (or as many rows as the last layer has outputs)",
+                    error=("ValueError", target_rows)),
             Mistake("mask_of_wrong_layer", "ReLU's slope of the wrong layer",
                     "the error dA that arrives at a layer's output is gated by that same layer's scores Z: take the "
                     "slope at the Z stored with the layer you are now computing, after passing the error down "

@@ -30,21 +30,41 @@ def suite():
     def keeps_float32(j, value):
         return float32_problem(j, "f32", value)
 
+    def relu_last(j, case):
+        """A is ReLU of the last layer's scores, with or without softmax after it."""
+        try:
+            A = np.asarray(j.value(case)[0], dtype=float)
+            Z = np.asarray(j.expected(case)[1][-1][1], dtype=float)
+            R = np.maximum(Z, 0)
+            E = np.exp(R - R.max(axis=0, keepdims=True))
+            return A.shape == Z.shape and (np.allclose(A, R, rtol=1e-4, atol=1e-6) or
+                                           np.allclose(A, E / E.sum(axis=0, keepdims=True), rtol=1e-4, atol=1e-6))
+        except Exception:
+            return False
+
     return standard(
         "forward_layers", Tup("forward_layers(...)", (Arr("A", ("n_out", "m")),
                                                       Layers("cache", "A", "Z", kind="cache"))),
         edge=[matches("deep", "works for four layers of MNIST-sized inputs"),
               matches("one_layer", "works for a single layer (softmax of W X + b)"),
               matches("f32", "gives the right values in float32"),
+              matches("confident", "stays finite when the last layer's scores are huge (like 1000)"),
               prop("float32", "f32", "keeps float32 inputs float32", keeps_float32)],
         mistakes=[
             Mistake("relu_on_last", "ReLU on the last layer too",
                     "the last layer's scores go straight into softmax: negative scores are information (this digit "
                     "is unlikely), and ReLU would flatten them all to 0.",
-                    "apply ReLU to every layer but the last, and softmax to the last"),
+                    "apply ReLU to every layer but the last, and softmax to the last", matches=relu_last),
             Mistake("no_softmax", "returning the last layer's scores instead of softmax's probabilities",
                     "A must be probabilities, each column summing to 1, as in part 1: softmax turns the last "
                     "layer's scores into them.", "`A = softmax(Z)` for the last layer"),
+            Mistake("no_shift", "softmax without subtracting each column's maximum",
+                    "np.exp overflows past about 709, and a confident network's last scores can be far larger: "
+                    "subtracting each column's largest score first changes no probability and keeps every "
+                    "exponent at or below 0 (as in part 1's softmax).",
+                    "`np.exp(Z - Z.max(axis=0, keepdims=True))`, or part 1's `softmax(Z)`",
+                    matches=lambda j, c: c == "confident" and isinstance(j.value(c), (tuple, list))
+                    and not np.isfinite(np.asarray(j.value(c)[0], dtype=float)).all()),
             Mistake("softmax_everywhere", "softmax after every layer",
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
                     "become probabilities over the ten digits.", "`relu(Z)` for the hidden layers"),

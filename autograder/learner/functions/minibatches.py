@@ -4,8 +4,8 @@ Each case's X has the example's number in its first row (X[0, j] == j), so
 the checks can follow every example: each one exactly once per epoch, with
 its own label, in a shuffled order that the ``rng`` given decides (the same
 seed, the same batches; another seed, others). Any order drawn from that rng
-is right, and so is any split into ceil(m / batch_size) batches of at most
-batch_size examples (the last one short, or all of nearly equal size).
+is right; the split is the lesson's: ceil(m / batch_size) batches of
+batch_size examples, the last one holding the rest.
 """
 import numpy as np
 
@@ -64,6 +64,16 @@ def is_identity(value):
     return np.array_equal(seen, np.arange(seen.size))
 
 
+def nearly_equal(value, m, batch_size):
+    """Batches of sizes that differ by at most 1, covering m examples, not the lesson's split."""
+    try:
+        sizes = [np.shape(Xb)[1] for Xb, _ in value]
+    except Exception:
+        return False
+    lesson = [batch_size] * (m // batch_size) + ([m % batch_size] if m % batch_size else [])
+    return bool(sizes) and sum(sizes) == m and max(sizes) - min(sizes) <= 1 and sizes != lesson
+
+
 def same(a, b):
     return len(a) == len(b) and all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))
 
@@ -110,7 +120,7 @@ def suite():
         takes_the_lessons_arguments("numbered"),
         returns("numbered"),
         typed("numbered", "returns a list of (X_batch, Y_batch) pairs"),
-        shaped("numbered", "makes ceil(m / batch_size) batches of at most batch_size examples"),
+        shaped("numbered", "makes ceil(m / batch_size) batches of batch_size examples, the last one the rest"),
         prop("covers", "numbered", "every example is in exactly one batch", covers),
         prop("pairs", "numbered", "each image keeps its own label", pairs),
         prop("shuffled", "numbered", "the examples are shuffled", shuffled),
@@ -141,8 +151,15 @@ def suite():
                 "without it some examples are never trained on in that epoch.",
                 "`range(0, m, batch_size)` for the starts of the batches",
                 matches=lambda j, c: total(j, c) < j.case(c).args[0].shape[1]
+                and len(j.value(c)) == -(-j.case(c).args[0].shape[1] // j.case(c).args[2]) - 1
                 and all(np.shape(Xb)[1] == j.case(c).kwargs.get("batch_size", j.case(c).args[2] if len(
                     j.case(c).args) > 2 else 0) for Xb, _ in j.value(c))),
+        Mistake("array_split", "np.array_split: batches of nearly equal size instead of batch_size",
+                "batch_size is a setting you choose (the step size is tuned for it), so every batch holds exactly "
+                "batch_size examples; only the last one holds what is left. np.array_split shares the examples out "
+                "evenly instead, which makes every batch a little smaller.",
+                "`perm[s:s + batch_size]` for each `s in range(0, m, batch_size)`",
+                matches=lambda j, c: nearly_equal(j.value(c), j.case(c).args[0].shape[1], j.case(c).args[2])),
         Mistake("separate_shuffles", "shuffling X and Y with two different permutations",
                 "every image must keep its label: draw one permutation of the example numbers and use it for both "
                 "X and Y. Shuffled apart, a network learns nothing (about 10% accuracy).",
@@ -166,7 +183,7 @@ def suite():
                 "X holds one image per column, so a batch takes columns: X[:, idx]. X[idx] picks rows, which are "
                 "pixels.", "`X[:, idx]`", error=("IndexError", "out of bounds")),
     ]
-    return Suite("minibatches", Batches("minibatches"), checks, mistakes, expects=False, args=ARGS,
+    return Suite("minibatches", Batches("minibatches"), checks, mistakes, expects=False, args=ARGS, yields=True,
                  signature=SIGNATURE)
 
 

@@ -60,7 +60,11 @@ def suite():
 
     def no_division(j, case):
         c = scaled_by(j, case)
-        return c is not None and abs(c) < 1e-2
+        return c is not None and 1e-12 < abs(c) < 1e-2
+
+    def all_zero(j, case):
+        value = j.value(case)
+        return isinstance(value, np.ndarray) and value.size > 1 and not np.any(value) and np.any(j.expected(case))
 
     checks = [
         takes_the_lessons_arguments("square"),
@@ -87,6 +91,18 @@ def suite():
         Mistake("no_division", "not dividing by the step",
                 "a slope is a change in f per unit of x: divide the change in f by the step in x, 2 eps.",
                 "divide by `2 * eps`", matches=no_division),
+        Mistake("nudged_copy", "nudging a copy of x, which f never sees",
+                "f must be measured at the nudged point. x.flatten() (or np.array(x), x.copy()) makes a new array, "
+                "so nudging it leaves the x that f reads as it was, f(x + eps) equals f(x - eps), and every slope "
+                "comes out 0. Nudge x itself, one position at a time, and put it back.",
+                "`for i in np.ndindex(x.shape):`, then nudge and restore `x[i]`", matches=all_zero),
+        Mistake("float32", "measuring the slopes in float32",
+                "float32 keeps about 7 significant digits, so f(x + eps) and f(x - eps) differ only in their last "
+                "few, and that difference, divided by a tiny 2 eps, is mostly rounding (lesson 16 measures it). "
+                "Measure gradients in float64, the type of the x you are given.",
+                "nudge x itself, in its own float64, and make `grad = np.zeros(x.shape)`",
+                matches=lambda j, c: isinstance(j.value(c), np.ndarray) and j.value(c).dtype == np.float32
+                and np.asarray(j.case(c).args[1]).dtype == np.float64),
         Mistake("wrong_sign", "f(x - eps) - f(x + eps): the slopes come out with the wrong sign",
                 "a slope is how much f goes up when x goes up: the value at x + eps minus the value at x - eps.",
                 "`(f_plus - f_minus) / (2 * eps)`", matches=ratio_is(-1.0)),

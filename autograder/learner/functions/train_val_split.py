@@ -187,11 +187,13 @@ def suite():
                 matches=lambda j, c: coverage_ok(j, c) and is_block(split_ids(j.value(c))[1])),
         Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
                 "`np.random.permutation` uses NumPy's global generator, which ignores the seed passed in, so every "
-                "run holds out other examples and no result can be repeated. Make a generator from `rng` and "
-                "draw the permutation from it.",
+                "run holds out other examples and no result can be repeated (and `np.random.seed` takes only a "
+                "number, not the Generator a caller may pass). Make a generator from `rng` and draw the "
+                "permutation from it.",
                 "`rng = np.random.default_rng(rng)`, then `rng.permutation(...)`",
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again")))),
+                    np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again"))),
+                error=("TypeError", r"Cannot cast scalar from dtype\('O'\)")),
         Mistake("fixed_seed", "a seed written in the function instead of the rng you are given",
                 "the caller chooses the seed: another seed must give another split, so make the generator from "
                 "`rng`, not from a number of your own.",
