@@ -337,6 +337,11 @@ def shape_problem(spec, value, dims):
                     f"per layer (a network of sizes {list(dims['sizes'])} has {len(want)} "
                     f"layer{'s' if len(want) != 1 else ''}).{early}")
         for layer, (pair, shapes) in enumerate(zip(value, want)):
+            if shapes[0] != shapes[1] and tuple(pair[0].shape) == tuple(shapes[1]) and \
+                    tuple(pair[1].shape) == tuple(shapes[0]):
+                first, second = spec.names(layer)
+                return (f"{spec.name}[{layer}] holds ({second}, {first}), shapes {fmt_shape(pair[0].shape)} and "
+                        f"{fmt_shape(pair[1].shape)}: each pair is ({first}, {second}), in that order.")
             for name, item, shape in zip(spec.names(layer), pair, shapes):
                 if item.shape != tuple(shape):
                     return (f"{name} (in {spec.name}[{layer}]) has shape {fmt_shape(item.shape)}, "

@@ -165,6 +165,28 @@ def decay_weights(params, lr, weight_decay):
         new.append((W * (1 - lr * weight_decay), b))
         return new
 """),
+    'forward_layers-softmax-across-rows': ('forward_layers', 'softmax_rows', None, """
+def forward_layers(params, X):
+    A, cache = X, []
+    for l, (W, b) in enumerate(params):
+        Z = W @ A + b
+        cache.append((A, Z))
+        if l == len(params) - 1:
+            e = np.exp(Z - Z.max(axis=1, keepdims=True))
+            A = e / e.sum(axis=1, keepdims=True)
+        else:
+            A = relu(Z)
+    return A, cache
+"""),
+    'forward_layers-cache-pairs-swapped': ('forward_layers', None, "each pair is (A0, Z1), in that order", """
+def forward_layers(params, X):
+    A, cache = X, []
+    for l, (W, b) in enumerate(params):
+        Z = W @ A + b
+        cache.append((Z, A))
+        A = softmax(Z) if l == len(params) - 1 else relu(Z)
+    return A, cache
+"""),
 }
 
 

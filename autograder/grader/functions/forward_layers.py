@@ -68,6 +68,15 @@ Z = W @ A + b
 cache.append((A, Z))
 A = relu(Z) if l < len(params) - 1 else np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True)
 '''),
+    "softmax_rows": mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+if l < len(params) - 1:
+    A = relu(Z)
+else:
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    A = E / E.sum(axis=1, keepdims=True)
+'''),
     "cache_after_relu": mutant('''
 Z = W @ A + b
 A_prev = A

@@ -30,6 +30,14 @@ def suite():
     def keeps_float32(j, value):
         return float32_problem(j, "f32", value)
 
+    def rows_sum_to_one(value):
+        try:
+            A = np.asarray(value[0], dtype=float)
+            return A.ndim == 2 and A.shape[1] > 1 and np.allclose(A.sum(axis=1), 1, atol=1e-4) and \
+                not np.allclose(A.sum(axis=0), 1, atol=1e-4)
+        except Exception:
+            return False
+
     def relu_last(j, case):
         """A is ReLU of the last layer's scores, with or without softmax after it."""
         try:
@@ -65,6 +73,11 @@ def suite():
                     "`np.exp(Z - Z.max(axis=0, keepdims=True))`, or part 1's `softmax(Z)`",
                     matches=lambda j, c: c == "confident" and isinstance(j.value(c), (tuple, list))
                     and not np.isfinite(np.asarray(j.value(c)[0], dtype=float)).all()),
+            Mistake("softmax_rows", "softmax across each row instead of down each column",
+                    "each column of Z is one example, so each column of A must be that example's probabilities, "
+                    "summing to 1: the maximum and the sum are taken down the columns.",
+                    "`axis=0` in the max and the sum (or part 1's `softmax(Z)`)",
+                    matches=lambda j, c: rows_sum_to_one(j.value(c))),
             Mistake("softmax_everywhere", "softmax after every layer",
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
                     "become probabilities over the ten digits.", "`relu(Z)` for the hidden layers"),
