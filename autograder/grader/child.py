@@ -13,6 +13,7 @@ written to stderr (the worker's file descriptor 2 is a pipe the supervisor reads
 a worker that overruns a case) and how the worker ended. Only the supervisor can write to RESULTS_FD, the
 one way anything leaves the sandbox; the grader reads it with size caps and a strict schema.
 """
+import functools
 import io
 import json
 import mmap
@@ -24,28 +25,40 @@ import threading
 import time
 
 MAX_FRAME = 96 << 20     # one result, JSON and arrays together
+MAX_JSON = 1 << 20       # one result's JSON header (arrays travel in the payload, not in JSON)
 MAX_STDERR = 4000
 AFTER_BYTES = 8 << 20   # changed inputs sent back, at most (beyond it only which ones changed)
 
 
 def send(fd, header, payload=b""):
     """A frame: lengths of the JSON header and of the binary payload, then both."""
+    _write_all(fd, _frame_bytes(header, payload))
+
+
+def _frame_bytes(header, payload=b""):
     data = json.dumps(header).encode()
-    os.write(fd, struct.pack(">II", len(data), len(payload)))
-    for chunk in (data, payload):
-        view = memoryview(chunk)
-        while view:
-            view = view[os.write(fd, view):]
+    return struct.pack(">II", len(data), len(payload)) + data + bytes(payload)
 
 
-def receive(fd):
-    """The next frame from a pipe, or None at its end; ValueError for anything malformed or too large."""
+def _write_all(fd, data, write=os.write):
+    view = memoryview(data)
+    while view:
+        view = view[write(fd, view):]
+
+
+def receive(fd, sizes=None):
+    """The next frame from a pipe, or None at its end; ValueError for anything malformed or too large.
+    ``sizes``: a list to which the header's length in bytes is appended (to bound what was parsed)."""
     head = _read_exact(fd, 8)
     if head is None:
         return None
     n_json, n_bin = struct.unpack(">II", head)
     if n_json + n_bin > MAX_FRAME:
         raise ValueError(f"a result of {n_json + n_bin:,} bytes")
+    if n_json > MAX_JSON:
+        raise ValueError(f"a result header of {n_json:,} bytes")
+    if sizes is not None:
+        sizes.append(n_json)
     data, payload = _read_exact(fd, n_json), _read_exact(fd, n_bin) if n_bin else b""
     if data is None or payload is None:
         raise ValueError("a result cut short")
@@ -97,7 +110,12 @@ def share_inputs(value):
 # ----------------------------------------------------------------------------- the worker
 
 def worker(job, cases, channel):
-    """Run the learner's cell, then the function on each case; send each outcome down ``channel``."""
+    """Run the learner's cell, then the function on each case; send each outcome down ``channel``.
+
+    The moment each call returns, before any of the worker's own code that the learner's cell could have
+    patched (np.savez, say), a "returned" frame tells the supervisor to look at the inputs: an in-place
+    change undone later is still seen."""
+    returned = functools.partial(_write_all, channel, _frame_bytes({"kind": "returned"}))
     namespace = {"__name__": "__main__", "np": np, "numpy": np}
     exec(compile(job["prelude"], "<course toolbox>", "exec"), namespace)
     cell_problems = run_cell(job["source"], namespace)
@@ -111,7 +129,7 @@ def worker(job, cases, channel):
     for i, (args, kwargs) in enumerate(cases):
         # No copies: the inputs live in shared memory, where the supervisor sees any change to them.
         outcome = call(fn, args, kwargs, timeout=max(deadline - time.monotonic(), 0.01), filename=CELL,
-                       names=job["names"], copy_inputs=False, capture_stderr=False)
+                       names=job["names"], copy_inputs=False, capture_stderr=False, on_return=returned)
         result = {"kind": "case", "i": i, "seconds": outcome.seconds, "warnings": outcome.warnings,
                   "stdout": outcome.stdout, "adapted": outcome.adapted, "yielded": outcome.yielded}
         values = {}
@@ -199,6 +217,8 @@ def main():
     timer = threading.Timer(max(deadline - time.monotonic(), 0.1), lambda: os.kill(pid, signal.SIGKILL))
     timer.daemon = True
     timer.start()
+    sent, looks = set(), 0               # one cell frame, one frame per case: the rest is dropped
+    seen = [dict() for _ in cases]       # per case: input position -> the array as first seen changed
     try:
         while True:
             try:
@@ -210,17 +230,26 @@ def main():
             if frame is None:
                 break
             header, payload = frame
-            if not isinstance(header, dict) or header.get("kind") not in ("cell", "case"):
+            kind = header.get("kind") if isinstance(header, dict) else None
+            if kind == "returned":  # a call just returned: look at every case's inputs now
+                looks += 1
+                if looks <= 4 * len(cases) + 4:
+                    _look(watched, originals, seen)
                 continue
-            if header["kind"] == "case":
+            if kind not in ("cell", "case") or kind in sent:
+                continue
+            if kind == "case":
                 i = header.get("i")
-                if not isinstance(i, int) or not 0 <= i < len(cases):
+                if not isinstance(i, int) or not 0 <= i < len(cases) or i in sent:
                     continue
-                header["changed"] = [k for k, (now, before) in enumerate(zip(watched[i], originals[i]))
-                                     if not np.array_equal(now, before, equal_nan=True)]
+                sent.add(i)
+                _look(watched, originals, seen)
+                header["changed"] = sorted(seen[i])
+            else:
+                sent.add(kind)
             send(RESULTS_FD, header, payload)
-            if header["kind"] == "case" and header["changed"]:
-                _send_after(i, header["changed"], watched[i])
+            if kind == "case" and header["changed"]:
+                _send_after(i, header["changed"], seen[i])
     finally:
         timer.cancel()
     _, status = os.waitpid(pid, 0)
@@ -231,10 +260,19 @@ def main():
     send(RESULTS_FD, ended)
 
 
-def _send_after(i, changed, watched, limit=AFTER_BYTES):
-    """The inputs a case changed, as the supervisor reads them from the shared memory (never from the
-    worker's answer): a check can then measure how far they moved (numerical_gradient puts x back)."""
-    arrays = {f"a{k}": watched[k] for k in changed if watched[k].nbytes <= limit}
+def _look(watched, originals, seen):
+    """Note every case's inputs that differ from their originals now, with a copy as first seen changed."""
+    for i, (now_arrays, before_arrays) in enumerate(zip(watched, originals)):
+        for k, (now, before) in enumerate(zip(now_arrays, before_arrays)):
+            if k not in seen[i] and not np.array_equal(now, before, equal_nan=True):
+                seen[i][k] = now.copy() if now.nbytes <= AFTER_BYTES else now[..., :0].copy()
+
+
+def _send_after(i, changed, arrays_seen, limit=AFTER_BYTES):
+    """The inputs a case changed, as the supervisor saw them in the shared memory (never from the
+    worker's answer) right after the call: a check can then measure how far they moved (numerical_gradient
+    must put x back)."""
+    arrays = {f"a{k}": arrays_seen[k] for k in changed if arrays_seen[k].nbytes <= limit and arrays_seen[k].size}
     if arrays and sum(a.nbytes for a in arrays.values()) <= limit:
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)

@@ -267,16 +267,16 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
 def _read_frames(fd, frames):
     """Read the supervisor's frames until the pipe closes, within MAX_RESULT_BYTES in all."""
     from .child import receive
-    total = 0
+    total, sizes = 0, []
     while True:
         try:
-            frame = receive(fd)
+            frame = receive(fd, sizes)
         except (ValueError, OSError) as exc:
             frames.append(({"kind": "too-large" if "bytes" in str(exc) else "broken", "why": str(exc)[:200]}, b""))
             return
         if frame is None:
             return
-        total += len(frame[1]) + 1000
+        total += len(frame[1]) + 8 * sizes[-1] + 1000  # parsed JSON takes several times its bytes
         if total > MAX_RESULT_BYTES:
             frames.append(({"kind": "too-large", "why": f"more than {MAX_RESULT_BYTES >> 20} MB of results"}, b""))
             return

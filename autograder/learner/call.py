@@ -184,14 +184,15 @@ def adapt(fn, args, kwargs, names):
 
 
 def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None,
-         copy_inputs=True, capture_stderr=True) -> Outcome:
+         copy_inputs=True, capture_stderr=True, on_return=None) -> Outcome:
     """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened.
 
     ``names`` are the lesson's parameter names, to fit the call to a learner
     who wrote the function with another signature (see ``adapt``). The
     grading sandbox passes ``copy_inputs=False`` (its inputs live in memory
     its supervisor watches) and ``capture_stderr=False`` (the supervisor reads
-    stderr itself, where the learner's code cannot intercept it).
+    stderr itself, where the learner's code cannot intercept it) and ``on_return``, called the moment
+    the learner's function returns, before anything else runs (its supervisor then looks at the inputs).
     """
     args, kwargs = tuple(args), dict(kwargs or {})
     if copy_inputs:
@@ -215,6 +216,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
                 if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
                 value = fn(*args, **kwargs)
+                if on_return is not None:
+                    on_return()
                 if isinstance(value, types.GeneratorType):  # a function that yields: judge what it yields
                     value, outcome.yielded = list(itertools.islice(value, MAX_YIELDED)), True
                 outcome.value = value

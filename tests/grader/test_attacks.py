@@ -331,6 +331,36 @@ SANDBOX_ATTACKS = {
         def relu(Z):
             return get_ipython().getoutput("id")
         """, ["NameError", "get_ipython", "not defined"]),
+    "frames with a 20 MB JSON header, written straight down the worker's pipe to the supervisor": ("""
+        import fcntl, os, stat, struct
+        def relu(Z):
+            body = b'{"kind": "cell", "pad": [' + b"[]," * 7_000_000 + b'[]]}'
+            for fd in range(3, 64):
+                try:
+                    mode = os.fstat(fd).st_mode
+                except OSError:
+                    continue
+                if stat.S_ISFIFO(mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                    for _ in range(8):
+                        os.write(fd, struct.pack(">II", len(body), 0))
+                        view = memoryview(body)
+                        while view:
+                            view = view[os.write(fd, view):]
+            return np.maximum(Z, 0)
+        """, ["killed", "could not be read", "did not return"]),
+    "change the input in place, then undo it in a patched np.savez before the supervisor looks": ("""
+        _real_savez, _undo = np.savez, []
+        def _savez(*args, **kwargs):
+            while _undo:
+                Z, saved = _undo.pop()
+                Z[...] = saved
+            return _real_savez(*args, **kwargs)
+        np.savez = _savez
+        def relu(Z):
+            _undo.append((Z, Z.copy()))
+            np.maximum(Z, 0, out=Z)
+            return Z.copy()
+        """, "changed its input"),
 }
 
 
@@ -364,6 +394,7 @@ def test_nothing_of_the_sandbox_outlives_it(oracle):
 def test_the_graders_memory_stays_bounded_under_floods_and_huge_results(tmp_path):
     """The grader's own peak memory, in a fresh process, for the flood and huge-return attacks."""
     for name in ("flood stdout", "flood stderr at the file-descriptor level", "return 3 million items at once",
+                 "frames with a 20 MB JSON header, written straight down the worker's pipe to the supervisor",
                  "send a zip bomb and 38,000 references to one large array through the sandbox's own packer"):
         src = tmp_path / "cell.py"
         src.write_text(textwrap.dedent(SANDBOX_ATTACKS[name][0]))
