@@ -122,6 +122,14 @@ class CheckSubmission(NbGraderPreprocessor):
 RefuseLinks = CheckSubmission  # the name earlier configurations used
 
 
+def _size(value) -> int:
+    """About how many bytes a kernel message's content holds (what keeping it would cost)."""
+    try:
+        return len(json.dumps(value, default=str))
+    except (TypeError, ValueError):
+        return len(str(value))
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute with the kernel in bubblewrap; a kernel that dies ends the run, not the grading.
 
@@ -140,17 +148,21 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = SandboxedKernelManager
         return super().create_kernel_manager()
 
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
-        self._output_bytes = getattr(self, "_output_bytes", 0) + size
-        if self._output_bytes > self.max_output_mb << 20:
-            if not getattr(self, "_output_capped", False):
-                self._output_capped = True
-                outs.append(new_output("stream", name="stdout", text=f"\n[output cut: this notebook printed more "
-                                                                      f"than {self.max_output_mb} MB]\n"))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+    KEPT = ("stream", "display_data", "execute_result", "error", "update_display_data")
+
+    def process_message(self, msg, cell, cell_index):
+        """Every message that would be kept (outputs, display updates, widget comms) counts against the
+        cap with all it carries, metadata and tracebacks included; past the cap it is dropped."""
+        msg_type = msg.get("msg_type", "")
+        if msg_type in self.KEPT or msg_type.startswith("comm"):
+            self._output_bytes = getattr(self, "_output_bytes", 0) + _size(msg.get("content"))
+            if self._output_bytes > self.max_output_mb << 20:
+                if not getattr(self, "_output_capped", False):
+                    self._output_capped = True
+                    cell.outputs.append(new_output("stream", name="stdout", text=f"\n[output cut: this notebook "
+                                                   f"printed more than {self.max_output_mb} MB]\n"))
+                return None
+        return super().process_message(msg, cell, cell_index)
 
     def preprocess(self, nb, resources, km=None):
         self._output_bytes, self._output_capped = 0, False
@@ -182,6 +194,12 @@ class SafeOutputs(NbGraderPreprocessor):
                 cell.pop("attachments", None)
                 cell.source = course_cells.get(cell.get("id"), escape_markdown(cell.source))
             for out in cell.get("outputs", []):
+                if "metadata" in out:
+                    out["metadata"] = {}  # nothing of a learner's output metadata is needed to read it
+                if out.get("output_type") == "error":
+                    out["ename"] = str(out.get("ename", ""))[:200]
+                    out["evalue"] = str(out.get("evalue", ""))[:2000]
+                    out["traceback"] = [str(line)[:2000] for line in out.get("traceback", [])[:50]]
                 data = out.get("data")
                 if not isinstance(data, dict):
                     continue

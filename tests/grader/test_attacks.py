@@ -508,6 +508,13 @@ KERNEL_ATTACKS = {
             "def relu(Z):\n    return Z\n"),
     "flooder": ("import sys\nfor _ in range(200):\n    sys.stdout.write('x' * 1_000_000)\n",
                 "def relu(Z):\n    return Z\n"),
+    # bulk where a count of text and data alone would not see it: output metadata, error messages
+    "metaflooder": ("from IPython.display import publish_display_data\n_k = get_ipython().kernel\n"
+                    "_big = 'A' * (20 << 20)\nfor _i in range(5):\n"
+                    "    publish_display_data(data={'text/plain': 'x'}, metadata={'pad': _big})\n"
+                    "for _i in range(5):\n"
+                    "    _k.session.send(_k.iopub_socket, 'error', {'ename': 'E', 'evalue': _big, 'traceback': []}, "
+                    "parent=_k.get_parent())\n", "def relu(Z):\n    return Z\n"),
     "diskfiller": ("import os\nn = 0\ntry:\n    for i in range(100):\n"
                    "        open(f'fill{i}', 'wb').write(b'x' * (100 << 20)); n += 1\n"
                    "except OSError as e:\n    print('filled', n, e.strerror)\n", "def relu(Z):\n    return Z\n"),
@@ -608,8 +615,9 @@ def test_nothing_a_learner_writes_runs_in_the_instructors_browser(attacked_class
 
 def test_a_flood_of_output_is_cut_and_the_disk_is_not_filled(attacked_class):
     root, lesson = attacked_class["root"], attacked_class["lesson"]
-    flood = root / "autograded" / "flooder" / lesson.id / lesson.notebook
-    assert flood.stat().st_size < 20 << 20 and "output cut" in flood.read_text()
+    for student in ("flooder", "metaflooder"):
+        flood = root / "autograded" / student / lesson.id / lesson.notebook
+        assert flood.stat().st_size < 20 << 20 and "output cut" in flood.read_text(), student
     nb = nbformat.read(root / "autograded" / "diskfiller" / lesson.id / lesson.notebook, as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "filled" in printed and "No space left" in printed  # its own folder is in memory, and sized
