@@ -1,6 +1,7 @@
 """Part 2's checks on answers they were never tuned on (issue 12, part 2): a learner's evaluation of
 lessons 15-22 wrote 162 answers; before these fixes six wrong ones passed (three by returning a generator)
-and several were named for the wrong cause. Each such answer is a test here, judged by both runners."""
+and several were named for the wrong cause; a hostile student then found five more that passed. Each such
+answer is a test here, judged by both runners."""
 import pytest
 
 from autograder.grader.oracle import mutant_function
@@ -186,6 +187,68 @@ def forward_layers(params, X):
         cache.append((Z, A))
         A = softmax(Z) if l == len(params) - 1 else relu(Z)
     return A, cache
+"""),
+    # found by a hostile student's attack on part 2 (passed every check before)
+    'adam_step-betas-and-eps-hard-coded': ('adam_step', 'fixed_betas', None, """
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    # WRONG: ignores the caller's beta1, beta2 and eps (uses Adam's usual constants whatever is passed)
+    b1, b2, e = 0.9, 0.999, 1e-8
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    t = state["t"] + 1
+    new_params, new_m, new_v = [], [], []
+    for (W, b), (dW, db), (mW, mb), (vW, vb) in zip(params, grads, state["m"], state["v"]):
+        layer, ms, vs = [], [], []
+        for p, g, m, v in ((W, dW, mW, vW), (b, db, mb, vb)):
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            m_hat = m / (1 - b1 ** t)
+            v_hat = v / (1 - b2 ** t)
+            layer.append(p - lr * m_hat / (np.sqrt(v_hat) + e))
+            ms.append(m)
+            vs.append(v)
+        new_params.append(tuple(layer)); new_m.append(tuple(ms)); new_v.append(tuple(vs))
+    return new_params, {"t": t, "m": new_m, "v": new_v}
+"""),
+    'init_layers-units-copied': ('init_layers', None, 'only 2 different ones', """
+def init_layers(layer_sizes, rng=None):
+    # WRONG: all units but the first are copies of one another (symmetry left unbroken)
+    rng = np.random.default_rng(rng)
+    params = []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        W = np.tile(rng.standard_normal((1, n_in)), (n_out, 1)) * np.sqrt(2 / n_in)
+        W[0] = rng.standard_normal(n_in) * np.sqrt(2 / n_in)
+        params.append((W, np.zeros((n_out, 1))))
+    return params
+"""),
+    'init_layers-rank-one': ('init_layers', None, 'has rank 1', """
+def init_layers(layer_sizes, rng=None):
+    # WRONG: each unit has the same weight on every input (rank-1 W: the layer only sees sum(x))
+    rng = np.random.default_rng(rng)
+    params = []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        c = rng.standard_normal((n_out, 1))
+        c = (c - c.mean()) / c.std()
+        params.append((c * np.sqrt(2 / n_in) * np.ones((n_out, n_in)), np.zeros((n_out, 1))))
+    return params
+"""),
+    'minibatches-rolled-not-shuffled': ('minibatches', None, 'not a shuffle', """
+def minibatches(X, Y, batch_size, rng):
+    # WRONG: no shuffle, only a cyclic shift of the original order (each batch is a run of consecutive examples)
+    m = X.shape[1]
+    order = np.roll(np.arange(m), int(rng.integers(1, m)) if m > 1 else 0)
+    return [(X[:, order[s:s + batch_size]], Y[order[s:s + batch_size]]) for s in range(0, m, batch_size)]
+"""),
+    'train_val_split-one-stretch': ('train_val_split', 'no_shuffle', 'consecutive examples', """
+def train_val_split(X, Y, n_val=10000, rng=0):
+    # WRONG: the validation set is one run of consecutive examples (a random place, but no shuffle)
+    rng = np.random.default_rng(rng)
+    m = X.shape[1]
+    start = int(rng.integers(1, m - n_val))
+    val = np.arange(start, start + n_val)
+    train = np.setdiff1d(np.arange(m), val)
+    return X[:, train], Y[train], X[:, val], Y[val]
 """),
 }
 

@@ -42,6 +42,9 @@ def cases():
            "v": [(a.astype(np.float32), c.astype(np.float32)) for a, c in s32["v"]]}
     out.append(_layer_case("f32", "float32 parameters, gradients and state, t = 3", [p32, g32, s32], {"lr": 0.01},
                            sizes=sizes, rtol=F32_RTOL))
+    out.append(_layer_case("own_betas", "a step from t = 3 with beta1 = 0.8, beta2 = 0.99, eps = 1e-4",
+                           [params, _grads(r, params, 0.1), _state(r, params, 3)],
+                           {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-4}, sizes=sizes))
     hs = [6, 5, 4, 3]
     hp = _layers(h, hs)
     out.append(_layer_case("hidden", "a hidden step of three layers from t = 7", [hp, _grads(h, hp, 0.2),
@@ -100,6 +103,8 @@ def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e
 ''',
     "no_bias_correction": mutant(m_hat="m", v_hat="v"),
     "t_not_incremented": mutant(t='state["t"]', result='new_params, {"t": t + 1, "m": new_m, "v": new_v}'),
+    "fixed_betas": mutant(m="0.9 * m + 0.1 * g", v="0.999 * v + 0.001 * g * g", m_hat="m / (1 - 0.9 ** t)",
+                          v_hat="v / (1 - 0.999 ** t)", p="p - lr * m_hat / (np.sqrt(v_hat) + 1e-8)"),
     "state_not_returned": mutant(result="new_params, state"),
     "v_from_m": mutant(v="beta2 * v + (1 - beta2) * m * m"),
     "betas_swapped": mutant(m="beta2 * m + (1 - beta2) * g", v="beta1 * v + (1 - beta1) * g * g",

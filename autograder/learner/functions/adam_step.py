@@ -38,6 +38,7 @@ def suite():
               matches("tiny", "handles tiny gradients, where eps matters"),
               matches("defaults", "uses lr = 1e-3 when none is given"),
               matches("f32", "gives the right values in float32"),
+              matches("own_betas", "uses the beta1, beta2 and eps it is given"),
               prop("float32", "f32", "keeps float32 float32", keeps_float32)],
         values=("fixed", "random"),
         finite_case="fixed",
@@ -52,6 +53,10 @@ def suite():
                     "m and v start at zero, so in the first steps they are far too small: dividing them by "
                     "1 - beta1**t and 1 - beta2**t corrects that (without it the first step is about 3 times lr "
                     "instead of lr).", "`m_hat = m / (1 - beta1 ** t)` and `v_hat = v / (1 - beta2 ** t)`"),
+            Mistake("fixed_betas", "numbers written in the formulas instead of beta1, beta2 and eps",
+                    "the caller may choose other averaging rates and another eps: use the parameters, whose "
+                    "defaults already hold 0.9, 0.999 and 1e-8.",
+                    "`beta1`, `beta2` and `eps` in the formulas, in place of the numbers"),
             Mistake("state_not_returned", "returning the state it was given instead of the new one",
                     "the next step needs this step's m, v and t: return a new state holding them.",
                     "`return new_params, {'t': t, 'm': new_m, 'v': new_v}`"),

@@ -52,6 +52,16 @@ def symmetry_problem(value):
         if W.shape[0] > 1 and np.allclose(W, W[0]):
             return (f"every row of W{layer + 1} is the same, so its units start as copies of each other, get the "
                     f"same gradients, and stay copies.")
+        rows = np.unique(W, axis=0).shape[0] if W.ndim == 2 else W.shape[0]
+        if W.ndim == 2 and rows < W.shape[0]:
+            return (f"W{layer + 1} has {W.shape[0]} rows but only {rows} different ones: units that start as copies "
+                    f"of each other get the same gradients and stay copies. Draw every weight on its own.")
+        if W.ndim == 2 and 1 < min(W.shape) <= 64:
+            rank = np.linalg.matrix_rank(W)
+            if rank < min(W.shape):
+                return (f"W{layer + 1} ({W.shape[0]} x {W.shape[1]}) has rank {rank}: its rows are all made of "
+                        f"{'one pattern' if rank == 1 else f'{rank} patterns'}, not drawn independently, so its units "
+                        f"start far from independent. Draw every weight on its own.")
     for a in range(len(value)):
         for c in range(a + 1, len(value)):
             if value[a][0].shape == value[c][0].shape and np.array_equal(value[a][0], value[c][0]):

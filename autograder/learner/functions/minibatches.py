@@ -89,6 +89,12 @@ def suite():
         if is_identity(value):
             return ("the batches hold the examples in their original order: shuffle them first, so each batch is a "
                     "fair sample of the data and each epoch sees them in another order.")
+        seen = order(value)
+        runs = int((np.diff(seen) == 1).sum())
+        if seen.size > 8 and runs > seen.size // 2:
+            return (f"{runs} of the {seen.size - 1} neighbours in the epoch's order are consecutive examples: the "
+                    f"batches are stretches of the original order (shifted, or cut in another place), not a "
+                    f"shuffle. Shuffle the example numbers themselves, so each batch is a fair sample.")
         return None
 
     def repeatable(j, value):

@@ -42,6 +42,16 @@ def is_block(val):
     return val.size > 1 and np.array_equal(val, np.arange(val[0], val[0] + val.size))
 
 
+def one_run(ids, m):
+    """Are these example numbers one stretch of consecutive ones, allowing it to wrap round the end?
+    (A random sample of 20 of 100 is one stretch with a probability of about 1e-19.)"""
+    ids = np.sort(np.asarray(ids) % m)
+    if ids.size < 3 or ids.size >= m:
+        return False
+    gaps = np.diff(np.concatenate([ids, ids[:1] + m]))
+    return int((gaps != 1).sum()) <= 1
+
+
 def coverage_problem(j, case, value):
     X = j.case(case).args[0]
     m = X.shape[1]
@@ -89,6 +99,10 @@ def suite():
             where = "first" if val[0] == 0 else "last"
             return (f"X_val holds exactly the {where} {n_val} examples: a file may be sorted (by writer, by date, "
                     f"by digit), so a validation set must be drawn at random.")
+        if one_run(val, m):
+            return (f"X_val holds {n_val} consecutive examples ({val[0]} onwards, counting round the end): a file "
+                    f"may be sorted (by writer, by date, by digit), so a validation set must be drawn at random, "
+                    f"example by example, not as one stretch.")
         return None
 
     def repeatable(j, value):
