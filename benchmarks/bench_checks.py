@@ -5,7 +5,7 @@
 Prints the median time of one in-notebook check (``check(...)``'s work: all
 visible checks against the stored fixtures, in this process) for each
 graded function (target: under 0.3 s each), then the wall time of
-``python -m autograder grade`` on a whole thirteen-lesson submission, each
+``python -m autograder grade`` on a whole submission (every graded lesson), each
 function sandboxed and judged against the live reference (target: under 15 s
 on 2 cores). A benchmark: it prints figures and asserts nothing.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 from autograder.learner.checking import judge
 from autograder.learner.course import load_course
 from autograder.learner.fixtures import stored_oracle
-from solutions import network
+from solutions import deep, network
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def check_latency(repeat):
     stored_oracle()  # loading the fixtures once per session is part of the first check, not of each
     rows = []
     for lesson in load_course().lessons:
-        fn = getattr(network, lesson.function)
+        fn = getattr(network, lesson.function, None) or getattr(deep, lesson.function)
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
@@ -68,7 +68,7 @@ def main():
         print(f"  {function:<18}{median:>9.3f}{worst:>8.3f}  {'pass' if passed else 'FAIL'}")
     runs = max(1, args.repeat // 3)
     median, best, worst = grading_time(runs)[:3]
-    print(f"\nwhole 13-lesson submission, `python -m autograder grade`, {runs} runs on {os.cpu_count()} cores "
+    print(f"\nwhole {len(load_course().lessons)}-lesson submission, `python -m autograder grade`, {runs} runs on {os.cpu_count()} cores "
           f"(target < 15 s): median {median:.1f} s (min {best:.1f}, max {worst:.1f})")
 
 

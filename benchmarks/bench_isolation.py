@@ -4,7 +4,7 @@
 
 For every lesson, the median wall time of ``grade_source`` (the sandboxed child, every check, hidden
 ones included) with ``isolation: bwrap`` and with ``isolation: none``, in separate processes; then the
-whole thirteen-lesson submission through ``python -m autograder grade`` both ways (goal: 3 s with
+whole submission (every graded lesson) through ``python -m autograder grade`` both ways (goal: 3 s with
 isolation). Prints the load average too: on a busy machine every figure grows. A benchmark: it prints
 figures and asserts nothing.
 """
@@ -87,7 +87,7 @@ def main():
     runs = max(1, args.repeat // 2)
     for mode in ("bwrap", "none"):
         median, best, tail = whole_submission(runs, mode)
-        print(f"\nwhole 13-lesson submission, `python -m autograder grade`, isolation {mode}: median {median:.2f} s "
+        print(f"\nwhole {len(load_course().lessons)}-lesson submission, `python -m autograder grade`, isolation {mode}: median {median:.2f} s "
               f"(best {best:.2f} s, {runs} runs; goal with bwrap: 3 s) -> {' / '.join(tail)}")
 
 

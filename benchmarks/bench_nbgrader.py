@@ -1,10 +1,10 @@
-"""How long real nbgrader takes to autograde one student's whole submission (thirteen lessons).
+"""How long real nbgrader takes to autograde one student's whole submission (every graded lesson).
 
     python benchmarks/bench_nbgrader.py
 
 Builds a temporary course directory from the repository, releases every
 lesson, submits the reference answers for one student, and times
-``nbgrader autograde`` lesson by lesson (target: under 30 s for all thirteen
+``nbgrader autograde`` lesson by lesson (target: under 30 s for all thirteen of part 1
 on 2 cores). A benchmark: it prints figures and asserts nothing.
 """
 import shutil
