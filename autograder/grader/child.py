@@ -217,7 +217,7 @@ def main():
     timer = threading.Timer(max(deadline - time.monotonic(), 0.1), lambda: os.kill(pid, signal.SIGKILL))
     timer.daemon = True
     timer.start()
-    sent, looks = set(), 0               # one cell frame, one frame per case: the rest is dropped
+    sent, looks = set(), 0               # one cell frame, one frame per case: the rest is dropped; calls returned
     seen = [dict() for _ in cases]       # per case: input position -> the array as first seen changed
     try:
         while True:
@@ -231,10 +231,10 @@ def main():
                 break
             header, payload = frame
             kind = header.get("kind") if isinstance(header, dict) else None
-            if kind == "returned":  # a call just returned: look at every case's inputs now
+            if kind == "returned":  # the next call just returned: look at the inputs of every finished case
                 looks += 1
-                if looks <= 4 * len(cases) + 4:
-                    _look(watched, originals, seen)
+                if looks <= len(cases):
+                    _look(watched, originals, seen, looks)
                 continue
             if kind not in ("cell", "case") or kind in sent:
                 continue
@@ -243,7 +243,7 @@ def main():
                 if not isinstance(i, int) or not 0 <= i < len(cases) or i in sent:
                     continue
                 sent.add(i)
-                _look(watched, originals, seen)
+                _look(watched, originals, seen, min(max(looks, i + 1), len(cases)))
                 header["changed"] = sorted(seen[i])
             else:
                 sent.add(kind)
@@ -260,9 +260,11 @@ def main():
     send(RESULTS_FD, ended)
 
 
-def _look(watched, originals, seen):
-    """Note every case's inputs that differ from their originals now, with a copy as first seen changed."""
-    for i, (now_arrays, before_arrays) in enumerate(zip(watched, originals)):
+def _look(watched, originals, seen, finished):
+    """Note the inputs of the first ``finished`` cases that differ from their originals now, with a copy as
+    first seen changed. (A case still running may change its inputs for a while: numerical_gradient nudges
+    x and puts it back; only what a call leaves behind counts.)"""
+    for i, (now_arrays, before_arrays) in enumerate(zip(watched[:finished], originals[:finished])):
         for k, (now, before) in enumerate(zip(now_arrays, before_arrays)):
             if k not in seen[i] and not np.array_equal(now, before, equal_nan=True):
                 seen[i][k] = now.copy() if now.nbytes <= AFTER_BYTES else now[..., :0].copy()

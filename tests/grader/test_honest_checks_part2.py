@@ -293,3 +293,26 @@ def test_the_sandbox_sees_how_far_numerical_gradient_moved_x(oracle):
     assert not report.passed and "in_place" in report.mistakes
     assert "moved by 1e-05" in " ".join(render.text(report).split())
 
+
+
+def test_a_case_still_running_is_not_judged_by_its_half_nudged_x(oracle):
+    """numerical_gradient nudges x and puts it back; the supervisor judges only what a finished call left.
+    (This right answer spends most of its time with an entry nudged: looking at the running case while
+    it ran would see a moved x and fail it.)"""
+    slow = """import time
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        time.sleep(0.002)
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+"""
+    for _ in range(3):
+        report = grade_source("numerical_gradient", slow, oracle)
+        assert report.passed, " ".join(render.text(report).split())
