@@ -40,6 +40,13 @@ def _frame_bytes(header, payload=b""):
     return struct.pack(">II", len(data), len(payload)) + data + bytes(payload)
 
 
+def _handshake(fd, ack, frame, read=os.read):
+    """Tell the supervisor a call returned, and wait until it has looked (functions bound before any
+    learner code runs)."""
+    _write_all(fd, frame)
+    read(ack, 1)
+
+
 def _write_all(fd, data, write=os.write):
     view = memoryview(data)
     while view:
@@ -109,13 +116,13 @@ def share_inputs(value):
 
 # ----------------------------------------------------------------------------- the worker
 
-def worker(job, cases, channel):
+def worker(job, cases, channel, ack):
     """Run the learner's cell, then the function on each case; send each outcome down ``channel``.
 
     The moment each call returns, before any of the worker's own code that the learner's cell could have
-    patched (np.savez, say), a "returned" frame tells the supervisor to look at the inputs: an in-place
-    change undone later is still seen."""
-    returned = functools.partial(_write_all, channel, _frame_bytes({"kind": "returned"}))
+    patched (np.savez, say), a "returned" frame tells the supervisor to look at the inputs, and the worker
+    waits for its answer on ``ack``: an in-place change undone later is still seen."""
+    returned = functools.partial(_handshake, channel, ack, _frame_bytes({"kind": "returned"}))
     namespace = {"__name__": "__main__", "np": np, "numpy": np}
     exec(compile(job["prelude"], "<course toolbox>", "exec"), namespace)
     cell_problems = run_cell(job["source"], namespace)
@@ -180,23 +187,27 @@ def main():
     send(RESULTS_FD, {"kind": "started"})
 
     channel_r, channel_w = os.pipe()
+    ack_r, ack_w = os.pipe()
     err_r, err_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: no way to the grader but the supervisor
         try:
             os.close(RESULTS_FD)
             os.close(channel_r)
+            os.close(ack_w)
             os.close(err_r)
             os.dup2(err_w, 2)
             os.close(err_w)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)  # prints are caught in Python; raw writes to fd 1 go nowhere
             os.close(devnull)
-            worker(job, cases, channel_w)
+            worker(job, cases, channel_w, ack_r)
         except BaseException:  # whatever the learner's code did, the worker just ends
             pass
         os._exit(0)
     os.close(channel_w)
+    os.close(ack_r)
+    os.set_blocking(ack_w, False)  # a worker that stops reading its acks can never block the supervisor
     os.close(err_w)
 
     stderr = bytearray()
@@ -235,6 +246,10 @@ def main():
                 looks += 1
                 if looks <= len(cases):
                     _look(watched, originals, seen, looks)
+                try:
+                    os.write(ack_w, b"k")  # the worker waits for this before its own code goes on
+                except OSError:
+                    pass
                 continue
             if kind not in ("cell", "case") or kind in sent:
                 continue
