@@ -7,7 +7,7 @@ The package is laid out by who runs what:
   learners' wheel.
 - ``autograder.grader``: the instructors' side (the live reference oracle, the
   sandbox, the grading CLI, nbgrader integration, mutation testing).
-- ``autograder.build``: the steps that make every generated file from
+- ``autograder.author``: the steps that make every generated file from
   ``course.yml``, ``solutions/`` and the lesson texts.
 """
 from .learner import (

@@ -14,9 +14,9 @@ COMMANDS = {
     "nbgrader": ("autograder.grader.classroom", "instructor"),
     "report": ("autograder.grader.classreport", "instructor"),
     "mutants": ("autograder.grader.mutation", "instructor"),
-    "build": ("autograder.build", "author"),
-    "student-dist": ("autograder.build.wheel", "author"),
-    "lite": ("autograder.build.lite", "author"),
+    "build": ("autograder.author", "author"),
+    "student-dist": ("autograder.author.wheel", "author"),
+    "lite": ("autograder.author.lite", "author"),
 }
 
 

@@ -1,7 +1,7 @@
 """The stored oracle: cases, expected values and known mistakes' outcomes, shipped as data.
 
 ``fixtures.npz`` is made by ``python -m autograder build`` (its step
-``autograder.build.fixtures``) from the reference network and lets the
+``autograder.author.fixtures``) from the reference network and lets the
 notebook's check cell judge answers with no reference code on the learner's
 side. CI regenerates it and fails if it is stale.
 """

@@ -30,7 +30,7 @@ LEARNER_IMPORTS_LAZILY = {"anywidget", "traitlets"}
 
 def test_the_package_is_laid_out_by_side():
     sides = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__"))
-    assert sides == ["build", "grader", "learner"]
+    assert sides == ["author", "grader", "learner"]
     modules = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert modules == ["__init__.py", "__main__.py"]
 

@@ -1,6 +1,6 @@
 """The capstone's draw-a-digit widget, without a browser: its Python side driven as the browser drives it,
 any network, and one line wherever no widget can be shown (plain Python, nbclient, nbgrader).
-Its front end in real browsers: tests/build/test_widget.py."""
+Its front end in real browsers: tests/author/test_widget.py."""
 import base64
 import os
 import subprocess

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build.wheel import build_student_wheel
+from autograder.author.wheel import build_student_wheel
 from autograder.grader.reference import reference
 from autograder.learner.course import load_course
 
@@ -29,7 +29,7 @@ def unpacked(tmp_path_factory):
 def test_student_wheel_is_the_learners_package_whole_and_nothing_of_the_grader(unpacked):
     names = {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()
              and ".dist-info/" not in p.relative_to(unpacked).as_posix()}
-    assert not any(n.startswith(("solutions/", "autograder/grader/", "autograder/build/")) for n in names)
+    assert not any(n.startswith(("solutions/", "autograder/grader/", "autograder/author/")) for n in names)
     learner = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder" / "learner").rglob("*")
                if p.is_file() and "__pycache__" not in p.parts}
     assert learner <= names  # every file of the learners' package, nothing left behind by a list

