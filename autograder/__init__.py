@@ -9,6 +9,9 @@ The package is laid out by who runs what:
   sandbox, the grading CLI, nbgrader integration, mutation testing).
 - ``autograder.author``: the steps that make every generated file from
   ``course.yml``, ``solutions/`` and the lesson texts.
+
+Importing it limits BLAS to one thread in this process (``autograder.learner.threads``): the
+course's figures then hold on a busy machine, with no environment variable to set.
 """
 from .learner import (
     CheckFailed,
@@ -20,6 +23,10 @@ from .learner import (
     passed,
     show_progress,
 )
+
+from .learner.threads import limit_blas_threads
+
+limit_blas_threads()
 
 __all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad"]
 

@@ -85,6 +85,9 @@ def main(argv=None) -> int:
         print(f"`python -m autograder {argv[0]}` is for instructors and is not part of the learners' install; "
               f"use a clone of the course with `pip install -e \".[dev]\"`.")
         return 2
+    if not argv:  # no command: say what there is, rather than argparse's one-line complaint
+        parser(full).print_help()
+        return 0
     args = parser(full).parse_args(argv)
     module_name, _ = COMMANDS[args.command]
     try:

@@ -2,8 +2,12 @@
 
 ``solutions/network.py`` holds the whole network in one module; each lesson's
 nbgrader source notebook lives in ``solutions/<lesson>/`` and its solution
-cell is generated from that module (``python -m autograder build``).
+cell is generated from that module (``python -m autograder build``). Importing it limits BLAS to one thread in this process, as importing
+``autograder`` does (``autograder.learner.threads``: faster for these small matrices, on a busy machine
+above all).
 """
+from autograder.learner.threads import limit_blas_threads
+
 from .network import (
                       ALPHA,
                       ITERATIONS,
@@ -34,3 +38,5 @@ __all__ = [
     "gradient_descent", "make_predictions", "seed_init_params",
     "ALPHA", "ITERATIONS", "SEED_ALPHA", "SEED_ITERATIONS", "N_INPUTS", "N_HIDDEN", "N_CLASSES",
 ]
+
+limit_blas_threads()

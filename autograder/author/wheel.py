@@ -32,7 +32,8 @@ name = "nn-from-scratch-student"
 version = "{version}"
 description = "The learners' side of the NumPy neural-network course: check cells, progress and MNIST."
 requires-python = ">=3.10"
-dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66", "anywidget>=0.11,<0.12"]
+dependencies = ["numpy>=2.0", "matplotlib>=3.8", "tqdm>=4.66", "anywidget>=0.11,<0.12",
+                "threadpoolctl>=3.5; platform_system != 'Emscripten'"]
 
 [project.optional-dependencies]
 # Jupyter itself, for a learner's own machine (the JupyterLite site brings its own front end).

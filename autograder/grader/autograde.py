@@ -42,6 +42,7 @@ from ..learner import render
 from ..learner.course import CourseError, load_course
 from ..learner.model import FunctionReport
 from ..learner.notebooks import graded_cells, pick_cell
+from .feedback import feedback_html
 from .isolation import isolation
 from .provenance import copied_from_course, fingerprint
 
@@ -304,8 +305,10 @@ def verdict_outputs(report: FunctionReport) -> list:
     """The test cell's outputs: the verdict (HTML and text), then an error when it fails."""
     note = f"Graded outside your notebook, with every check · {isolation().label}"
     flags = "".join(f"\nFlag for the instructor: {flag}" for flag in report.flags)
-    html = render.html_table(report) + f'<p style="color:#57606a;font-size:85%">{render.escape(note)}' + \
-        "".join(f"<br><b>Flag for the instructor:</b> {render.escape(flag)}" for flag in report.flags) + "</p>"
+    html = feedback_html(render.html_table(report) + f'<div style="color:#57606a;font-size:85%">'
+                         f'{render.escape(note)}' + "".join(f"<div><b>Flag for the instructor:</b> "
+                                                            f"{render.escape(flag)}</div>" for flag in report.flags)
+                         + "</div>")
     outputs = [new_output("display_data", data={"text/html": html,
                                                 "text/plain": render.text(report) + f"\n{note}{flags}"})]
     if not report.passed:

@@ -160,6 +160,12 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         from .oracle import LiveOracle
         oracle = LiveOracle()
 
+    names = {p.name for p in notebooks}
+    single = path.is_file() or path.is_symlink()
+
+    def handed_in(lesson):
+        return single or lesson.function in cells or lesson.notebook in names
+
     def grade_one(lesson):
         from .sandbox import grade_source
         found = cells.get(lesson.function, [])
@@ -168,6 +174,9 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             damaged = [msg for p, msg in list(refused.items()) + list(broken.items()) if mine(p)]
             if damaged:
                 return FunctionReport(lesson.function, problem=damaged[0]), None
+        if not found and not handed_in(lesson):
+            return FunctionReport(lesson.function, problem=(
+                f"not handed in: {folder} holds no notebook for lesson {lesson.id} ({lesson.notebook}).")), None
         cell, problem = pick_cell(lesson.function, found)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem), None
@@ -186,10 +195,7 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             graded = list(pool.map(grade_one, lessons))
     else:
         graded = [grade_one(lesson) for lesson in lessons]
-    names = {p.name for p in notebooks}
-    single = path.is_file() or path.is_symlink()
-    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell,
-                                           single or l.function in cells or l.notebook in names)
+    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell, handed_in(l))
                              for l, (r, cell) in zip(lessons, graded)])
 
 
@@ -218,6 +224,10 @@ def main(args):
     try:
         if args.source:
             grade = grade_source_file(args.source, args.function)
+        elif args.path and Path(args.path).suffix == ".py":
+            raise FileNotFoundError(f"{args.path} is a Python file, not a notebook: grade it as one function's "
+                                    f"graded cell with `python -m autograder grade --source {args.path} "
+                                    f"--function NAME`.")
         elif args.path:
             grade = grade_path(args.path, functions=args.function or None, jobs=args.jobs)
         else:

@@ -26,6 +26,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..learner.pysource import parse
 from .reference import reference
 
 def _course_names():
@@ -82,7 +83,7 @@ def _tokens(code: str) -> list:
 def _function_tokens(source: str, name: str) -> list | None:
     """The tokens of ``def name`` in ``source``, docstring left out; None if it is not there."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     lines = source.splitlines(keepends=True)
@@ -143,7 +144,7 @@ def normalised(source: str) -> str:
     """The code of a cell with whitespace, comments, docstrings and redundant brackets set aside
     (``ast.unparse``); code that does not parse is reduced to its tokens, or its words."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
         _strip_docstrings(tree)
         return ast.unparse(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -11,6 +11,8 @@ import importlib
 from functools import lru_cache
 from pathlib import Path
 
+from ..learner.pysource import parse
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,7 +31,7 @@ class Reference:
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines(keepends=True)
         imports, constants = [], []
-        for node in ast.parse(text).body:
+        for node in parse(text).body:
             segment = "".join(lines[node.lineno - 1:node.end_lineno])
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 module = getattr(node, "module", None) or ""
@@ -123,7 +125,7 @@ class Reference:
         if len(body) == 1:
             return body[0].removeprefix("return ").strip() in text
         try:
-            tree = ast.parse(text)
+            tree = parse(text)
         except SyntaxError:
             return False
         for node in ast.walk(tree):

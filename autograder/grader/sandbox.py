@@ -35,6 +35,7 @@ from ..learner.course import load_course
 from ..learner.functions import suite
 from ..learner.judge import run_checks
 from ..learner.model import Failure, FunctionReport, Outcome
+from ..learner.pysource import parse
 from ..learner.call import adapt
 from ..learner.serial import pack, unpack
 from . import isolation as iso
@@ -67,7 +68,7 @@ class SandboxError(RuntimeError):
 def forbidden_import(source):
     """The course module a cell imports (which graded code may not), or None."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     for node in ast.walk(tree):
@@ -506,7 +507,7 @@ def static_signature(source, function):
     """The signature of ``def function`` at the top of the cell, from its source alone; None if not there."""
     import inspect
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]

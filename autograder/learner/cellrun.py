@@ -9,6 +9,8 @@ import ast
 import contextlib
 import io
 
+from .pysource import compile_tree, parse
+
 CELL = "<your cell>"
 
 
@@ -16,13 +18,13 @@ def run_cell(source, namespace, filename=CELL):
     """Run the cell's statements into ``namespace``; return the problems met, as dicts."""
     problems = []
     try:
-        tree = ast.parse(source, filename)
+        tree = parse(source, filename)
     except SyntaxError as exc:
         return [{"kind": "exception", "type": "SyntaxError", "message": str(exc.msg), "line": exc.lineno}]
     for stmt in tree.body:
         if isinstance(stmt, ast.Expr):
             continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+        code = compile_tree(ast.Module(body=[stmt], type_ignores=[]), filename)
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 exec(code, namespace)

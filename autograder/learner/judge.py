@@ -311,6 +311,10 @@ class Judge:
         if not found:
             return ""
         missing = found.group(1)
+        if missing in SETUP_NAMES:
+            return (f"`{missing}` comes from the set-up cell at the top of this notebook ({SETUP_NAMES[missing]}), "
+                    f"which has not run in this session: run the cells above first (Run > Run All Above Selected "
+                    f"Cell, or Shift+Enter on each), then this one.")
         try:
             from .course import load_course
             course = load_course()
@@ -323,6 +327,11 @@ class Judge:
         return (f"`{missing}` is not defined where {self.function} runs: graded functions run from your graded "
                 f"cell alone (after the course's toolbox), so a helper it calls must be defined in that cell, and "
                 f"anything else it needs must come in through its arguments, never from a variable of another cell.")
+
+
+# Names a lesson's set-up cell gives every later cell: a NameError for one means that cell has not run yet.
+SETUP_NAMES = {"np": "`import numpy as np`", "numpy": "`import numpy as np`",
+               "plt": "`import matplotlib.pyplot as plt`", "load_mnist": "`from mnist_data import load_mnist`"}
 
 
 def hidden_message(judge, check, named):

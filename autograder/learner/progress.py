@@ -30,6 +30,7 @@ from .notebooks import (
     pick_cell,
     read_notebook,
 )
+from .pysource import parse
 
 
 @dataclass
@@ -192,7 +193,7 @@ def _add_prelude(folder, lesson, namespace):
         return
     import ast
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return
     keep = [node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.ClassDef))]
@@ -225,6 +226,14 @@ def main(args):
               f"01_one_hot/ in it), or run this from there.")
         return 2
     states = progress(args.folder)
+    if all(s.state == "not here yet" for s in states):
+        folder = Path(args.folder) if args.folder else default_folder()
+        first = load_course().lessons[0]
+        message = (f"{folder} holds none of the course's lesson notebooks (looked for {first.id}/{first.notebook} "
+                   f"and the rest): give the folder that holds your lessons, e.g. "
+                   f"`python -m autograder progress lessons`, or run this from there.")
+        print(json.dumps({"error": message}) if args.json else message)
+        return 2
     if args.json:
         course = load_course()
         print(json.dumps({"score": sum(s.points for s in states), "max_score": course.max_score,

@@ -21,8 +21,7 @@ def test_plain_train_keeps_part_1s_network_and_passes_85_percent(tmp_path, capsy
     out = capsys.readouterr().out
     assert "784-10-10" in out and "float32" in out and "validation: 10,000" in out
     assert last_test_accuracy(out) >= 0.85
-    cpu = float(re.search(r"\(([\d.]+) s of CPU\)", out).group(1))
-    assert cpu < 20  # about 3 s on an idle core; generous for a shared machine
+    assert re.search(r"\(([\d.]+) s of CPU\)", out)  # the time is printed; benchmarks/ measure it, not tests
     assert plot.exists() and plot.stat().st_size > 10_000
 
 

@@ -22,10 +22,10 @@ COURSE = load_course()
 # beside it in the learners' wheel (mnist_data.drawing) and anywidget with its traitlets.
 # (yaml only to read course.yml in a clone; installs read the packaged course.json.)
 LEARNER_MAY_IMPORT = set(sys.stdlib_module_names) | {"numpy", "IPython", "matplotlib", "yaml", "mnist_data",
-                                                     "anywidget", "traitlets"}
+                                                     "anywidget", "traitlets", "threadpoolctl"}
 # ...and these only inside a function, on first use: importing any module of the learners' side (a check
 # cell, the grading sandbox) never needs them.
-LEARNER_IMPORTS_LAZILY = {"anywidget", "traitlets"}
+LEARNER_IMPORTS_LAZILY = {"anywidget", "traitlets", "threadpoolctl"}
 
 
 def test_the_package_is_laid_out_by_side():
@@ -75,3 +75,17 @@ def test_the_learners_side_imports_nothing_of_the_grader_or_the_answers(path):
             assert name.split(".")[0] in LEARNER_MAY_IMPORT, f"{path.name} imports {name}"
             if name.split(".")[0] in LEARNER_IMPORTS_LAZILY:
                 assert id(node) in in_functions, f"{path.name} imports {name} when loaded, not on first use"
+
+
+def test_every_parse_goes_through_the_locked_parser():
+    """CPython 3.11's ast.parse is not thread-safe (python/cpython#106905: "AST constructor recursion depth
+    mismatch" under load in the grading CLI's thread pool): the package parses through learner/pysource.py."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "pysource.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parse" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "ast":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, f"use autograder.learner.pysource.parse instead of ast.parse: {offenders}"
