@@ -5,14 +5,15 @@ Three things, for the instructor's eyes:
 - ``submission_problem(path, folder)``: a notebook that is a symbolic link, or
   that resolves outside the submission's folder, is refused with a sentence
   (it could point at the course's own solution notebook).
-- ``copied_from_course(function, source)``: a function that matches the
-  course's own version token for token, with its variables possibly renamed
-  (for example copied from a later lesson's toolbox cell, which holds earlier
-  answers), is flagged. A flag never changes a score; the instructor decides.
-- ``fingerprint(source)``: a digest of a graded cell with its whitespace,
-  comments and docstrings set aside, saved with each grade so that the class
-  report can find students who handed in the same code, without keeping the
-  code itself.
+- ``copied_from_course(function, source)``: a function with the structure of
+  the course's own version (for example copied from a later lesson's toolbox
+  cell, which holds earlier answers) is flagged, however it was disguised:
+  names, comments, the order of independent lines and NumPy's synonyms are set
+  aside (``structure``). Short code is never flagged. A flag never changes a
+  score; the instructor decides.
+- ``fingerprint(source)``: a digest of a graded cell's structure, saved with
+  each grade so that the class report can find students who handed in the
+  same code, without keeping the code itself.
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ import hashlib
 import io
 import keyword
 import os
+import re
 import tokenize
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..learner.pysource import parse
@@ -60,12 +63,13 @@ def submission_problem(path, folder=None) -> str:
 
 
 KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"np", "numpy", "self"}
+MAX_SOURCE = 100_000
+"""Code longer than this (bytes) is never normalised: the grader refuses such a cell before anything else."""
 
 
 def _tokens(code: str) -> list:
     """The code's tokens, layout and comments left out, and local names replaced by their order of first
-    appearance: a copy whose variables were renamed still matches (attributes, builtins, NumPy and the
-    course's own function names are kept as they are)."""
+    appearance (attributes, builtins, NumPy and the course's own function names are kept as they are)."""
     try:
         raw = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in IGNORED]
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -80,38 +84,207 @@ def _tokens(code: str) -> list:
     return out
 
 
-def _function_tokens(source: str, name: str) -> list | None:
-    """The tokens of ``def name`` in ``source``, docstring left out; None if it is not there."""
+# ----------------------------------------------------------------------------- the structure of code
+
+# NumPy functions with a method of the same meaning: np.sum(x, ...) is x.sum(...).
+METHODS = {"sum", "mean", "max", "min", "argmax", "argmin", "reshape", "transpose", "dot", "std", "var",
+           "cumsum", "prod", "clip", "round", "astype", "copy", "ravel", "flatten", "any", "all"}
+OPERATORS = {"add": ast.Add, "subtract": ast.Sub, "multiply": ast.Mult, "divide": ast.Div,
+             "true_divide": ast.Div, "matmul": ast.MatMult, "dot": ast.MatMult, "power": ast.Pow}
+COMMUTATIVE = (ast.Add, ast.Mult)
+
+
+def _is_np(node) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("np", "numpy")
+
+
+def _call(name, *args) -> ast.Call:
+    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=[])
+
+
+class _Synonyms(ast.NodeTransformer):
+    """One spelling for what NumPy lets one write several ways, so a copy cannot hide behind a synonym:
+    ``a.dot(b)``, ``np.dot(a, b)`` and ``np.matmul(a, b)`` are ``a @ b``; ``np.sum(x, axis=1)`` is
+    ``x.sum(axis=1)``; ``np.multiply(a, b)`` is ``a * b``; ``x.shape[k]``, ``x.size`` and ``len(x)`` are one "a size"
+    (``m = X.shape[1]`` and ``m = Y.size`` are the same line here); ``np.transpose(x)`` is ``x.T``; ``1 / m * x`` and ``x * (1 / m)`` are ``x / m``; keyword
+    arguments are sorted; the operands of + and * are put in one order."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        node.keywords.sort(key=lambda k: k.arg or "")
+        f = node.func
+        if isinstance(f, ast.Attribute) and _is_np(f.value):
+            if f.attr in OPERATORS and len(node.args) == 2 and not node.keywords:
+                return ast.BinOp(left=node.args[0], op=OPERATORS[f.attr](), right=node.args[1])
+            if f.attr == "transpose" and len(node.args) == 1 and not node.keywords:
+                return ast.Attribute(value=node.args[0], attr="T", ctx=ast.Load())
+            if f.attr in METHODS and node.args:
+                return ast.Call(func=ast.Attribute(value=node.args[0], attr=f.attr, ctx=ast.Load()),
+                                args=node.args[1:], keywords=node.keywords)
+        if isinstance(f, ast.Attribute) and f.attr == "dot" and len(node.args) == 1 and not node.keywords:
+            return ast.BinOp(left=f.value, op=ast.MatMult(), right=node.args[0])
+        if isinstance(f, ast.Attribute) and f.attr == "transpose" and not node.args and not node.keywords:
+            return ast.Attribute(value=f.value, attr="T", ctx=ast.Load())
+        if isinstance(f, ast.Name) and f.id == "len" and len(node.args) == 1:
+            return _call("SIZE_OF")
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if node.attr == "size" and isinstance(node.ctx, ast.Load):
+            return _call("SIZE_OF")
+        return node
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        v = node.value
+        if isinstance(v, ast.Attribute) and v.attr == "shape" and isinstance(node.slice, ast.Constant):
+            return _call("SIZE_OF")
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        for one, other in ((node.left, node.right), (node.right, node.left)):  # (1 / m) * x -> x / m
+            if isinstance(node.op, ast.Mult) and isinstance(one, ast.BinOp) and isinstance(one.op, ast.Div) \
+                    and isinstance(one.left, ast.Constant) and one.left.value in (1, 1.0):
+                return ast.BinOp(left=other, op=ast.Div(), right=one.right)
+        if isinstance(node.op, COMMUTATIVE):
+            left, right = sorted((node.left, node.right), key=_shape)
+            node.left, node.right = left, right
+        return node
+
+
+def _names(node, ctx) -> set:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+def _shape(node) -> str:
+    """A statement with every local name blanked: what it does, whatever it calls things."""
+    return re.sub(r"Name\('[^']*'", "Name('_'", ast.dump(node, annotate_fields=False))
+
+
+def _ordered(body: list) -> list:
+    """The statements in one canonical order that keeps every dependency: a statement that reads or
+    writes a name another wrote or read before it stays after it; independent ones are sorted by what
+    they do, so swapping two independent lines changes nothing. Control flow stays where it is."""
+    reads = [_names(s, ast.Load) for s in body]
+    writes = [_names(s, (ast.Store, ast.Del)) for s in body]
+    barrier = [not isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)) for s in body]
+    after = {j: {i for i in range(j) if barrier[i] or barrier[j] or writes[i] & (reads[j] | writes[j])
+                 or reads[i] & writes[j]} for j in range(len(body))}
+    done, order = set(), []
+    while len(order) < len(body):
+        ready = [j for j in range(len(body)) if j not in done and after[j] <= done]
+        pick = min(ready, key=lambda j: (_shape(body[j]), j))
+        done.add(pick)
+        order.append(body[pick])
+    return order
+
+
+class _Reorder(ast.NodeTransformer):
+    def generic_visit(self, node):
+        super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and all(isinstance(s, ast.stmt) for s in block):
+                setattr(node, field, _ordered(block))
+        return node
+
+
+class _Rename(ast.NodeTransformer):
+    """Local names replaced by their order of first appearance (NumPy, builtins, course functions kept)."""
+
+    def __init__(self):
+        self.names = {}
+
+    def _new(self, name):
+        if name in KEEP or name in COURSE_NAMES or name == "SIZE_OF":
+            return name
+        return self.names.setdefault(name, f"v{len(self.names)}")
+
+    def visit_Name(self, node):
+        node.id = self._new(node.id)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self._new(node.arg)
+        node.annotation = None
+        return node
+
+    def visit_FunctionDef(self, node):
+        node.returns = None
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
+        node.args = self.visit(node.args)
+        node.body = [self.visit(s) for s in node.body]
+        return node
+
+
+def _strip_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+
+
+def structure(tree: ast.AST) -> str:
+    """The code's structure: docstrings, layout, comments, names, the order of independent lines and
+    NumPy's synonyms set aside (see ``_Synonyms`` and ``_ordered``). Two cells with the same structure are
+    the same code, however one of them was disguised."""
+    _strip_docstrings(tree)
+    tree = _Synonyms().visit(tree)
+    tree = _Reorder().visit(tree)
+    tree = _Rename().visit(tree)
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def _function_structure(source: str, name: str) -> str | None:
+    """The structure of ``def name`` in ``source``; None if it is not there (or the cell is too large)."""
+    if len(source) > MAX_SOURCE:
+        return None
     try:
         tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = source.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
-            body = node.body
-            if ast.get_docstring(node) is not None and len(body) > 1:
-                doc = body[0]
-                kept = lines[node.lineno - 1:doc.lineno - 1] + lines[doc.end_lineno:node.end_lineno]
-            else:
-                kept = lines[node.lineno - 1:node.end_lineno]
-            return _tokens("".join(kept))
+            try:
+                return structure(ast.Module(body=[node], type_ignores=[]))
+            except RecursionError:
+                return None
     return None
 
 
+@lru_cache(maxsize=None)
+def _independent(function: str) -> frozenset:
+    """The structures of the catalogue's right answers written independently of the course's
+    (``VARIANTS``): where one of them is the course's own structure, that structure is how anyone writes
+    the function, and a learner who writes it so is never flagged."""
+    try:
+        from .functions import module
+        variants = getattr(module(function), "VARIANTS", [])
+    except Exception:  # no catalogue for it: nothing to set apart
+        return frozenset()
+    return frozenset(filter(None, (_function_structure(v, function) for v in variants)))
+
+
 def copied_from_course(function: str, source: str) -> str:
-    """A flag if the learner's ``function`` is the course's own version token for token, else ""."""
+    """A flag if the learner's ``function`` has the structure of the course's own version, else "".
+
+    Short code is left alone (under ``SHORT`` tokens, as for identical submissions): a one-line
+    ``np.maximum(Z, 0)`` is how anyone writes ReLU. So is code whose structure one of the catalogue's
+    independently written right answers shares (``_independent``)."""
     ref = reference()
-    mine = _function_tokens(source, function)
-    if not mine or function not in ref.functions:
+    if function not in ref.functions:
         return ""
-    theirs = _function_tokens(ref.source(function), function)
-    if mine != theirs:
+    mine = _function_structure(source, function)
+    theirs = _function_structure(ref.source(function), function)
+    if not mine or mine != theirs or len(_tokens(theirs)) < SHORT or theirs in _independent(function):
         return ""
-    short = len(theirs) < SHORT
-    return (f"{function} matches the course's own version token for token, variable names aside (later "
-            f"lessons' toolbox cells show it)"
-            + ("; it is short enough to have been written independently." if short else "."))
+    return (f"{function} has the structure of the course's own version (later lessons' toolbox cells show it): "
+            f"the same code once names, comments, the order of independent lines and NumPy's synonyms "
+            f"(@ or .dot, np.sum(x) or x.sum(), .size or .shape[k]) are set aside.")
 
 
 @dataclass(frozen=True)
@@ -131,29 +304,20 @@ class Fingerprint:
         return {"source_digest": self.digest, "source_tokens": self.tokens}
 
 
-def _strip_docstrings(tree: ast.AST) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
-                node.body = body[1:] or [ast.Pass()]
-
-
 def normalised(source: str) -> str:
-    """The code of a cell with whitespace, comments, docstrings and redundant brackets set aside
-    (``ast.unparse``); code that does not parse is reduced to its tokens, or its words."""
+    """The structure of a cell (``structure``: layout, comments, docstrings, names, the order of independent
+    lines and NumPy's synonyms set aside); code that does not parse is reduced to its tokens, or its words."""
+    if len(source) > MAX_SOURCE:
+        return " ".join(source[:MAX_SOURCE].split())
     try:
-        tree = parse(source)
-        _strip_docstrings(tree)
-        return ast.unparse(tree)
+        return structure(parse(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tokens = _tokens(source)
         return " ".join(s for _, s in tokens) if tokens else " ".join(source.split())
 
 
 def fingerprint(source: str) -> Fingerprint:
-    """The fingerprint of a graded cell: equal for two cells that differ only in layout and comments."""
+    """The fingerprint of a graded cell: equal for two cells with the same structure (see ``structure``)."""
     code = normalised(source)
-    digest = hashlib.sha256(b"cell-v1\0" + code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    digest = hashlib.sha256(b"cell-v2\0" + code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Fingerprint(digest, len(_tokens(code)) or len(code.split()))
