@@ -53,7 +53,7 @@ def _run(label, call):
 
 
 def release(api, lessons=None):
-    """generate_assignment for each lesson: student copies in lessons/, assignments in the gradebook."""
+    """generate_assignment for each lesson: student copies in release/, assignments in the gradebook."""
     for lesson in _lessons(lessons):
         _run(f"generate_assignment {lesson.id}", lambda: api.generate_assignment(lesson.id, force=True, create=True))
 
