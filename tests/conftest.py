@@ -1,7 +1,8 @@
-"""Shared fixtures, and the option that points the check suites at a learner's work.
+"""Shared fixtures, the quick tier, and the option that points the check suites at a learner's work.
 
-    pytest                                         # the suites against the reference (what CI does)
-    pytest tests/test_suites.py --notebook PATH    # against a learner's notebook or folder: one test per check
+    pytest                                         # everything (what CI does)
+    pytest -m "not slow"                           # the quick tier, for the inner loop: about 3 minutes
+    pytest tests/grader/test_suites.py --notebook PATH   # against a learner's notebook or folder
 """
 import os
 import subprocess
@@ -26,6 +27,26 @@ def pytest_configure(config):
     except ImportError:
         return
     config.addinivalue_line("filterwarnings", "ignore::sqlalchemy.exc.SAWarning")
+
+
+# Test files that run real nbgrader, real kernels executing whole lessons, a real browser, training on
+# all of MNIST or a fresh install: the whole suite runs them, the quick tier (-m "not slow") leaves them out.
+SLOW = {
+    "tests/author/test_lite.py", "tests/author/test_screens.py", "tests/author/test_widget.py",
+    "tests/author/test_wheel.py", "tests/author/test_build.py",
+    "tests/course/test_lessons.py", "tests/course/test_train.py", "tests/course/test_self_study.py",
+    "tests/grader/test_nbgrader.py", "tests/grader/test_class_report.py", "tests/grader/test_mutants.py",
+    "tests/grader/test_attacks.py", "tests/grader/test_exchange.py", "tests/grader/test_postgres.py",
+    "tests/grader/test_partial_credit.py", "tests/grader/test_lms_export.py",
+    "tests/recipes/test_setup.py", "tests/recipes/test_nbgrader_table.py", "tests/recipes/test_benchmarks.py",
+    "tests/layout/test_collection.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if str(Path(item.path).relative_to(ROOT)) in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser):

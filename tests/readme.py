@@ -45,7 +45,6 @@ CLAIMS = {
     r"python -m autograder student-dist": "tests/author/test_wheel.py",
     r'pip install "dist/nn_from_scratch_student-[\d.]+-py3-none-any\.whl\[jupyter\]"': "tests/author/test_wheel.py",
     # Instructors
-    r"python -m autograder nbgrader ACTION": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader db student import roster\.csv": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader generate_assignment( 01_one_hot)?": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader (release_assignment|collect|release_feedback|fetch_assignment|submit|fetch_feedback) 01_one_hot":
@@ -101,8 +100,17 @@ def block_commands(block: str) -> list:
     """The commands of a shell block: one a line, comments cut off (a `#` inside quotes is kept)."""
     commands = []
     for line in block.splitlines():
-        line = re.sub(r"\s+#[^'\"]*$", "", line).strip()
-        if line and not line.startswith("#"):
+        quote, cut = None, len(line)
+        for i, ch in enumerate(line):
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#" and (i == 0 or line[i - 1].isspace()):
+                cut = i
+                break
+        line = line[:cut].strip()
+        if line:
             commands.append(line)
     return commands
 

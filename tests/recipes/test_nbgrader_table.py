@@ -19,7 +19,6 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import readme  # noqa: E402
 
-pytestmark = pytest.mark.slow
 LESSON, NOTEBOOK, FUNCTION, POINTS = "01_one_hot", "one_hot.ipynb", "one_hot", 2
 
 
