@@ -42,7 +42,7 @@ def test_grade_folder_scores_each_function_and_explains_the_damage(damaged_submi
     assert "is missing: it was deleted" in by["softmax"].report.problem
     assert "appears 2 times" in by["relu_deriv"].report.problem
     assert "forward_prop.ipynb is damaged: it is not valid notebook JSON" in by["forward_prop"].report.problem
-    assert "is missing" in by["backward_prop"].report.problem  # never submitted
+    assert "not handed in" in by["backward_prop"].report.problem  # never submitted: said so, not "deleted"
     assert grade.score == 2
 
 

@@ -46,6 +46,7 @@ def mnist():
     return load_mnist("train"), load_mnist("test")
 
 
+@pytest.mark.slow  # trains a network on all of MNIST for each start
 @pytest.mark.parametrize("index", range(len(variants("init_params"))),
                          ids=[f"init_params-variant-{i + 1}" for i in range(len(variants("init_params")))])
 def test_every_accepted_init_params_passes_the_capstone_and_trains_to_85(tmp_path, mnist, index):
