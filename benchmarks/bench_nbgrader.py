@@ -35,7 +35,7 @@ def main():
         for lesson in course.lessons:
             folder = root / "submitted" / "student" / lesson.id
             folder.mkdir(parents=True)
-            nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+            nb = nbformat.read(root / "release" / lesson.id / lesson.notebook, as_version=4)
             for cell in nb.cells:
                 if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
                     cell.source = ref.source(lesson.function)

@@ -282,9 +282,9 @@ def copied_from_course(function: str, source: str) -> str:
     theirs = _function_structure(ref.source(function), function)
     if not mine or mine != theirs or len(_tokens(theirs)) < SHORT or theirs in _independent(function):
         return ""
-    return (f"{function} has the structure of the course's own version (later lessons' toolbox cells show it): "
-            f"the same code once names, comments, the order of independent lines and NumPy's synonyms "
-            f"(@ or .dot, np.sum(x) or x.sum(), .size or .shape[k]) are set aside.")
+    return (f"{function} matches the course's own version (later lessons' toolbox cells show it) once names, "
+            f"comments, the order of independent lines and NumPy's synonyms (@ or .dot, np.sum(x) or x.sum(), "
+            f".size or .shape[k]) are set aside.")
 
 
 @dataclass(frozen=True)

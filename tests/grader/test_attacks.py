@@ -536,7 +536,7 @@ def attacked_class(tmp_path_factory):
     api = classroom.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
     lesson = COURSE.lesson("03_relu")
     classroom.release(api, [lesson.id])
-    released = root / "lessons" / lesson.id / lesson.notebook
+    released = root / "release" / lesson.id / lesson.notebook
 
     def submit(student, before, answer, edit=None):
         nb = nbformat.read(released, as_version=4)

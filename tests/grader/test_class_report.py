@@ -136,7 +136,7 @@ def submit(root, student, lesson, answer: Answer):
         return
     folder = root / "submitted" / student / lesson.id
     folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+    nb = nbformat.read(root / "release" / lesson.id / lesson.notebook, as_version=4)
     ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
     # the set-up, imports and toolbox, the graded cell and its check: the demonstrations (and the plotting
     # import only they use) are left out, as a student may, to keep 120 real autogrades within the test's time

@@ -61,7 +61,7 @@ def expected_score(student, lesson):
 def submit(root, student, lesson, source=None, edit=None):
     folder = root / "submitted" / student / lesson.id
     folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+    nb = nbformat.read(root / "release" / lesson.id / lesson.notebook, as_version=4)
     for cell in nb.cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function and source:
             cell.source = source
@@ -177,7 +177,7 @@ def test_released_notebooks_hold_no_hidden_tests_or_answers(graded_class):
     root = graded_class["root"]
     ref = reference()
     for lesson in LESSONS:
-        text = (root / "lessons" / lesson.id / lesson.notebook).read_text()
+        text = (root / "release" / lesson.id / lesson.notebook).read_text()
         assert "BEGIN HIDDEN TESTS" not in text and "nbgrader_cell" not in text
         code = "\n".join("".join(c["source"]) for c in nbformat.reads(text, 4).cells if c.cell_type == "code")
         assert not ref.appears_in(code, lesson.function)

@@ -32,7 +32,7 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
 
 def test_a_disguised_copy_of_the_course_is_flagged():
     flag = copied_from_course("backward_prop", DISGUISED_BACKWARD_PROP)
-    assert "structure of the course's own version" in flag
+    assert "matches the course's own version" in flag and "order of independent lines" in flag
 
 
 def test_a_right_one_liner_is_not_a_copy():
