@@ -1,12 +1,13 @@
 """The CSV files beside the page: one row a lesson, a student, a mistake and a submission.
 
-Shares are fractions (0.31, not 31%) so that spreadsheets can compute with them. Text that a
-spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with an apostrophe.
+Shares are fractions (0.31, not 31%) so that spreadsheets can compute with them. No field can be run
+as a formula, whatever separator the spreadsheet splits on (``safecsv``).
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from ..safecsv import write_rows
 
 from .aggregate import ClassReport
 from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, UNGRADABLE
@@ -14,21 +15,8 @@ from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, UNGRADABLE
 FILES = ("lessons.csv", "students.csv", "mistakes.csv", "submissions.csv")
 
 
-def _cell(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, float):
-        return f"{round(value, 4):g}"
-    return "" if value is None else value
-
-
 def _write(path: Path, header: list[str], rows) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for row in rows:
-            w.writerow([_cell(v) for v in row])
-    return path
+    return write_rows(path, header, rows)
 
 
 def lessons_rows(report: ClassReport):
