@@ -170,63 +170,58 @@ def unix_users():
         users.remove()
 
 
-def as_user(name: str, cmd: list, env: dict, cwd: Path | str, timeout: int = 900):
-    """Run ``cmd`` as the Unix user ``name`` with exactly ``env`` (plus HOME, USER, LOGNAME of that user)."""
+def as_user(name: str, cmd: list, env: dict, cwd: Path | str, timeout: int = 900, python=None):
+    """Run ``cmd`` as the Unix user ``name`` with exactly ``env`` (plus HOME, USER, LOGNAME of that user),
+    through ``python`` (a SharedPython) when this environment's interpreter needs a view to be reachable."""
     home = pwd.getpwnam(name).pw_dir
     full = {**env, "HOME": home, "USER": name, "LOGNAME": name}
     args = ["runuser", "-u", name, "--", "env", "-i"] + [f"{k}={v}" for k, v in full.items()] + list(cmd)
-    return run(args, cwd=str(cwd), timeout=timeout)
+    return run((python.prefix if python else []) + args, cwd=str(cwd), timeout=timeout)
 
 
-# ---- a Python other users can run ----------------------------------------------------------------------
+# ---- this environment's Python, for other users ---------------------------------------------------------
 
-def _readable_by_all(path: str) -> bool:
-    """Can any user reach and read ``path`` (every folder above it searchable by others)?"""
-    p = Path(path).resolve()
-    for part in [p, *p.parents]:
-        mode = part.stat().st_mode
-        if part.is_dir() and not mode & 0o001:
-            return False
-    return bool(p.stat().st_mode & 0o004) or p.is_dir()
+def _blocked(path: str) -> Path | None:
+    """The first folder above (or at) ``path`` that other users cannot enter, or None."""
+    p = Path(path)
+    for part in reversed([p, *p.parents]):
+        if part.is_dir() and not part.stat().st_mode & 0o001:
+            return part
+    return None
 
 
-def shared_python(scratch: Path) -> Path:
-    """A ``bin`` folder with ``python``, ``nbgrader`` and ``alembic`` that any user can run, seeing this
-    environment's packages (the course's included).
+class SharedPython:
+    """This environment's own interpreter and packages, for users other than root.
 
-    This interpreter when every user can already run it; otherwise (a Python under /root, say) a virtual
-    environment, in ``scratch``, of the system's Python of the same version, whose site-packages is this
-    environment's (a link, so the sandbox binds the same files).
+    When every user can already reach them, nothing is needed. When the interpreter lives in a folder
+    others cannot enter (pyenv under /root, say), each command runs in a private mount namespace
+    (``unshare --mount``) where that folder is replaced by a view holding only the interpreter's
+    installation, read-only: the same Python, and nothing else of the folder, for those users.
     """
-    site = sysconfig.get_paths()["purelib"]
-    exe = os.path.realpath(sys.executable)
-    if _readable_by_all(exe) and _readable_by_all(site) and _readable_by_all(sys.base_prefix):
-        return Path(sys.executable).parent
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    base = next((p for p in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}")
-                 if os.path.exists(p) and _readable_by_all(p)), None)
-    if base is None:
-        unavailable(f"this Python ({exe}) is not readable by other users, and there is no system Python "
-                    f"{version} to stand in for it")
-    if not _readable_by_all(site):
-        unavailable(f"this environment's packages ({site}) are not readable by other users")
-    venv = scratch / "python"
-    done = run([base, "-m", "venv", "--without-pip", str(venv)])
-    if done.returncode != 0:
-        unavailable(f"cannot make a virtual environment with {base}: {done.stderr[-300:]}")
-    theirs = Path(sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"])
-    shutil.rmtree(theirs)
-    theirs.symlink_to(site)
-    share = Path(sys.prefix) / "share"
-    if share.is_dir():
-        (venv / "share").symlink_to(share)
-    bin_dir = venv / "bin"
-    for name, module in (("nbgrader", "nbgrader.apps.nbgraderapp"), ("alembic", "alembic.config")):
-        script = bin_dir / name
-        script.write_text(f"#!{bin_dir / 'python'}\nimport sys\nfrom {module} import main\nsys.exit(main())\n")
-        script.chmod(0o755)
-    for path in [venv, *venv.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | 0o005 if path.is_dir() or os.access(path, os.X_OK) else
-                       path.stat().st_mode | 0o004)
-    return bin_dir
+
+    def __init__(self, scratch: Path):
+        self.bin = Path(sys.executable).parent
+        self.prefix: list[str] = []
+        base = os.path.realpath(sys.base_prefix)
+        for needed in (os.path.realpath(sys.executable), sysconfig.get_paths()["purelib"], sys.prefix):
+            if _blocked(needed) and not needed.startswith(base + "/") and needed != base:
+                unavailable(f"{needed} is in a folder other users cannot enter")
+        hidden = _blocked(base)
+        if hidden is None:
+            return
+        if not shutil.which("unshare"):
+            unavailable(f"this Python ({base}) is in {hidden}, which other users cannot enter, and there is no "
+                        f"unshare to show it to them")
+        view = scratch / "view"
+        inside = view / Path(base).relative_to(hidden)
+        inside.mkdir(parents=True)
+        folder = inside
+        while folder != view.parent:
+            folder.chmod(0o755)
+            folder = folder.parent
+        script = 'mount --bind -o ro "$1" "$2" && mount --rbind "$3" "$4" && shift 4 && exec "$@"'
+        self.prefix = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
+                       base, str(inside), str(view), str(hidden)]
+        done = run(self.prefix + ["true"])
+        if done.returncode != 0:
+            unavailable(f"cannot make a mount namespace to show {base} to other users: {done.stderr.strip()}")
