@@ -312,11 +312,12 @@ def _lesson_folders(folder: Path, lessons: list[Lesson]) -> set[tuple[str, str]]
 
 def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Path | None = None,
             lessons: list[str] | None = None, course: Course | None = None) -> ClassData:
-    """Join every source into one Submission per student and lesson."""
-    course = course or load_course()
+    """Join every source into one Submission per student and lesson. The course is the course directory's
+    own course.yml when it has one (as autograde reads it), else the repository's."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ReportError(f"{root} is not a folder: give the nbgrader course directory with --root.")
+    course = course or load_course(root / "course.yml" if (root / "course.yml").is_file() else None)
     wanted = [course.lesson(l) for l in lessons] if lessons else list(course.lessons)
     wanted = [l for l in wanted if l.function]
     warnings: list[str] = []
