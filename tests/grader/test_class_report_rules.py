@@ -119,8 +119,8 @@ def test_a_lesson_past_its_due_date_is_reached_however_few_handed_it_in(tmp_path
     write_results(tmp_path, [result("ann", SOFTMAX), result("ann", RELU)])
     r = make_report(tmp_path, db_url=f"sqlite:///{tmp_path}/gradebook.db").report
     reached = {l.lesson.id: (l.reached, l.reached_why) for l in r.lessons}
-    assert reached[SOFTMAX.id] == (True, "due 2020-01-01 00:00")
-    assert reached[RELU.id] == (False, "handed in by 1 of 4, due 2999-01-01")
+    assert reached[SOFTMAX.id] == (True, "its due date has passed")
+    assert reached[RELU.id] == (False, "handed in by 1 of 4")
     assert r.class_size == 4 and [s.student.label for s in r.students][0] == "Ann Doe (ann)"
     assert {s.student.id for s in r.falling_behind} == set()  # one reached lesson: below the minimum of two
     r = make_report(tmp_path, db_url=f"sqlite:///{tmp_path}/gradebook.db", behind=1).report
@@ -216,7 +216,7 @@ def test_due_dates_lateness_and_penalties_come_from_the_gradebook(tmp_path):
     subs = written.report.data.submissions
     assert subs[("bob", SOFTMAX.id)].score == 2.0 and subs[("ann", SOFTMAX.id)].score == 3.0  # penalty taken off
     page = written.page.read_text()
-    assert "Due 2026-11-20 09:00 UTC; handed in late by 1: bob (1 h 35 min)." in page
+    assert "Due 2026-11-20 09:00 UTC; reached: its due date has passed. Handed in late by 1: bob (1 h 35 min)." in page
     assert 'class="s st-passing late" title="passing; handed in 1 h 35 min late"' in page
     with open(tmp_path / "report" / "submissions.csv", newline="") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}

@@ -192,7 +192,8 @@ def test_the_class_report_shows_the_late_hand_in(term, tmp_path):
     late = {s.student.id: s.late for s in report.students}
     assert late == {term["names"]["alice"]: [], term["names"]["bob"]: [LESSON.id], term["names"]["carol"]: []}
     page = (tmp_path / "report" / "index.html").read_text()
-    assert f"Due {term['due']:%Y-%m-%d %H:%M} UTC; handed in late by 1: {term['names']['bob']}" in page
+    assert f"Due {term['due']:%Y-%m-%d %H:%M} UTC; reached: its due date has passed. Handed in late by 1: " \
+           f"{term['names']['bob']}" in page
 
 
 def test_each_student_fetched_their_own_feedback_and_no_one_elses(term):

@@ -315,11 +315,11 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     due = data.duedates.get(lesson.id)
     handed_in = len(subs) - len(by_status[MISSING])
     if due is not None and _utc(due) <= now:
-        reached, why = True, f"due {due:%Y-%m-%d %H:%M}"
+        reached, why = True, "its due date has passed"
     elif 2 * handed_in >= len(subs):
         reached, why = True, f"handed in by {handed_in} of {len(subs)}"
     else:
-        reached, why = False, f"handed in by {handed_in} of {len(subs)}" + (f", due {due:%Y-%m-%d}" if due else "")
+        reached, why = False, f"handed in by {handed_in} of {len(subs)}"
     first_failures = sorted((FirstFailure(purpose, hidden, students) for (purpose, hidden), students in
                              firsts.items()), key=lambda f: -len(f.students))
     return LessonSummary(lesson, len(subs), by_status,

@@ -130,16 +130,31 @@ def _overview(report: ClassReport) -> str:
 
 
 def _due(summary: LessonSummary) -> str:
-    """The lesson's due date in the gradebook, and who handed it in late, by how much."""
+    """The lesson's due date in the gradebook, whether the class has reached it, and who handed it in late,
+    by how much."""
+    reached = f"{'reached' if summary.reached else 'not reached yet'}: {escape(summary.reached_why)}"
     if summary.due is None:
-        return "No due date in the gradebook."
-    text = f"Due {summary.due:%Y-%m-%d %H:%M} UTC"
+        return f"No due date in the gradebook; {reached}."
+    text = f"Due {summary.due:%Y-%m-%d %H:%M} UTC; {reached}."
     if not summary.late:
-        return text + ("; nobody handed it in late." if summary.handed_in else ".")
-    shown = sorted(summary.late.items(), key=lambda kv: -kv[1])
-    return (text + f"; handed in late by {len(shown)}: "
+        return text + (" Nobody handed it in late." if summary.handed_in else "")
+    shown = sorted(summary.late.items(), key=lambda kv: (-kv[1], _natural_key(kv[0])))
+    return (text + f" Handed in late by {len(shown)}: "
             + ", ".join(f"{escape(s)} ({late_text(t)})" for s, t in shown[:40])
             + (f" and {len(shown) - 40} more" if len(shown) > 40 else "") + ".")
+
+
+def _natural_key(text: str) -> tuple:
+    import re
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text))
+
+
+def _lesson_label(report: ClassReport, lesson_id: str) -> str:
+    """"lesson 4 (softmax)" for a lesson covered, else its id."""
+    for l in report.lessons:
+        if l.lesson.id == lesson_id:
+            return f"lesson {l.lesson.number} ({l.lesson.function})"
+    return lesson_id
 
 
 def _lesson(summary: LessonSummary) -> str:
@@ -152,8 +167,7 @@ def _lesson(summary: LessonSummary) -> str:
            f"</span></h3>",
            f'<p><b>{summary.count(PASSING)} of {summary.class_size} students pass ({_pct(summary.pass_share)})</b>; '
            f"{summary.tried} tried it. <span class=\"muted\">{counts}.</span><br>"
-           f'<span class="muted">Scores of the {summary.handed_in} who handed it in: {dist} ({mean}). '
-           f"{'Reached' if summary.reached else 'Not reached yet'} ({escape(summary.reached_why)}).<br>"
+           f'<span class="muted">Scores of the {summary.handed_in} who handed it in: {dist} ({mean}).<br>'
            f"{_due(summary)}</span></p>"]
     if summary.mistakes:
         rows = []
@@ -206,8 +220,8 @@ def _students(report: ClassReport) -> str:
     if behind:
         rows = []
         for s in behind:
-            why = "; ".join(f"lesson {numbers[lid]} (<code>{escape(functions[lid])}</code>): "
-                            f"{escape(_why(s.submissions[lid], titles[lid]))}" for lid in s.not_passed_reached)
+            why = "<br>".join(f"lesson {numbers[lid]} (<code>{escape(functions[lid])}</code>): "
+                              f"{escape(_why(s.submissions[lid], titles[lid]))}" for lid in s.not_passed_reached)
             rows.append(f"<tr><td>{escape(s.student.label)}</td><td class=\"num\">{len(s.not_passed_reached)} of "
                         f"{len(reached)}</td><td>{why}</td></tr>")
         out.append('<table id="behind"><tr><th>student</th><th>not passed</th><th>which, and why</th></tr>'
@@ -259,7 +273,8 @@ def _flags(report: ClassReport) -> str:
             mine = [f for f in copies if f.lesson == summary.lesson.id]
             if mine:
                 short = any("short enough" in f.text for f in mine)
-                items.append(f"<li>{escape(summary.lesson.id)}: <b>{_ids([f.student for f in mine])}</b>"
+                items.append(f"<li>{escape(_lesson_label(report, summary.lesson.id))}: "
+                             f"<b>{_ids([f.student for f in mine])}</b>"
                              + (" (short enough to have been written independently)" if short else "") + "</li>")
         out.append("<ul>" + "".join(items) + "</ul>")
     long = [g for g in report.identical if not g.short]
@@ -270,7 +285,7 @@ def _flags(report: ClassReport) -> str:
 
     def group_list(groups):
         return "<ul>" + "".join(
-            f"<li>{escape(g.lesson)}: <b>{_ids(g.students)}</b> ({len(g.students)} students, "
+            f"<li>{escape(_lesson_label(report, g.lesson))}: <b>{_ids(g.students)}</b> ({len(g.students)} students, "
             f"{escape(', '.join(sorted(set(g.statuses))))}"
             + (f"; {'mistakes' if len(g.titles) > 1 else 'mistake'}: {escape('; '.join(g.titles))}" if g.titles else "")
             + ("; the course's own version" if g.course_copy else "") + ")</li>" for g in groups) + "</ul>"
@@ -283,13 +298,14 @@ def _flags(report: ClassReport) -> str:
     scores = [f for f in report.flags if f.kind == "score"]
     if scores:
         out.append(f"<h3>Gradebook scores that are not the grader's: {len(scores)}</h3><ul>"
-                   + "".join(f"<li><b>{escape(f.student)}</b>, {escape(f.lesson)}: {escape(f.text)}</li>"
+                   + "".join(f"<li><b>{escape(f.student)}</b>, {escape(_lesson_label(report, f.lesson))}: "
+                             f"{escape(f.text)}</li>"
                              for f in scores) + "</ul>")
     ungradable = [(s.student.id, sub) for s in report.students for sub in s.submissions.values()
                   if sub.status == UNGRADABLE]
     if ungradable:
         out.append(f"<h3>Handed in but cannot be graded: {len(ungradable)}</h3><ul>" + "".join(
-            f"<li><b>{escape(sid)}</b>, {escape(sub.lesson)}: "
+            f"<li><b>{escape(sid)}</b>, {escape(_lesson_label(report, sub.lesson))}: "
             f"{escape((sub.report.problem if sub.report else '') or '; '.join(sub.notes))}</li>"
             for sid, sub in ungradable) + "</ul>")
     return "\n".join(out)
