@@ -108,3 +108,29 @@ def test_the_class_reports_score_chart_now_spreads(graded, tmp_path):
     page = (tmp_path / "report" / "index.html").read_text()
     assert "Each lesson earns a share of its points for each check that passes" in page
     assert "1.5 pts ×1" in page
+
+
+def test_course_yml_scoring_is_an_optional_key_for_the_course_or_one_lesson():
+    import yaml
+
+    from autograder.learner.course import CourseError, parse_course
+    from autograder.learner.model import CheckResult, FunctionReport
+    data = yaml.safe_load((ROOT / "course.yml").read_text())
+    assert "scoring" not in data  # as it ships: all or nothing
+    course = parse_course(data)
+    assert {l.scoring for l in course.lessons} == {"all-or-nothing"}
+    data["lessons"][3]["scoring"] = "per-check"  # one lesson only
+    course = parse_course(data)
+    assert [l.id for l in course.lessons if l.scoring == "per-check"] == [data["lessons"][3]["id"]]
+    assert parse_course(course.to_dict(), "course.json") == course  # the packaged copy keeps it
+    assert {l.scoring for l in parse_course({**data, "scoring": "per-check"}).lessons} == {"per-check"}
+    with pytest.raises(CourseError, match="'scoring' is 'half'; give all-or-nothing"):
+        parse_course({**data, "scoring": "half"})
+    data["lessons"][3]["scoring"] = "partial"
+    with pytest.raises(CourseError, match="has scoring 'partial'"):
+        parse_course(data)
+    lesson = load_course().lesson("04_softmax")
+    half = FunctionReport("softmax", [CheckResult(str(i), "p", "pass" if i % 2 else "fail") for i in range(16)])
+    from dataclasses import replace
+    assert lesson.score(half) == 0 and replace(lesson, scoring="per-check").score(half) == 1.5
+    assert replace(lesson, scoring="per-check").score(FunctionReport("softmax", half.results, not_attempted=True)) == 0
