@@ -250,3 +250,44 @@ def test_no_csv_field_runs_as_a_formula_whatever_the_separator(tmp_path):
         ids = [r["student"] for r in csv.DictReader(f)]
     # a spreadsheet shows each as text; a number after a separator inside a field is guarded too
     assert sorted(ids) == sorted(["a;'=cmd|' -C calc'!A0", "b\t'@SUM(1)", "c|'+1+cmd", 'd,"\'=2+2"', "'-e;'-1"])
+
+
+def test_a_teacher_reads_lateness_states_and_first_failing_checks_in_chromium(tmp_path):
+    """The hand-made class above, as Chromium shows it: what a teacher reads, and hovers."""
+    import browser
+    if not browser.available():
+        pytest.skip("Playwright or Chromium is missing (pip install -e \".[dev]\"; Debian: apt-get install chromium)")
+    from datetime import datetime, timedelta
+
+    from nbgrader.api import Gradebook
+    due = datetime(2026, 11, 20, 9, 0)
+    with Gradebook(f"sqlite:///{tmp_path}/gradebook.db", "course") as gb:
+        gb.add_assignment(SOFTMAX.id, duedate=due)
+        for student in ("ann", "bob", "cat", "dan"):
+            gb.add_student(student)
+        gb.add_submission(SOFTMAX.id, "ann", timestamp=due + timedelta(days=2, hours=3))
+        gb.add_submission(SOFTMAX.id, "bob", timestamp=due - timedelta(hours=1))
+    failing = {**result("ann", SOFTMAX, False, digest="a"),
+               "checks": [{"name": "sums", "purpose": "each column sums to 1", "status": "fail"}]}
+    write_results(tmp_path, [failing, result("bob", SOFTMAX, False, "no_shift", digest="b"),
+                             result("cat", SOFTMAX, False, not_attempted=True, digest="c")])
+    written = make_report(tmp_path, db_url=f"sqlite:///{tmp_path}/gradebook.db", behind=1)
+    with browser.browser_page(1180, 900) as page:
+        page.goto(written.page.as_uri())
+        for text in ("Due 2026-11-20 09:00 UTC; reached: its due date has passed. Handed in late by 1: ann "
+                     "(2 days 3 h).", "first failing check “each column sums to 1”: 1",
+                     "lesson 4 (softmax): failing: softmax without subtracting the maximum"):
+            assert page.get_by_text(text, exact=False).first.is_visible(), text
+
+        def row(student):
+            return page.locator("table#grid tr", has=page.locator(f"td:text-is('{student}')"))
+        assert row("ann").locator("td.s").get_attribute("title") == \
+            "failing: first failing check “each column sums to 1”; handed in 2 days 3 h late"
+        assert page.get_by_text("lesson 4 (softmax): failing: first failing check “each column sums to 1”",
+                                exact=False).first.is_visible()
+        assert row("ann").locator("td.s.late").inner_text().replace("\n", " ") == "✗ late"
+        assert row("bob").locator("td.s").get_attribute("title").startswith("failing: softmax without subtracting")
+        # one state a cell, one column a state: cat did not attempt it, dan handed nothing in
+        assert row("cat").locator("td.num").all_inner_texts()[1:] == ["0", "0", "0", "1", "0", "0"]
+        assert row("dan").locator("td.num").all_inner_texts()[1:] == ["0", "0", "0", "0", "1", "0"]
+        page.screenshot(path=str(tmp_path / "small-class.png"), full_page=True)

@@ -35,8 +35,7 @@ tr+tr td{border-top:1px solid #eaeef2}td.num{text-align:right;font-variant-numer
 table.grid td.s{text-align:center;font-weight:700;min-width:26px}
 .st-passing{color:#1a7f37}.st-failing{color:#cf222e}.st-cannot{color:#9a6700}.st-not-attempted{color:#8c959f}
 .st-not-handed{color:#afb8c1}.behind td:first-child{border-left:3px solid #cf222e}
-td.s.late{background:#fff1e5}td.s.late:after{content:"late";display:block;font-size:9px;font-weight:400;
- color:#953800;line-height:1}
+td.s.late{background:#fff1e5}td.s small{display:block;font-size:9px;font-weight:400;color:#953800;line-height:1}
 img{max-width:100%;height:auto}code{font-size:13px;background:#f6f8fa;padding:1px 4px;border-radius:4px}
 .legend span{margin-right:14px;white-space:nowrap}details summary{cursor:pointer;color:#0969da}
 .warn{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 12px;font-size:13.5px}
@@ -235,7 +234,7 @@ def _students(report: ClassReport) -> str:
             tip = _why(sub, l.titles) + (f"; handed in {late_text(sub.seconds_late)} late" if sub.late else "")
             late = " late" if sub.late else ""
             cells.append(f'<td class="s {_status_class(sub.status)}{late}" title="{escape(tip)}">'
-                         f"{SYMBOLS[sub.status]}</td>")
+                         f"{SYMBOLS[sub.status]}{'<small>late</small>' if sub.late else ''}</td>")
         flags = "; ".join(escape(f"lesson {numbers[f.lesson]}: {FLAG_WORDS.get(f.kind, f.kind)}") for f in s.flags)
         counts = "".join(f'<td class="num">{s.count(status)}</td>' for status in STATUSES)
         rows.append(f'<tr class="{"behind" if s.behind else ""}"><td>{escape(s.student.id)}</td>'
@@ -254,9 +253,14 @@ def _students(report: ClassReport) -> str:
 
 
 def _why(sub, titles: dict) -> str:
-    """A submission's state, with the mistakes named in their titles."""
+    """A submission's state, with the mistakes named in their titles or, when no catalogued mistake explains
+    a failure, the first check it failed."""
     if sub.status == FAILING and sub.mistakes:
         return "failing: " + "; ".join(titles.get(m, UNKNOWN_MISTAKE) for m in sub.mistakes)
+    if sub.status == FAILING and sub.report is not None:
+        first = next((r for r in sub.report.results if r.status == "fail"), None)
+        if first is not None:
+            return f"failing: first failing check “{first.purpose}”"
     return sub.status
 
 
