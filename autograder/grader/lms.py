@@ -18,8 +18,8 @@ can be run as a formula by a spreadsheet on the way.
   assignment_ids``); any other name updates the assignment of that title or creates it.
 - **Moodle** (Grades > Import > CSV file): ``First name, Last name, Username, ID number, Email address``,
   then one column a grade item. In the import form, map from ``Username`` (the nbgrader id) to
-  "username", or from ``Email address`` to "email address" when every student has one (Moodle stops the
-  import at a row whose mapped field is empty), and each column to its grade item (or "new grade item").
+  "username", or from ``Email address`` to "email address" only when every student has one (Moodle needs
+  the mapped field in every row), and each column to its grade item (or "new grade item").
   Moodle has no points row: give each grade item the lesson's points as its maximum.
 """
 from __future__ import annotations

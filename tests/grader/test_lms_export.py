@@ -163,7 +163,7 @@ def test_moodle_columns_map_every_student_and_grade_item(moodle):
     maximum = dict(ASSIGNMENTS)
     by_username = {}
     for row in rows[1:]:
-        assert len(row) == len(header) and row[2], "Moodle stops the import at a row whose mapped field is empty"
+        assert len(row) == len(header) and row[2], "Moodle needs the mapped user field in every row"
         by_username[row[2]] = row
         for name, cell in zip(header[5:], row[5:]):
             grade = number(cell)
