@@ -21,7 +21,7 @@ SEPARATORS = ";,\t|\r\n"
 TRIGGERS = "=+-@\t\r"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?")
 # A cell starts at the text's start or right after a separator, then spaces and quotes may come first.
-_CELL_START = re.compile(r"(?:^|(?<=[;,\t|\r\n]))[ \"]*")
+_CELL_START = re.compile(rf"(?:^|(?<=[{re.escape(SEPARATORS)}]))[ \"]*")
 
 
 def guard(text: str) -> str:

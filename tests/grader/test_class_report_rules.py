@@ -291,3 +291,17 @@ def test_a_teacher_reads_lateness_states_and_first_failing_checks_in_chromium(tm
         assert row("cat").locator("td.num").all_inner_texts()[1:] == ["0", "0", "0", "1", "0", "0"]
         assert row("dan").locator("td.num").all_inner_texts()[1:] == ["0", "0", "0", "0", "1", "0"]
         page.screenshot(path=str(tmp_path / "small-class.png"), full_page=True)
+
+
+@pytest.mark.parametrize("field", ["=1+1", "x;=1+1", "x,@SUM(A1)", "x\t+cmd", "x|-2+3", 'x;"=2"', "x; =1"])
+def test_the_formula_finder_sees_what_a_spreadsheet_would_run_and_the_guard_stops_it(field):
+    import io
+
+    from autograder.grader.safecsv import cell, formula_cells
+    raw = io.StringIO()
+    csv.writer(raw).writerow(["ok", field])
+    assert formula_cells(raw.getvalue()), field  # unguarded: some separator shows a formula
+    raw = io.StringIO()
+    csv.writer(raw).writerow(["ok", cell(field)])
+    assert formula_cells(raw.getvalue()) == [], cell(field)
+    assert cell("-1") == "-1" and cell(2.50) == "2.5" and cell(None) == ""  # numbers stay numbers

@@ -18,9 +18,7 @@ Making users needs root: in CI (``CI=1``) the test fails, rather than skips, whe
 """
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
