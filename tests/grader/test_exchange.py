@@ -208,3 +208,16 @@ def test_each_student_fetched_their_own_feedback_and_no_one_elses(term):
     # a student cannot even list the exchange's feedback folder (nbgrader names each file by a hash
     # of the student's own submission)
     assert term["listing"].returncode != 0 and "Permission denied" in term["listing"].stderr
+
+
+def test_without_root_ci_fails_and_elsewhere_it_skips(monkeypatch):
+    import serverkit
+    monkeypatch.setattr(serverkit.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(serverkit, "CI", True)
+    with pytest.raises(pytest.fail.Exception, match="making Unix users needs root"):
+        with unix_users():
+            pass
+    monkeypatch.setattr(serverkit, "CI", False)
+    with pytest.raises(pytest.skip.Exception, match="making Unix users needs root"):
+        with unix_users():
+            pass
