@@ -47,19 +47,25 @@ CLAIMS = {
     # Instructors
     r"nbgrader db student import roster\.csv": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader generate_assignment( 01_one_hot)?": "tests/recipes/test_nbgrader_table.py",
-    r"nbgrader (release_assignment|collect|release_feedback|fetch_assignment|submit|fetch_feedback) 01_one_hot":
+    r"nbgrader (release_assignment|collect|release_feedback|fetch_assignment|submit|fetch_feedback)( 01_one_hot)?":
         "tests/grader/test_exchange.py",
+    r"nbgrader export --exporter=autograder\.grader\.lms\.MoodleExport --to moodle\.csv":
+        "tests/grader/test_lms_export.py",
+    r"nbgrader export": "not a command: the prose names nbgrader's export, which the lines above run",
     r"nbgrader zip_collect 01_one_hot": "not run here: it needs an LMS download; nbgrader's own tests cover it",
     r"nbgrader autograde( 01_one_hot| LESSON)?": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader generate_feedback 01_one_hot": "tests/recipes/test_nbgrader_table.py",
     r"nbgrader export --to grades\.csv": "tests/recipes/test_nbgrader_table.py",
+    r'nbgrader db assignment add 01_one_hot --duedate="[^"]+"': "tests/recipes/test_nbgrader_table.py",
+    r"nbgrader export --exporter=autograder\.grader\.lms\.CanvasExport --to canvas\.csv":
+        "tests/recipes/test_nbgrader_table.py",
     r"python -m autograder nbgrader (release|autograde|feedback)": "tests/recipes/test_nbgrader_table.py",
     r"python -m autograder nbgrader export --to grades\.csv": "tests/recipes/test_nbgrader_table.py",
     r"python -m autograder report": "tests/recipes/test_nbgrader_table.py",
     r"python -m autograder report --grades grades/": "tests/recipes/test_nbgrader_table.py",
     r"mkdir -p grades && python -m autograder grade submitted/alice --json > grades/alice\.json":
         "tests/recipes/test_nbgrader_table.py",
-    r"python -m autograder report --db postgresql://\S+ --out \S+":
+    r"python -m autograder report --db postgresql(\+psycopg)?://\S+ --out \S+":
         "not run here as written: db.example.org is an example host; tests/grader/test_postgres.py runs the "
         "same command against a real PostgreSQL server",
     r"docker (build|run) .*": "not run here: no Docker engine runs on the machine the course is tested on; "

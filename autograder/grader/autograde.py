@@ -18,7 +18,10 @@ pipeline, so plain ``nbgrader autograde LESSON`` uses them:
   nbgrader process itself grades the learner's graded cell in the sandbox
   against the live reference, hidden checks included, and *replaces* the test
   cell's outputs with that verdict: an error output when it fails (nbgrader
-  scores 0), none when it passes (full points). Whatever the learner's kernel
+  scores 0), none when it passes (full points). A lesson scored per check
+  (course.yml ``scoring: per-check``) that earns part of its points ends
+  with the points as the cell's result, nbgrader's own partial-credit path
+  (``nbgrader.utils.determine_grade``). Whatever the learner's kernel
   printed there is discarded. The full report is saved as JSON in
   ``results/<lesson>/<student>.json`` for the class report (``python -m
   autograder report``), with a digest of the graded cell's normalised code.
@@ -64,6 +67,13 @@ def live_oracle():
 def course_root(config) -> Path:
     from nbgrader.coursedir import CourseDirectory
     return Path(CourseDirectory(config=config).root)
+
+
+def course_of(config):
+    """The course manifest: the course directory's own course.yml when it has one (a course directory
+    that is not this repository, or a term that scores per check), else the repository's."""
+    path = course_root(config) / "course.yml"
+    return load_course(path if path.is_file() else None)
 
 
 class CheckSubmission(NbGraderPreprocessor):
@@ -251,7 +261,7 @@ class GradeOutsideKernel(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         try:
-            lesson = load_course().lesson(info["assignment"])
+            lesson = course_of(self.config).lesson(info["assignment"])
         except CourseError:
             return nb, resources  # not one of the course's lessons: nbgrader's own scoring stands
         if not lesson.function:
@@ -260,7 +270,7 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         tests = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                  and c.cell_type == "code" and c.metadata["nbgrader"].get("grade_id") == f"check_{lesson.function}"]
         for cell in tests:
-            cell.outputs = verdict_outputs(report)
+            cell.outputs = verdict_outputs(report, lesson)
         self.save(report, lesson, info["student"], source)
         return nb, resources
 
@@ -294,15 +304,17 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         folder.mkdir(parents=True, exist_ok=True)
         cell = fingerprint(source).to_dict() if source is not None else {"source_digest": None, "source_tokens": None}
         data = {"student": student, "lesson": lesson.id, "function": lesson.function, "points":
-                lesson.points if report.passed else 0, "max_points": lesson.points,
+                lesson.score(report), "max_points": lesson.points, "scoring": lesson.scoring,
                 "isolation": isolation().to_dict(), **report.to_dict(), **cell}
         path = folder / f"{student}.json"
         path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
         os.replace(path.with_suffix(".tmp"), path)
 
 
-def verdict_outputs(report: FunctionReport) -> list:
-    """The test cell's outputs: the verdict (HTML and text), then an error when it fails."""
+def verdict_outputs(report: FunctionReport, lesson=None) -> list:
+    """The test cell's outputs: the verdict (HTML and text), then, when it fails, an error (0 points) or, for a
+    lesson scored per check that earns part of its points, those points as the cell's result: nbgrader reads
+    a number there as the cell's partial credit (``nbgrader.utils.get_partial_grade``)."""
     note = f"Graded outside your notebook, with every check · {isolation().label}"
     flags = "".join(f"\nFlag for the instructor: {flag}" for flag in report.flags)
     html = feedback_html(render.html_table(report) + f'<div style="color:#57606a;font-size:85%">'
@@ -311,6 +323,13 @@ def verdict_outputs(report: FunctionReport) -> list:
                          + "</div>")
     outputs = [new_output("display_data", data={"text/html": html,
                                                 "text/plain": render.text(report) + f"\n{note}{flags}"})]
+    earned = lesson.score(report) if lesson is not None and not report.passed else 0
+    if earned:
+        why = (f"{earned:g} of {lesson.points} points: {report.n_passed} of {len(report.results)} checks pass "
+               f"(a share of the points for each check that passes)")
+        outputs.append(new_output("execute_result", execution_count=None, data={
+            "text/plain": f"{earned:g}", "text/html": f"<div><b>{render.escape(why)}</b></div>"}))
+        return outputs
     if not report.passed:
         if report.problem:
             why = "cannot be graded"

@@ -3,8 +3,9 @@
 PATH is one lesson notebook, one lesson's folder, or a folder of them (a
 learner's whole submission). Each graded function is found by the nbgrader
 ``grade_id`` of its solution cell, run in the sandbox, judged against the
-live reference with every check (hidden ones included) and scored
-all-or-nothing with the points in course.yml. A notebook that cannot be read,
+live reference with every check (hidden ones included) and scored with
+the points in course.yml (all or nothing, or a share for each check that
+passes where course.yml says ``scoring: per-check``). A notebook that cannot be read,
 is a link, or whose graded cell is missing or duplicated costs that function
 its points with a message saying how to recover it; everything else is still
 graded. Answers copied from the course are flagged for the instructor, and
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..learner import render
-from ..learner.course import CourseError, load_course
+from ..learner.course import ALL_OR_NOTHING, CourseError, load_course, points_earned
 from ..learner.model import FunctionReport
 from ..learner.notebooks import (
     NotebookError,
@@ -35,7 +36,7 @@ from .provenance import Fingerprint, copied_from_course, fingerprint, submission
 
 @dataclass
 class FunctionGrade:
-    """One function's grade: its report and the points it earns (all or nothing)."""
+    """One function's grade: its report and the points it earns (as the lesson's ``scoring`` says)."""
 
     function: str
     lesson: str
@@ -46,10 +47,11 @@ class FunctionGrade:
     handed_in: bool = True
     """False when the folder graded holds no notebook for this lesson at all (the class report counts it
     as not handed in, rather than as a notebook whose graded cell was deleted)."""
+    scoring: str = ALL_OR_NOTHING
 
     @property
-    def points(self) -> int:
-        return self.max_points if self.report.passed else 0
+    def points(self) -> float:
+        return points_earned(self.max_points, self.scoring, self.report)
 
     def to_dict(self) -> dict:
         cell = self.cell.to_dict() if self.cell else {"source_digest": None, "source_tokens": None}
@@ -66,8 +68,8 @@ class Grade:
     isolation: dict = field(default_factory=lambda: isolation().to_dict())
 
     @property
-    def score(self) -> int:
-        return sum(f.points for f in self.functions)
+    def score(self) -> float:
+        return round(sum(f.points for f in self.functions), 2)
 
     @property
     def max_score(self) -> int:
@@ -195,7 +197,7 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
             graded = list(pool.map(grade_one, lessons))
     else:
         graded = [grade_one(lesson) for lesson in lessons]
-    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell, handed_in(l))
+    return Grade(str(path), [FunctionGrade(l.function, l.id, l.points, r, cell, handed_in(l), l.scoring)
                              for l, (r, cell) in zip(lessons, graded)])
 
 
@@ -216,7 +218,8 @@ def grade_source_file(path, functions):
     flag = copied_from_course(lesson.function, source)
     if flag:
         report.flags.append(flag)
-    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report, fingerprint(source))])
+    return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, report, fingerprint(source),
+                                           scoring=lesson.scoring)])
 
 
 def main(args):

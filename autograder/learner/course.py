@@ -16,6 +16,21 @@ REPO_ROOT = PACKAGE_DIR.parent.parent
 COURSE_YML = REPO_ROOT / "course.yml"
 COURSE_JSON = PACKAGE_DIR / "course.json"
 DEFAULT_TIMEOUT = 10
+ALL_OR_NOTHING, PER_CHECK = "all-or-nothing", "per-check"
+SCORING = (ALL_OR_NOTHING, PER_CHECK)
+"""How a lesson's points are earned (course.yml ``scoring``, for the course or one lesson): all of them when
+every check passes and none otherwise (the default), or a share for each check that passes."""
+
+
+def points_earned(points, scoring, report):
+    """The points a grader's report earns out of ``points``: all when every check passes; otherwise 0, or,
+    with ``per-check`` scoring, the share of the checks that pass (rounded to 2 decimals). A stub never
+    attempted, a cell that cannot be graded or a report with no checks earns 0 either way."""
+    if report.passed:
+        return points
+    if scoring != PER_CHECK or report.problem or report.not_attempted or not report.results:
+        return 0
+    return round(points * report.n_passed / len(report.results), 2)
 
 
 class CourseError(ValueError):
@@ -32,6 +47,11 @@ class Lesson:
     number: int = 0           # the position in the course, counting every notebook (1, 2, ...)
     part: int = 1             # each ungraded notebook (a capstone, a finale) closes a part
     result: str = ""          # what the lesson's network reaches, measured (for the README's table)
+    scoring: str = ALL_OR_NOTHING  # or PER_CHECK: a share of the points for each check that passes
+
+    def score(self, report):
+        """The points ``report`` (the grader's FunctionReport for this lesson) earns."""
+        return points_earned(self.points, self.scoring, report)
 
     @property
     def notebook(self):
@@ -105,6 +125,8 @@ class Course:
                 d.update(function=lesson.function, points=lesson.points)
                 if lesson.timeout != DEFAULT_TIMEOUT:
                     d["timeout"] = lesson.timeout
+                if lesson.scoring != ALL_OR_NOTHING:
+                    d["scoring"] = lesson.scoring
             if lesson.result:
                 d["result"] = lesson.result
             return d
@@ -130,6 +152,10 @@ def parse_course(data, source="course.yml"):
         if not isinstance(cap, dict) or "id" not in cap or "title" not in cap:
             fail("'capstone' needs an id and a title.")
         entries.append({"id": cap["id"], "title": cap["title"]})
+    scoring = data.get("scoring", ALL_OR_NOTHING)
+    if scoring not in SCORING:
+        fail(f"'scoring' is {scoring!r}; give {ALL_OR_NOTHING} (the default: a lesson's points only when every "
+             f"check passes) or {PER_CHECK} (a share of the points for each check that passes).")
     lessons, finales, seen_ids, seen_functions, part = [], [], set(), set(), 1
     for number, entry in enumerate(entries, start=1):
         where = f"lesson {number}"
@@ -166,10 +192,14 @@ def parse_course(data, source="course.yml"):
         timeout = entry.get("timeout", DEFAULT_TIMEOUT)
         if not isinstance(timeout, (int, float)) or timeout <= 0:
             fail(f"{where} ({lesson_id}) has timeout {timeout!r}; give a positive number of seconds.")
+        lesson_scoring = entry.get("scoring", scoring)
+        if lesson_scoring not in SCORING:
+            fail(f"{where} ({lesson_id}) has scoring {lesson_scoring!r}; give {ALL_OR_NOTHING} or {PER_CHECK}.")
         seen_ids.add(lesson_id)
         seen_functions.add(function)
         lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=function,
-                              points=points, timeout=timeout, number=number, part=part, result=result))
+                              points=points, timeout=timeout, number=number, part=part, result=result,
+                              scoring=lesson_scoring))
     if not lessons:
         fail("'lessons' must hold at least one graded lesson.")
     reference = data.get("reference", ["solutions/network.py"])

@@ -3,7 +3,8 @@
 Forty students answer three lessons by a fixed rule over the course's own catalogue (right variants, the
 course's version, catalogued mistakes, untouched stubs, no hand-in, a reformatted copy of a classmate's
 mistake); a 41st is on the roster and hands in nothing; a 42nd hands in a notebook with its graded
-cell deleted, one that is not valid JSON and one right answer. The class is released, autograded with
+cell deleted, one that is not valid JSON and one right answer. Each lesson is due on 2026-11-20 at 23:59 UTC
+in the gradebook, and a few students hand in a day late. The class is released, autograded with
 ``classroom.autograde(jobs=2)`` under the course's nbgrader_config.py (sandboxed kernels, scores from
 outside the kernel) and the report is made from the gradebook and results/. Every count in it must be
 the one the rule implies, to the student; the page is opened in headless Chromium.
@@ -20,6 +21,8 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -131,6 +134,16 @@ def expected_status(student, lesson):
     return STATUS[PLAN[(student, lesson.id)].kind]
 
 
+DUE = "2026-11-20 23:59:00"
+ON_TIME, LATE = "2026-11-19 09:00:00.000000 UTC", "2026-11-21 10:30:00.000000 UTC"  # late by 10 h 31 min
+
+
+def late(student, lesson) -> bool:
+    """Students s01-s40 hand in a day late now and then, by a fixed rule."""
+    k, i = STUDENTS.index(student), LESSONS.index(lesson)
+    return k < 40 and PLAN[(student, lesson.id)].kind != "absent" and (k + 2 * i) % 9 == 4
+
+
 def submit(root, student, lesson, answer: Answer):
     if answer.kind == "absent":
         return
@@ -154,7 +167,7 @@ def submit(root, student, lesson, answer: Answer):
     if answer.kind == "broken":
         path = folder / lesson.notebook
         path.write_text(path.read_text()[:4000])
-    (folder / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC")
+    (folder / "timestamp.txt").write_text(LATE if late(student, lesson) else ON_TIME)
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +183,8 @@ def graded(tmp_path_factory):
         for k, student in enumerate(STUDENTS):
             first, last = NAMES[k].split(" ", 1)
             gb.update_or_create_student(student, first_name=first, last_name=last)
+        for lesson in LESSONS:  # as `nbgrader db assignment add LESSON --duedate=...`
+            gb.update_or_create_assignment(lesson.id, duedate=datetime.fromisoformat(DUE))
     for (student, lesson_id), answer in PLAN.items():
         submit(root, student, COURSE.lesson(lesson_id), answer)
     done, failed = instructor.autograde(api, [l.id for l in LESSONS], jobs=2)
@@ -297,6 +312,44 @@ def test_falling_behind_follows_the_stated_rule(graded):
     assert table["s42"]["cannot_be_graded"] == "2" and table["s42"]["passing"] == "1"
 
 
+def test_due_dates_and_late_hand_ins_come_from_the_gradebook(graded):
+    report = graded["report"]
+    for summary, lesson in zip(report.lessons, LESSONS):
+        assert summary.due == datetime.fromisoformat(DUE)
+        want = {s for s in STUDENTS if late(s, lesson)}
+        assert set(summary.late) == want and want  # a few each lesson
+        assert {round(t) for t in summary.late.values()} == {(10 * 60 + 31) * 60}
+    table = {r["student"]: r for r in rows(graded["out"] / "students.csv")}
+    for student in STUDENTS:
+        assert int(table[student]["late"]) == sum(late(student, l) for l in LESSONS)
+    page = (graded["out"] / "index.html").read_text()
+    first = sorted((s for s in STUDENTS if late(s, LESSONS[0])), key=STUDENTS.index)
+    assert f"Due 2026-11-20 23:59 UTC; reached: its due date has passed. Handed in late by {len(first)}: " + \
+        ", ".join(f"{s} (10 h 31 min)" for s in first) + "." in page
+    assert page.count('late" title=') == sum(late(s, l) for s in STUDENTS for l in LESSONS)
+
+
+def test_the_page_never_shows_a_mistake_id(graded):
+    page = (graded["out"] / "index.html").read_text()
+    for lesson in LESSONS:
+        for mistake in SUITES[lesson.function].mistakes:
+            if "_" in mistake.id:  # ids like no_shift, error_rate: never words a teacher reads
+                assert mistake.id not in page, mistake.id
+    # the falling-behind table says what went wrong in the hints' own words
+    behind = page[page.index('<table id="behind">'):]
+    behind = behind[:behind.index("</table>")]
+    said = 0
+    for summary in graded["report"].falling_behind:
+        for lesson_id in summary.not_passed_reached:
+            answer = PLAN[(summary.student.id, lesson_id)]
+            if answer.mistake:
+                title = next(m.title for m in SUITES[COURSE.lesson(lesson_id).function].mistakes
+                             if m.id == answer.mistake)
+                assert "failing: " + escape(title) in behind
+                said += 1
+    assert said >= 3
+
+
 def test_flags_for_course_copies_and_identical_submissions(graded):
     report = graded["report"]
     copies = {(f.student, f.lesson) for f in report.flags if f.kind == "course copy"}
@@ -389,6 +442,18 @@ def test_the_page_reads_in_a_browser_offline(graded):
             assert first.startswith("19% of the 37 who tried lesson 11 (get_accuracy): returning the fraction of wrong answers")
             assert page.locator("table#behind tr").count() == 1 + 10
             assert page.locator("table#grid tr").count() == 1 + 42
+            heads = page.locator("table#grid tr").first.locator("th").all_inner_texts()
+            assert heads[-7:] == ["passing", "failing", "cannot be graded", "not attempted", "not handed in", "late",
+                                  "flags"]
+            # hover text in the hints' words, and how late
+            copier = next(s for (s, l), a in PLAN.items() if a.kind == "copy" and l == "04_softmax")
+            row = page.locator("table#grid tr", has=page.locator(f"td:text-is('{copier}')"))
+            tip = row.locator("td.s").first.get_attribute("title")
+            title = next(m.title for m in SUITES["softmax"].mistakes if m.id == PLAN[(copier, "04_softmax")].mistake)
+            assert tip.startswith(f"failing: {title}"), tip
+            assert page.locator("td.s.late").count() == sum(late(s, l) for s in STUDENTS for l in LESSONS)
+            s41 = page.locator("table#grid tr", has=page.locator("td:text-is('s41')")).locator("td.num")
+            assert s41.all_inner_texts()[1:] == ["0", "0", "0", "0", "3", "0"]  # not handed in, not "not attempted"
             loaded = page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 300)")
             assert loaded
             if ARTIFACTS:

@@ -13,6 +13,10 @@ Definitions the page states in the same words:
 - *identical*: two or more students whose graded cells have the same fingerprint (the same code once
   whitespace, comments and docstrings are set aside), stubs left out. Code under ``provenance.SHORT``
   tokens is listed apart: that short, students write the same line independently.
+- *late*: handed in after the lesson's due date in the gradebook (the student's extension included), as
+  nbgrader measures it.
+
+Mistakes are named by their titles in the catalogue (the hints' own words), never by their ids.
 """
 from __future__ import annotations
 
@@ -85,6 +89,15 @@ class CheckCount:
 
 
 @dataclass
+class FirstFailure:
+    """Failing answers no catalogued mistake explains, grouped by the first check each failed."""
+
+    purpose: str
+    hidden: bool
+    students: list[str]
+
+
+@dataclass
 class LessonSummary:
     lesson: Lesson
     class_size: int
@@ -101,6 +114,13 @@ class LessonSummary:
     copied: list[str]
     reached: bool
     reached_why: str
+    titles: dict[str, str] = field(default_factory=dict)
+    """mistake id -> its title in the catalogue, for every mistake named in this lesson."""
+    first_failures: list[FirstFailure] = field(default_factory=list)
+    """The unexplained failures, by the first check they failed: most students first."""
+    due: datetime | None = None
+    late: dict[str, float] = field(default_factory=dict)
+    """Students who handed it in after its due date -> how many seconds late."""
 
     def count(self, status: str) -> int:
         return len(self.by_status[status])
@@ -156,6 +176,8 @@ class IdenticalGroup:
     mistakes: list[str]
     course_copy: bool
     """The shared code is the course's own version (flagged as such too)."""
+    titles: list[str] = field(default_factory=list)
+    """The mistakes' titles, in the same order as ``mistakes``."""
 
     @property
     def short(self) -> bool:
@@ -174,6 +196,11 @@ class StudentSummary:
 
     def count(self, status: str) -> int:
         return sum(s.status == status for s in self.submissions.values())
+
+    @property
+    def late(self) -> list[str]:
+        """The lessons handed in late."""
+        return [lesson for lesson, s in self.submissions.items() if s.late]
 
     @property
     def score(self) -> float:
@@ -236,6 +263,16 @@ def catalogue(function: str) -> dict:
     return found
 
 
+UNKNOWN_MISTAKE = "a mistake the course's catalogue no longer lists"
+
+
+def mistake_title(known: dict, mistake: str, hint: str = "") -> str:
+    """A mistake's title in the catalogue's words; for one it no longer lists, the hint the student saw."""
+    if mistake in known:
+        return known[mistake].title
+    return hint.split(". ")[0].rstrip(".") if hint else UNKNOWN_MISTAKE
+
+
 def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSummary:
     subs = [data.submission(s.id, lesson.id) for s in data.students]
     by_status: dict[str, list[str]] = {status: [] for status in STATUSES}
@@ -248,12 +285,16 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     named: dict[str, list[str]] = {}
     hints: dict[str, str] = {}
     unexplained = []
+    firsts: dict[tuple[str, bool], list[str]] = {}
     checks: dict[str, CheckCount] = {}
     for sub in tried:
         for mistake in sub.mistakes:
             named.setdefault(mistake, []).append(sub.student)
         if sub.status == FAILING and not sub.mistakes:
             unexplained.append(sub.student)
+            first = next((r for r in sub.report.results if r.status == "fail"), None)
+            if first is not None:
+                firsts.setdefault((first.purpose, first.hidden), []).append(sub.student)
         for r in sub.report.results:
             if r.mistake and r.hint:
                 hints.setdefault(r.mistake, r.hint)
@@ -261,7 +302,11 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
                 c = checks.setdefault(r.id, CheckCount(lesson.id, r.id, r.purpose, r.hidden, [], len(tried)))
                 c.students.append(sub.student)
     order = list(known)
-    mistakes = [MistakeCount(lesson.id, lesson.function, m, known[m].title if m in known else m,
+    titles = {m: mistake_title(known, m, hints.get(m, "")) for m in named}
+    for sub in subs:  # mistakes named in answers the page lists but does not count (none today), titled too
+        for m in sub.mistakes:
+            titles.setdefault(m, mistake_title(known, m))
+    mistakes = [MistakeCount(lesson.id, lesson.function, m, titles[m],
                              known[m].hint if m in known else hints.get(m, ""), students, len(tried),
                              len(subs)) for m, students in named.items()]
     mistakes.sort(key=lambda m: (-m.count, order.index(m.id) if m.id in order else len(order), m.id))
@@ -270,15 +315,18 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     due = data.duedates.get(lesson.id)
     handed_in = len(subs) - len(by_status[MISSING])
     if due is not None and _utc(due) <= now:
-        reached, why = True, f"due {due:%Y-%m-%d %H:%M}"
+        reached, why = True, "its due date has passed"
     elif 2 * handed_in >= len(subs):
         reached, why = True, f"handed in by {handed_in} of {len(subs)}"
     else:
-        reached, why = False, f"handed in by {handed_in} of {len(subs)}" + (f", due {due:%Y-%m-%d}" if due else "")
+        reached, why = False, f"handed in by {handed_in} of {len(subs)}"
+    first_failures = sorted((FirstFailure(purpose, hidden, students) for (purpose, hidden), students in
+                             firsts.items()), key=lambda f: -len(f.students))
     return LessonSummary(lesson, len(subs), by_status,
                          [s.score for s in subs if s.status != MISSING and s.score is not None],
                          mistakes, unexplained, ranked,
-                         [s.student for s in subs if s.copied_flags], reached, why)
+                         [s.student for s in subs if s.copied_flags], reached, why, titles, first_failures,
+                         due, {s.student: s.seconds_late for s in subs if s.late})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -286,9 +334,10 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def identical_groups(data: ClassData) -> list[IdenticalGroup]:
+def identical_groups(data: ClassData, titles: dict | None = None) -> list[IdenticalGroup]:
     """Students who handed in the same code for a lesson (stubs and ungradable cells left out)."""
     groups = []
+    titles = titles or {}
     for lesson in data.lessons:
         by_digest: dict[str, list[Submission]] = {}
         for s in data.students:
@@ -297,9 +346,11 @@ def identical_groups(data: ClassData) -> list[IdenticalGroup]:
                 by_digest.setdefault(sub.digest, []).append(sub)
         for digest, subs in by_digest.items():
             if len(subs) > 1:
+                named = sorted({m for s in subs for m in s.mistakes})
+                known = titles.get(lesson.id, {})
                 groups.append(IdenticalGroup(
                     lesson.id, digest, subs[0].tokens, [s.student for s in subs], [s.status for s in subs],
-                    sorted({m for s in subs for m in s.mistakes}), all(s.copied_flags for s in subs)))
+                    named, all(s.copied_flags for s in subs), [known.get(m, UNKNOWN_MISTAKE) for m in named]))
     return groups
 
 
@@ -308,7 +359,7 @@ def summarise(data: ClassData, behind: int = BEHIND, now: datetime | None = None
     lessons = [summarise_lesson(data, l, now) for l in data.lessons]
     reached = [l.lesson.id for l in lessons if l.reached]
     threshold = behind_threshold(len(reached), behind)
-    groups = identical_groups(data)
+    groups = identical_groups(data, {l.lesson.id: l.titles for l in lessons})
     students = []
     for s in data.students:
         subs = {l.id: data.submission(s.id, l.id) for l in data.lessons}
@@ -334,5 +385,6 @@ def summarise(data: ClassData, behind: int = BEHIND, now: datetime | None = None
 
 
 __all__ = ["BEHIND", "ClassReport", "LessonSummary", "StudentSummary", "MistakeCount", "CheckCount",
-           "IdenticalGroup", "Flag", "summarise", "catalogue", "PASSING", "FAILING", "UNGRADABLE",
+           "IdenticalGroup", "Flag", "FirstFailure", "summarise", "catalogue", "mistake_title", "PASSING", "FAILING",
+           "UNGRADABLE",
            "NOT_ATTEMPTED", "MISSING"]

@@ -4,7 +4,8 @@ Sources, each optional, joined on (student, lesson):
 
 - nbgrader's gradebook, read with nbgrader's own ``Gradebook`` (any SQLAlchemy URL; by default the
   course's ``nbgrader_config.py`` decides): the roster (students who handed in nothing included), the
-  lessons released and their due dates, and each submission's score, manual grades included;
+  lessons released and their due dates, and each submission's score (manual grades included, late
+  penalty taken off as nbgrader's grade export does), time stamp and lateness (extensions included);
 - ``results/<lesson>/<student>.json``, which ``nbgrader autograde`` writes through ``GradeOutsideKernel``:
   each check's verdict, the catalogued mistakes named, flags and the graded cell's fingerprint;
 - a folder of ``python -m autograder grade PATH --json`` outputs, one file a student named
@@ -63,6 +64,17 @@ class Submission:
     origin: str = ""
     """Where the verdict comes from: a results file, a grade --json file, "gradebook" or "submitted/"."""
     notes: list[str] = field(default_factory=list)
+    timestamp: datetime | None = None
+    """When it was handed in, as the gradebook says (naive UTC, as nbgrader stores it)."""
+    seconds_late: float = 0.0
+    """How late it was handed in, by the gradebook's due date (and the student's extension); 0 when on time
+    or when there is no due date."""
+    penalty: float = 0.0
+    """The late penalty nbgrader took off the score (0 unless nbgrader_config.py sets a late penalty)."""
+
+    @property
+    def late(self) -> bool:
+        return self.seconds_late > 0
 
     @property
     def tried(self) -> bool:
@@ -118,11 +130,22 @@ def _int_or_none(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _points(d: dict, report: FunctionReport, max_points: int) -> float:
+    """The points the grader gave: the file's own (a lesson scored per check earns a share), when it is a
+    number from 0 to the lesson's points and agrees with the verdict; else all or nothing."""
+    points = d.get("points")
+    if report.passed:
+        return max_points
+    if isinstance(points, (int, float)) and not isinstance(points, bool) and 0 <= points < max_points:
+        return float(points)
+    return 0
+
+
 def _found(d: dict, origin: str, function: str, max_points: int) -> _Found:
     report = FunctionReport.from_dict(d, function)
     digest = d.get("source_digest")
     iso = d.get("isolation") if isinstance(d.get("isolation"), dict) else {}
-    return _Found(report, max_points if report.passed else 0, digest if isinstance(digest, str) else None,
+    return _Found(report, _points(d, report, max_points), digest if isinstance(digest, str) else None,
                   _int_or_none(d.get("source_tokens")), origin, str(iso.get("kind", "")))
 
 
@@ -190,12 +213,15 @@ class _Gradebook:
     assignments: list[str] = field(default_factory=list)
     duedates: dict[str, datetime] = field(default_factory=dict)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    """The raw score: the sum of the submission's grades."""
+    times: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    """(time stamp or None, seconds late, late penalty) for each submission."""
 
 
 def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Gradebook:
-    """The roster, the assignments and their due dates, and every submission's score, through nbgrader's
-    own Gradebook and its tables: one grouped query for all the scores (``Gradebook.submission_dicts``
-    takes half a second a lesson on SQLite for a class of 80)."""
+    """The roster, the assignments and their due dates, and every submission's score, time stamp and
+    lateness, through nbgrader's own Gradebook and its tables: two grouped queries in all
+    (``Gradebook.submission_dicts`` takes half a second a lesson on SQLite for a class of 80)."""
     from nbgrader.api import Assignment, Grade, Gradebook, SubmittedAssignment, SubmittedNotebook
     from sqlalchemy import func
 
@@ -219,6 +245,21 @@ def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Grade
             .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name).all()
         for student, name, score in rows:
             out.scores[(student, name)] = float(score)
+        # lateness as nbgrader computes it (SubmittedAssignment.total_seconds_late), and the late penalty
+        rows = gb.db.query(SubmittedAssignment.student_id, Assignment.name, SubmittedAssignment.timestamp,
+                           SubmittedAssignment.extension, Assignment.duedate,
+                           func.coalesce(func.sum(SubmittedNotebook.late_submission_penalty), 0.0)) \
+            .select_from(SubmittedAssignment) \
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id) \
+            .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id) \
+            .filter(Assignment.name.in_(sorted(wanted))) \
+            .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name,
+                      SubmittedAssignment.timestamp, SubmittedAssignment.extension, Assignment.duedate).all()
+        for student, name, stamp, extension, due, penalty in rows:
+            if due is not None and extension is not None:
+                due = due + extension
+            late = (stamp - due).total_seconds() if stamp is not None and due is not None else 0.0
+            out.times[(student, name)] = (stamp, max(late, 0.0), float(penalty or 0.0))
     return out
 
 
@@ -271,11 +312,12 @@ def _lesson_folders(folder: Path, lessons: list[Lesson]) -> set[tuple[str, str]]
 
 def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Path | None = None,
             lessons: list[str] | None = None, course: Course | None = None) -> ClassData:
-    """Join every source into one Submission per student and lesson."""
-    course = course or load_course()
+    """Join every source into one Submission per student and lesson. The course is the course directory's
+    own course.yml when it has one (as autograde reads it), else the repository's."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ReportError(f"{root} is not a folder: give the nbgrader course directory with --root.")
+    course = course or load_course(root / "course.yml" if (root / "course.yml").is_file() else None)
     wanted = [course.lesson(l) for l in lessons] if lessons else list(course.lessons)
     wanted = [l for l in wanted if l.function]
     warnings: list[str] = []
@@ -326,6 +368,12 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
             key = (sid, lesson.id)
             sub = _join(key, lesson, found.get(key), book.scores.get(key), key in handed_in,
                         key in handed_in and key not in autograded)
+            if key in book.times:
+                sub.timestamp, sub.seconds_late, sub.penalty = book.times[key]
+                if sub.penalty and sub.score is not None:
+                    sub.notes.append(f"handed in {late_text(sub.seconds_late)} late: nbgrader took {sub.penalty:g} "
+                                     f"points off ({sub.score:g} before)")
+                    sub.score = max(0.0, sub.score - sub.penalty)
             if key in found and found[key].isolation:
                 isolation[found[key].isolation] = isolation.get(found[key].isolation, 0) + 1
             submissions[key] = sub
@@ -364,6 +412,21 @@ def _join(key: tuple[str, str], lesson: Lesson, found: _Found | None, score: flo
                                  f"autograde --lesson {lesson_id} --student {student}); if that fails, "
                                  f"`python -m autograder grade submitted/{student}/{lesson_id}` says why"])
     return Submission(student, lesson_id, MISSING, lesson.points)
+
+
+def late_text(seconds: float) -> str:
+    """How late, for people: "40 s", "12 min", "3 h 5 min", "2 days 4 h"."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
 
 
 def _natural(text: str) -> tuple:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from html import escape
 
 from ..provenance import SHORT
-from .aggregate import ClassReport, LessonSummary, MistakeCount
-from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, STATUSES, UNGRADABLE
+from ...learner.course import ALL_OR_NOTHING
+from .aggregate import UNKNOWN_MISTAKE, ClassReport, LessonSummary, MistakeCount
+from .collect import FAILING, MISSING, NOT_ATTEMPTED, PASSING, STATUSES, UNGRADABLE, late_text
 from .figures import scores_figure, status_figure
 from .tables import FILES
 
@@ -34,6 +35,7 @@ tr+tr td{border-top:1px solid #eaeef2}td.num{text-align:right;font-variant-numer
 table.grid td.s{text-align:center;font-weight:700;min-width:26px}
 .st-passing{color:#1a7f37}.st-failing{color:#cf222e}.st-cannot{color:#9a6700}.st-not-attempted{color:#8c959f}
 .st-not-handed{color:#afb8c1}.behind td:first-child{border-left:3px solid #cf222e}
+td.s.late{background:#fff1e5}td.s small{display:block;font-size:9px;font-weight:400;color:#953800;line-height:1}
 img{max-width:100%;height:auto}code{font-size:13px;background:#f6f8fa;padding:1px 4px;border-radius:4px}
 .legend span{margin-right:14px;white-space:nowrap}details summary{cursor:pointer;color:#0969da}
 .warn{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 12px;font-size:13.5px}
@@ -106,14 +108,52 @@ def _misunderstood(report: ClassReport) -> str:
             '<ol class="top">' + "".join(_mistake_line(m, numbers[m.lesson]) for m in top) + "</ol>")
 
 
+def _scoring(report: ClassReport) -> str:
+    per_check = [l.lesson for l in report.lessons if l.lesson.scoring != ALL_OR_NOTHING]
+    if not per_check:
+        return "Each lesson is scored all or nothing (a manual grade in the gradebook can change that)"
+    if len(per_check) == len(report.lessons):
+        return "Each lesson earns a share of its points for each check that passes"
+    return (f"Lessons {', '.join(str(l.number) for l in per_check)} earn a share of their points for each check "
+            f"that passes; the others are scored all or nothing")
+
+
 def _overview(report: ClassReport) -> str:
     return ('<h2 id="overview">Where the class stands</h2>'
             f'<img alt="For each lesson, how many students pass, fail, cannot be graded, have not attempted it or '
             f'not handed it in" src="data:image/png;base64,{status_figure(report)}">'
-            '<h3>Scores</h3><p class="muted">Each lesson is scored all or nothing (a manual grade in the gradebook '
-            'can change that); the last panel is each student\'s total over the lessons covered.</p>'
+            f'<h3>Scores</h3><p class="muted">{escape(_scoring(report))}; the last panel is each student\'s total '
+            f'over the lessons covered.</p>'
             f'<img alt="The distribution of scores, lesson by lesson, and of students\' totals" '
             f'src="data:image/png;base64,{scores_figure(report)}">')
+
+
+def _due(summary: LessonSummary) -> str:
+    """The lesson's due date in the gradebook, whether the class has reached it, and who handed it in late,
+    by how much."""
+    reached = f"{'reached' if summary.reached else 'not reached yet'}: {escape(summary.reached_why)}"
+    if summary.due is None:
+        return f"No due date in the gradebook; {reached}."
+    text = f"Due {summary.due:%Y-%m-%d %H:%M} UTC; {reached}."
+    if not summary.late:
+        return text + (" Nobody handed it in late." if summary.handed_in else "")
+    shown = sorted(summary.late.items(), key=lambda kv: (-kv[1], _natural_key(kv[0])))
+    return (text + f" Handed in late by {len(shown)}: "
+            + ", ".join(f"{escape(s)} ({late_text(t)})" for s, t in shown[:40])
+            + (f" and {len(shown) - 40} more" if len(shown) > 40 else "") + ".")
+
+
+def _natural_key(text: str) -> tuple:
+    import re
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text))
+
+
+def _lesson_label(report: ClassReport, lesson_id: str) -> str:
+    """"lesson 4 (softmax)" for a lesson covered, else its id."""
+    for l in report.lessons:
+        if l.lesson.id == lesson_id:
+            return f"lesson {l.lesson.number} ({l.lesson.function})"
+    return lesson_id
 
 
 def _lesson(summary: LessonSummary) -> str:
@@ -126,8 +166,8 @@ def _lesson(summary: LessonSummary) -> str:
            f"</span></h3>",
            f'<p><b>{summary.count(PASSING)} of {summary.class_size} students pass ({_pct(summary.pass_share)})</b>; '
            f"{summary.tried} tried it. <span class=\"muted\">{counts}.</span><br>"
-           f'<span class="muted">Scores of the {summary.handed_in} who handed it in: {dist} ({mean}). '
-           f"{'Reached' if summary.reached else 'Not reached yet'} ({escape(summary.reached_why)}).</span></p>"]
+           f'<span class="muted">Scores of the {summary.handed_in} who handed it in: {dist} ({mean}).<br>'
+           f"{_due(summary)}</span></p>"]
     if summary.mistakes:
         rows = []
         for m in summary.mistakes:
@@ -141,9 +181,12 @@ def _lesson(summary: LessonSummary) -> str:
     elif summary.tried:
         out.append("<p>No catalogued mistake was named.</p>")
     if summary.unexplained:
+        firsts = "".join(f"<li>first failing check “{escape(f.purpose)}”{' (hidden check)' if f.hidden else ''}: "
+                         f'{len(f.students)} <span class="ids">{_ids(f.students)}</span></li>'
+                         for f in summary.first_failures)
         out.append(f"<p>Failing for a reason the catalogue does not name: <b>{len(summary.unexplained)}</b> "
-                   f'({_pct(len(summary.unexplained) / summary.tried)} of those who tried) '
-                   f'<span class="ids">{_ids(summary.unexplained)}</span>: worth reading their code.</p>')
+                   f'({_pct(len(summary.unexplained) / summary.tried)} of those who tried): worth reading their '
+                   f'code.</p><ul class="unexplained">{firsts}</ul>')
     if summary.checks:
         items = "".join(f"<li>“{escape(c.purpose)}”{' (hidden check)' if c.hidden else ''}: failed by "
                         f"{c.count} of the {c.tried} who tried ({_pct(c.share)})</li>" for c in summary.checks[:3])
@@ -156,20 +199,28 @@ def _lesson(summary: LessonSummary) -> str:
     return "\n".join(out)
 
 
+FLAG_WORDS = {"course copy": "the course's own code", "identical": "the same code as a classmate",
+              "score": "a gradebook score that is not the grader's"}
+
+
 def _students(report: ClassReport) -> str:
     behind = report.falling_behind
     reached = report.reached
+    numbers = {l.lesson.id: l.lesson.number for l in report.lessons}
+    titles = {l.lesson.id: l.titles for l in report.lessons}
+    functions = {l.lesson.id: l.lesson.function for l in report.lessons}
     rule = (f"A student is <b>falling behind</b> when at least a quarter of the lessons the class has reached, and "
-            f"at least {report.behind}, are not passed (failing, not attempted, cannot be graded or not handed in): "
+            f"at least {report.behind}, are not passed (failing, cannot be graded, not attempted or not handed in): "
             f"here {report.behind_threshold} or more of {len(reached)}. A lesson is reached once its due date in the "
             f"gradebook has passed, or once at least half the class has handed it in; reached here: "
-            f"{', '.join(map(escape, reached)) or 'none'}.")
+            f"{('lesson' if len(reached) == 1 else 'lessons') + ' ' + ', '.join(str(numbers[r]) for r in reached) if reached else 'none'}.")
     out = ['<h2 id="students">Students</h2>', f"<h3>Falling behind: {len(behind)} of {report.class_size}</h3>",
            f'<p class="muted">{rule}</p>']
     if behind:
         rows = []
         for s in behind:
-            why = "; ".join(f"{escape(lid)}: {escape(_why(s.submissions[lid]))}" for lid in s.not_passed_reached)
+            why = "<br>".join(f"lesson {numbers[lid]} (<code>{escape(functions[lid])}</code>): "
+                              f"{escape(_why(s.submissions[lid], titles[lid]))}" for lid in s.not_passed_reached)
             rows.append(f"<tr><td>{escape(s.student.label)}</td><td class=\"num\">{len(s.not_passed_reached)} of "
                         f"{len(reached)}</td><td>{why}</td></tr>")
         out.append('<table id="behind"><tr><th>student</th><th>not passed</th><th>which, and why</th></tr>'
@@ -180,27 +231,36 @@ def _students(report: ClassReport) -> str:
         cells = []
         for l in report.lessons:
             sub = s.submissions[l.lesson.id]
-            tip = sub.status + (": " + ", ".join(sub.mistakes) if sub.mistakes else "")
-            cells.append(f'<td class="s {_status_class(sub.status)}" title="{escape(tip)}">{SYMBOLS[sub.status]}</td>')
-        flags = "; ".join(escape(f"{f.lesson}: {f.kind}") for f in s.flags)
+            tip = _why(sub, l.titles) + (f"; handed in {late_text(sub.seconds_late)} late" if sub.late else "")
+            late = " late" if sub.late else ""
+            cells.append(f'<td class="s {_status_class(sub.status)}{late}" title="{escape(tip)}">'
+                         f"{SYMBOLS[sub.status]}{'<small>late</small>' if sub.late else ''}</td>")
+        flags = "; ".join(escape(f"lesson {numbers[f.lesson]}: {FLAG_WORDS.get(f.kind, f.kind)}") for f in s.flags)
+        counts = "".join(f'<td class="num">{s.count(status)}</td>' for status in STATUSES)
         rows.append(f'<tr class="{"behind" if s.behind else ""}"><td>{escape(s.student.id)}</td>'
                     f'<td>{escape(s.student.name)}</td>{"".join(cells)}<td class="num">{s.score:g} / {s.max_score}</td>'
-                    f'<td class="num">{s.count(PASSING)}</td><td class="num">{s.count(FAILING) + s.count(UNGRADABLE)}'
-                    f'</td><td class="num">{s.count(NOT_ATTEMPTED) + s.count(MISSING)}</td>'
-                    f'<td class="ids">{flags}</td></tr>')
+                    f'{counts}<td class="num">{len(s.late)}</td><td class="ids">{flags}</td></tr>')
     columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.function)}" for l in report.lessons)
     legend = "".join(f'<span><b class="{_status_class(s)}">{SYMBOLS[s]}</b> {escape(s)}</span>' for s in STATUSES)
-    out.append(f"<h3>Every student</h3><p class=\"legend\">{legend}</p>"
-               f"<p class=\"muted\">One column a lesson ({columns}); hover a cell for the mistakes named. "
-               f"Failing counts those that cannot be graded; not attempted counts those not handed in.</p>"
-               f'<table class="grid" id="grid"><tr><th>student</th><th>name</th>{head}<th>score</th><th>passing</th>'
-               f"<th>failing</th><th>not attempted</th><th>flags</th></tr>" + "".join(rows) + "</table>")
+    heads = "".join(f"<th>{escape(status)}</th>" for status in STATUSES)
+    out.append(f"<h3>Every student</h3><p class=\"legend\">{legend}<span><b>late</b> handed in after the due "
+               f"date</span></p>"
+               f"<p class=\"muted\">One column a lesson ({columns}); hover a cell for the mistakes named and how "
+               f"late it was handed in. Every lesson of every student is in exactly one state.</p>"
+               f'<table class="grid" id="grid"><tr><th>student</th><th>name</th>{head}<th>score</th>{heads}'
+               f"<th>late</th><th>flags</th></tr>" + "".join(rows) + "</table>")
     return "\n".join(out)
 
 
-def _why(sub) -> str:
+def _why(sub, titles: dict) -> str:
+    """A submission's state, with the mistakes named in their titles or, when no catalogued mistake explains
+    a failure, the first check it failed."""
     if sub.status == FAILING and sub.mistakes:
-        return "failing (" + ", ".join(sub.mistakes) + ")"
+        return "failing: " + "; ".join(titles.get(m, UNKNOWN_MISTAKE) for m in sub.mistakes)
+    if sub.status == FAILING and sub.report is not None:
+        first = next((r for r in sub.report.results if r.status == "fail"), None)
+        if first is not None:
+            return f"failing: first failing check “{first.purpose}”"
     return sub.status
 
 
@@ -217,7 +277,8 @@ def _flags(report: ClassReport) -> str:
             mine = [f for f in copies if f.lesson == summary.lesson.id]
             if mine:
                 short = any("short enough" in f.text for f in mine)
-                items.append(f"<li>{escape(summary.lesson.id)}: <b>{_ids([f.student for f in mine])}</b>"
+                items.append(f"<li>{escape(_lesson_label(report, summary.lesson.id))}: "
+                             f"<b>{_ids([f.student for f in mine])}</b>"
                              + (" (short enough to have been written independently)" if short else "") + "</li>")
         out.append("<ul>" + "".join(items) + "</ul>")
     long = [g for g in report.identical if not g.short]
@@ -228,9 +289,9 @@ def _flags(report: ClassReport) -> str:
 
     def group_list(groups):
         return "<ul>" + "".join(
-            f"<li>{escape(g.lesson)}: <b>{_ids(g.students)}</b> ({len(g.students)} students, "
+            f"<li>{escape(_lesson_label(report, g.lesson))}: <b>{_ids(g.students)}</b> ({len(g.students)} students, "
             f"{escape(', '.join(sorted(set(g.statuses))))}"
-            + (f"; mistake: {escape(', '.join(g.mistakes))}" if g.mistakes else "")
+            + (f"; {'mistakes' if len(g.titles) > 1 else 'mistake'}: {escape('; '.join(g.titles))}" if g.titles else "")
             + ("; the course's own version" if g.course_copy else "") + ")</li>" for g in groups) + "</ul>"
     if long:
         out.append(group_list(long))
@@ -241,13 +302,14 @@ def _flags(report: ClassReport) -> str:
     scores = [f for f in report.flags if f.kind == "score"]
     if scores:
         out.append(f"<h3>Gradebook scores that are not the grader's: {len(scores)}</h3><ul>"
-                   + "".join(f"<li><b>{escape(f.student)}</b>, {escape(f.lesson)}: {escape(f.text)}</li>"
+                   + "".join(f"<li><b>{escape(f.student)}</b>, {escape(_lesson_label(report, f.lesson))}: "
+                             f"{escape(f.text)}</li>"
                              for f in scores) + "</ul>")
     ungradable = [(s.student.id, sub) for s in report.students for sub in s.submissions.values()
                   if sub.status == UNGRADABLE]
     if ungradable:
         out.append(f"<h3>Handed in but cannot be graded: {len(ungradable)}</h3><ul>" + "".join(
-            f"<li><b>{escape(sid)}</b>, {escape(sub.lesson)}: "
+            f"<li><b>{escape(sid)}</b>, {escape(_lesson_label(report, sub.lesson))}: "
             f"{escape((sub.report.problem if sub.report else '') or '; '.join(sub.notes))}</li>"
             for sid, sub in ungradable) + "</ul>")
     return "\n".join(out)
