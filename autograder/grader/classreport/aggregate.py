@@ -244,7 +244,8 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     # mistakes and checks are counted among those who tried it and whose answer the grader judged (all who
     # tried, unless a score came from the gradebook alone)
     tried = [s for s in subs if s.tried and s.report is not None]
-    known = catalogue(lesson.function)
+    known = catalogue(lesson.function) if lesson.function else {  # several functions: ids "one_hot.no9"
+        f"{f}.{k}": m for f in lesson.functions for k, m in catalogue(f).items()}
     named: dict[str, list[str]] = {}
     hints: dict[str, str] = {}
     unexplained = []
@@ -261,7 +262,7 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
                 c = checks.setdefault(r.id, CheckCount(lesson.id, r.id, r.purpose, r.hidden, [], len(tried)))
                 c.students.append(sub.student)
     order = list(known)
-    mistakes = [MistakeCount(lesson.id, lesson.function, m, known[m].title if m in known else m,
+    mistakes = [MistakeCount(lesson.id, lesson.function or m.split(".")[0], m, known[m].title if m in known else m,
                              known[m].hint if m in known else hints.get(m, ""), students, len(tried),
                              len(subs)) for m, students in named.items()]
     mistakes.sort(key=lambda m: (-m.count, order.index(m.id) if m.id in order else len(order), m.id))

@@ -122,7 +122,7 @@ def _lesson(summary: LessonSummary) -> str:
     dist = ", ".join(f"{k:g} pts ×{v}" for k, v in summary.score_counts.items())
     mean = f"mean {summary.mean_score:.2f} of {l.points}" if summary.mean_score is not None else "no scores"
     out = [f'<div class="lesson" id="lesson-{escape(l.id)}"><h3>{_lesson_name(summary)} '
-           f'<span class="muted">· <code>{escape(l.function)}</code> · {l.points} point{"s" if l.points != 1 else ""}'
+           f'<span class="muted">· <code>{escape(l.names)}</code> · {l.points} point{"s" if l.points != 1 else ""}'
            f"</span></h3>",
            f'<p><b>{summary.count(PASSING)} of {summary.class_size} students pass ({_pct(summary.pass_share)})</b>; '
            f"{summary.tried} tried it. <span class=\"muted\">{counts}.</span><br>"
@@ -188,7 +188,7 @@ def _students(report: ClassReport) -> str:
                     f'<td class="num">{s.count(PASSING)}</td><td class="num">{s.count(FAILING) + s.count(UNGRADABLE)}'
                     f'</td><td class="num">{s.count(NOT_ATTEMPTED) + s.count(MISSING)}</td>'
                     f'<td class="ids">{flags}</td></tr>')
-    columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.function)}" for l in report.lessons)
+    columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.names)}" for l in report.lessons)
     legend = "".join(f'<span><b class="{_status_class(s)}">{SYMBOLS[s]}</b> {escape(s)}</span>' for s in STATUSES)
     out.append(f"<h3>Every student</h3><p class=\"legend\">{legend}</p>"
                f"<p class=\"muted\">One column a lesson ({columns}); hover a cell for the mistakes named. "
