@@ -14,7 +14,8 @@ pipeline, so plain ``nbgrader autograde LESSON`` uses them:
   hangs ends the run, not the grading; what it prints is capped.
 - ``SafeOutputs``: what the notebook shows is made safe for formgrader and the
   feedback (no learner's script ever runs in the instructor's browser).
-- ``GradeOutsideKernel`` (right after it): for the lesson's test cell, the
+- ``GradeOutsideKernel`` (right after it): for the lesson's test cell (each of
+  them, in a lesson of several functions), the
   nbgrader process itself grades the learner's graded cell in the sandbox
   against the live reference, hidden checks included, and *replaces* the test
   cell's outputs with that verdict: an error output when it fails (nbgrader
