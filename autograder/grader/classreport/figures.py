@@ -68,7 +68,8 @@ def scores_figure(report: ClassReport) -> str:
         colours = [COLOURS[PASSING] if x >= summary.lesson.points else COLOURS[FAILING] if x == 0 else "#bf8700"
                    for x in xs]
         ax.bar([f"{x:g}" for x in xs], list(counts.values()), color=colours, width=0.6)
-        ax.set_title(f"{summary.lesson.number} {summary.lesson.names}", fontsize=8.5)
+        ax.set_title(f"{summary.lesson.number} {summary.lesson.function or summary.lesson.notebook[:-6]}",
+                     fontsize=8.5)  # a lesson of several functions: its notebook's name, short
         ax.tick_params(labelsize=7)
         ax.set_ylim(0, max(max(counts.values()), 1) * 1.15)
         for side in ("top", "right"):
