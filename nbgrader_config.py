@@ -28,6 +28,7 @@
 #   21_adam_step           adam_step.ipynb          4 points
 #   22_decay_weights       decay_weights.ipynb      2 points
 #   23_finale              finale.ipynb             not graded
+#   24_bug_hunt            bug_hunt.ipynb           10 points
 import warnings
 
 c = get_config()  # noqa: F821
@@ -41,6 +42,11 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "release"
 # Lesson texts (.md) are the authors' sources; they are not released.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
+
+# Releasing is nbgrader's own generate_assignment, with one step of the course's: a graded cell can start
+# from code to repair (the bug hunt's original functions) instead of nbgrader's `raise NotImplementedError()`.
+from autograder.grader.release import RELEASE_STEPS  # noqa: E402
+c.GenerateAssignment.preprocessors = RELEASE_STEPS
 
 # A cell that runs for more than a minute is interrupted and the next one runs;
 # the grading of each function has its own, shorter limit (course.yml: timeout).

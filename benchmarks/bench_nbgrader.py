@@ -37,8 +37,9 @@ def main():
             folder.mkdir(parents=True)
             nb = nbformat.read(root / "release" / lesson.id / lesson.notebook, as_version=4)
             for cell in nb.cells:
-                if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
-                    cell.source = ref.source(lesson.function)
+                grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in lesson.functions:
+                    cell.source = ref.source(grade_id)
             nbformat.write(nb, folder / lesson.notebook)
         for jobs in (1, 2, 3):
             if jobs > 1:  # grade again, several lessons at a time

@@ -4,7 +4,12 @@ The text is ``solutions/<lesson>/<name>.md`` (jupytext markdown). Code cells
 holding only ``#| generated: <kind>`` are filled in: ``setup`` (the Colab /
 JupyterLite install), ``toolbox`` (earlier lessons' functions, read-only),
 ``solution`` (the graded function from the reference between BEGIN/END
-SOLUTION) and ``check`` (the check cell).
+SOLUTION) and ``check`` (the check cell). A lesson of several functions names
+the function: ``#| generated: solution one_hot``, ``#| generated: check one_hot``.
+Code under a ``solution`` marker is the *starter*: what the student copy holds
+in place of nbgrader's ``raise NotImplementedError()`` (the bug hunt's original,
+buggy functions); it travels in the cell's metadata, and nbgrader's release puts
+it in (``autograder.grader.release.StarterCode``).
 """
 import re
 from pathlib import Path
@@ -14,7 +19,8 @@ import nbformat
 from .common import COMMAND, KERNELSPEC, STUDENT_PACKAGE, github_path, notebook_text
 
 NAME = "lesson notebooks"
-MARKER = re.compile(r"^#\|\s*generated:\s*(\w+)\s*$")
+MARKER = re.compile(r"^#\|\s*generated:\s*(\w+)(?:\s+(\w+))?\s*$")
+STARTER = "starter"  # the key, in a graded cell's "autograder" metadata, of the code the student copy starts from
 
 
 def setup_cell(course, widgets=False):
@@ -70,7 +76,7 @@ def banner(lesson, course, source):
             f"notebook. -->\n"
             f"<small>Lesson {lesson.number} of {len(course.all_notebooks)}"
             + (f" · stuck? the worked answer is in `solutions/{lesson.id}/` (try the check first)"
-               if lesson.function else "")
+               if lesson.graded else "")
             + f" · open online in [Colab]({colab}) or [Binder]({binder})</small>")
 
 
@@ -91,33 +97,48 @@ def source_notebook(lesson, course, ref, text_path, root):
     cells = [nbformat.v4.new_markdown_cell(banner(lesson, course, text_path.relative_to(root).as_posix()))]
     seen = set()
     for cell in nb.cells:
-        marker = MARKER.match(cell.source.strip()) if cell.cell_type == "code" else None
+        first, _, body = cell.source.strip().partition("\n") if cell.cell_type == "code" else ("", "", "")
+        marker = MARKER.match(first)
         if not marker:
             new = (nbformat.v4.new_code_cell if cell.cell_type == "code" else nbformat.v4.new_markdown_cell)(
                 cell.source)
             cells.append(new)
             continue
-        kind = marker.group(1)
-        if kind in seen:
-            raise ValueError(f"{text_path}: '#| generated: {kind}' appears twice.")
-        seen.add(kind)
+        kind, function = marker.group(1), marker.group(2)
+        if kind in ("solution", "check"):
+            if function is None and not lesson.function:
+                raise ValueError(f"{text_path}: '#| generated: {kind}' needs the function's name in a lesson of "
+                                 f"several functions, e.g. '#| generated: {kind} {lesson.functions[0]}'.")
+            function = function or lesson.function
+            if function not in lesson.functions:
+                raise ValueError(f"{text_path}: '#| generated: {kind} {function}' names a function this lesson "
+                                 f"does not grade (course.yml gives it {', '.join(lesson.functions) or 'none'}).")
+        elif function is not None or body.strip():
+            raise ValueError(f"{text_path}: '#| generated: {kind}' takes no function and no code.")
+        if (kind, function) in seen:
+            raise ValueError(f"{text_path}: '#| generated: {kind}{' ' + function if function else ''}' appears twice.")
+        seen.add((kind, function))
         if kind == "setup":
             cells.append(nbformat.v4.new_code_cell(setup_cell(course, widgets="DigitPad" in text)))
         elif kind == "toolbox":
             cells.append(nbformat.v4.new_code_cell(toolbox_cell(ref, lesson, course),
                                                    metadata=nbgrader_meta("toolbox", locked=True)))
         elif kind == "solution":
-            cells.append(nbformat.v4.new_code_cell(ref.solution(lesson.function),
-                                                   metadata=nbgrader_meta(lesson.function, solution=True)))
+            meta = nbgrader_meta(function, solution=True)
+            if body.strip():
+                meta["autograder"] = {STARTER: body.strip("\n") + "\n"}
+            cells.append(nbformat.v4.new_code_cell(ref.solution(function), metadata=meta))
         elif kind == "check":
+            points = next(v.points for v in lesson.per_function if v.function == function)
             cells.append(nbformat.v4.new_code_cell(
-                check_cell(lesson.function),
-                metadata=nbgrader_meta(f"check_{lesson.function}", grade=True, locked=True, points=lesson.points)))
+                check_cell(function),
+                metadata=nbgrader_meta(f"check_{function}", grade=True, locked=True, points=points)))
         else:
             raise ValueError(f"{text_path}: unknown generated cell {kind!r}; use setup, toolbox, solution or check.")
-    needed = {"setup", "toolbox"} | ({"solution", "check"} if lesson.function else set())
+    needed = {("setup", None), ("toolbox", None)} | {(k, f) for f in lesson.functions for k in ("solution", "check")}
     if needed - seen:
-        raise ValueError(f"{text_path}: missing generated cells {sorted(needed - seen)}; "
+        missing = sorted(f"{k} {f}" if f and not lesson.function else k for k, f in needed - seen)
+        raise ValueError(f"{text_path}: missing generated cells {missing}; "
                          f"add a code cell holding only `#| generated: <kind>` for each.")
     for i, cell in enumerate(cells):
         cell["id"] = f"{lesson.id}-{i:02d}"

@@ -14,7 +14,10 @@ def table(course) -> str:
             "|---|---|---|---|" + ("---|" if results else "") + "---|"]
     for l in course.all_notebooks:
         colab, binder = online_links(course, l)
-        what = f"`{l.function}`" if l.function else f"part {l.part}'s whole network, from your own functions"
+        what = ", ".join(f"`{f}`" for f in l.functions) if l.graded else \
+            f"part {l.part}'s whole network, from your own functions"
+        if l.graded and all(course.lesson_for(f).number < l.number for f in l.functions):
+            what = f"repairs to {what}"  # functions taught earlier, graded again (the bug hunt)
         rows.append(f"| {l.number} | [{l.title}]({l.path}) | {what} | {l.points or '-'} | "
                     + (f"{l.result or ''} | " if results else "")
                     + f"[Colab]({colab}) · [Binder]({binder}) |")

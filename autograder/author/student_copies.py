@@ -1,7 +1,8 @@
 """Step: the student copies, ``lessons/<lesson>/<name>.ipynb``, made by nbgrader's own generate_assignment.
 
-Answers and hidden tests are stripped by nbgrader; outputs and execution
-counts are cleared here, so the copies are clean in git.
+Answers and hidden tests are stripped by nbgrader (a graded cell with starter code gets that code,
+by the course's release step, as in ``nbgrader_config.py``); outputs and execution counts are cleared
+here, so the copies are clean in git.
 """
 import contextlib
 import io
@@ -33,6 +34,8 @@ def generate_student_copies(root, lessons):
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
+    from ..grader.release import RELEASE_STEPS
+
     config = Config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.source_directory = "solutions"
@@ -40,6 +43,7 @@ def generate_student_copies(root, lessons):
     config.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
     config.GenerateAssignment.create_assignment = False
     config.GenerateAssignment.no_database = True
+    config.GenerateAssignment.preprocessors = RELEASE_STEPS  # as nbgrader_config.py: starter code, not stubs
     config.SaveCells.enabled = False
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as scratch:

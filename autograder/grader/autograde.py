@@ -14,7 +14,8 @@ pipeline, so plain ``nbgrader autograde LESSON`` uses them:
   hangs ends the run, not the grading; what it prints is capped.
 - ``SafeOutputs``: what the notebook shows is made safe for formgrader and the
   feedback (no learner's script ever runs in the instructor's browser).
-- ``GradeOutsideKernel`` (right after it): for the lesson's test cell, the
+- ``GradeOutsideKernel`` (right after it): for the lesson's test cell (each of
+  them, in a lesson of several functions), the
   nbgrader process itself grades the learner's graded cell in the sandbox
   against the live reference, hidden checks included, and *replaces* the test
   cell's outputs with that verdict: an error output when it fails (nbgrader
@@ -264,14 +265,30 @@ class GradeOutsideKernel(NbGraderPreprocessor):
             lesson = course_of(self.config).lesson(info["assignment"])
         except CourseError:
             return nb, resources  # not one of the course's lessons: nbgrader's own scoring stands
-        if not lesson.function:
+        if not lesson.graded:
             return nb, resources  # the capstone carries no points
+        if len(lesson.functions) > 1:
+            return self.preprocess_several(nb, resources, lesson)
         report, source = self.grade(nb, lesson)
         tests = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                  and c.cell_type == "code" and c.metadata["nbgrader"].get("grade_id") == f"check_{lesson.function}"]
         for cell in tests:
             cell.outputs = verdict_outputs(report, lesson)
         self.save(report, lesson, info["student"], source)
+        return nb, resources
+
+    def preprocess_several(self, nb, resources, lesson):
+        """A lesson of several functions (the bug hunt): each function's own test cell gets its own verdict
+        (and its points, by nbgrader); one report for the lesson is saved, its functions' inside."""
+        graded = []
+        for view in lesson.per_function:
+            report, source = self.grade(nb, view)
+            for cell in nb.cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                if cell.cell_type == "code" and meta.get("grade") and meta.get("grade_id") == f"check_{view.function}":
+                    cell.outputs = verdict_outputs(report, view)
+            graded.append((view, report, source))
+        self.save_several(graded, lesson, resources["nbgrader"]["student"])
         return nb, resources
 
     def grade(self, nb, lesson) -> tuple[FunctionReport, str | None]:
@@ -306,6 +323,34 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         data = {"student": student, "lesson": lesson.id, "function": lesson.function, "points":
                 lesson.score(report), "max_points": lesson.points, "scoring": lesson.scoring,
                 "isolation": isolation().to_dict(), **report.to_dict(), **cell}
+        path = folder / f"{student}.json"
+        path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
+        os.replace(path.with_suffix(".tmp"), path)
+
+
+    def save_several(self, graded, lesson, student):
+        """``results/<lesson>/<student>.json`` for a lesson of several functions: the lesson's report (each
+        check named after its function, see ``FunctionReport.combined``), its points, and under
+        ``functions`` each function's own report, points and fingerprint. Code still as the course handed
+        it out has no fingerprint: it is nobody's own work."""
+        from .provenance import combined_fingerprint, handed_out
+        root = course_root(self.config)
+        parts, prints = [], []
+        for view, report, source in graded:
+            fp = None if source is None or handed_out(lesson.id, view.function, source, root) else fingerprint(source)
+            prints.append((view.function, fp))
+            parts.append({"name": view.function, "points": view.score(report),
+                          "max_points": view.points, **report.to_dict(),
+                          **(fp.to_dict() if fp else {"source_digest": None, "source_tokens": None})})
+        report = FunctionReport.combined(", ".join(lesson.functions), [r for _, r, _ in graded])
+        fp = combined_fingerprint(prints)
+        data = {"student": student, "lesson": lesson.id, **report.to_dict(),
+                "points": round(sum(p["points"] for p in parts), 2), "max_points": lesson.points,
+                "scoring": lesson.scoring,
+                "isolation": isolation().to_dict(),
+                **(fp.to_dict() if fp else {"source_digest": None, "source_tokens": None}), "functions": parts}
+        folder = root / self.results_directory / lesson.id
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{student}.json"
         path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
         os.replace(path.with_suffix(".tmp"), path)

@@ -5,10 +5,11 @@ learner's whole submission). Each graded function is found by the nbgrader
 ``grade_id`` of its solution cell, run in the sandbox, judged against the
 live reference with every check (hidden ones included) and scored with
 the points in course.yml (all or nothing, or a share for each check that
-passes where course.yml says ``scoring: per-check``). A notebook that cannot be read,
-is a link, or whose graded cell is missing or duplicated costs that function
-its points with a message saying how to recover it; everything else is still
-graded. Answers copied from the course are flagged for the instructor, and
+passes where course.yml says ``scoring: per-check``); a lesson of several
+functions (the bug hunt) is graded function by function, a row each. A
+notebook that cannot be read, is a link, or whose graded cell is missing or
+duplicated costs that function its points with a message saying how to
+recover it; everything else is still graded. Answers copied from the course are flagged for the instructor, and
 ``--json`` carries each graded cell's fingerprint (a digest of its code with
 layout and comments set aside, never the code) for the class report.
 """
@@ -26,12 +27,13 @@ from ..learner.model import FunctionReport
 from ..learner.notebooks import (
     NotebookError,
     all_grade_ids,
+    belongs_to,
     graded_cells,
     pick_cell,
     read_notebook,
 )
 from .isolation import isolation
-from .provenance import Fingerprint, copied_from_course, fingerprint, submission_problem
+from .provenance import Fingerprint, copied_from_course, fingerprint, handed_out, submission_problem
 
 
 @dataclass
@@ -106,10 +108,18 @@ def find_notebooks(path):
 
 
 def _lessons_in(path, nb, course):
-    """The lessons a single notebook answers: by its file name, or by the grade_ids it holds."""
+    """The graded functions a single notebook answers (one view of its lesson each, see
+    ``Lesson.per_function``): by its file name, or by the grade_ids it holds."""
     ids = all_grade_ids(nb) if nb else set()
-    return [lesson for lesson in course.lessons
-            if lesson.notebook == Path(path).name or lesson.function in ids or f"check_{lesson.function}" in ids]
+    mine = graded_cells(path, nb) if nb else {}
+
+    def shared(function):  # graded by more than one lesson: the cells themselves say whose they are
+        return sum(v.function == function for v in course.per_function) > 1
+
+    return [lesson for lesson in course.per_function
+            if lesson.notebook == Path(path).name
+            or any(belongs_to(c, lesson, course) for c in mine.get(lesson.function, []))
+            or (not shared(lesson.function) and (lesson.function in ids or f"check_{lesson.function}" in ids))]
 
 
 def grade_path(path, course=None, oracle=None, functions=None, include_hidden=True, jobs=None):
@@ -149,12 +159,12 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         if not lessons:
             message = broken.get(path) or (
                 f"{path.name} holds no graded cell of this course (looked for the grade_ids "
-                f"{', '.join(l.function for l in course.lessons)}).")
+                f"{', '.join(course.functions)}).")
             raise NotebookError(message)
     elif path.name in {l.id for l in course.lessons}:  # one lesson's folder: that lesson alone
-        lessons = [course.lesson(path.name)]
+        lessons = list(course.lesson(path.name).per_function)
     else:
-        lessons = list(course.lessons)
+        lessons = list(course.per_function)
     if functions:
         lessons = [l for l in lessons if l.function in functions]
 
@@ -162,15 +172,18 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         from .oracle import LiveOracle
         oracle = LiveOracle()
 
+    def owned(lesson):
+        return [c for c in cells.get(lesson.function, []) if belongs_to(c, lesson, course)]
+
     names = {p.name for p in notebooks}
     single = path.is_file() or path.is_symlink()
 
     def handed_in(lesson):
-        return single or lesson.function in cells or lesson.notebook in names
+        return single or bool(owned(lesson)) or lesson.notebook in names
 
     def grade_one(lesson):
         from .sandbox import grade_source
-        found = cells.get(lesson.function, [])
+        found = owned(lesson)
         if not found:
             mine = lambda p: p.name == lesson.notebook or path.is_file()  # noqa: E731
             damaged = [msg for p, msg in list(refused.items()) + list(broken.items()) if mine(p)]
@@ -187,7 +200,8 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         flag = copied_from_course(lesson.function, cell.source)
         if flag:
             report.flags.append(flag)
-        return report, fingerprint(cell.source)
+        # code still as the course handed it out (the bug hunt's original functions) is nobody's own work
+        return report, None if handed_out(lesson.id, lesson.function, cell.source) else fingerprint(cell.source)
 
     workers = jobs or min(len(lessons), os.cpu_count() or 1) or 1
     if workers > 1:

@@ -321,3 +321,45 @@ def fingerprint(source: str) -> Fingerprint:
     code = normalised(source)
     digest = hashlib.sha256(b"cell-v2\0" + code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Fingerprint(digest, len(_tokens(code)) or len(code.split()))
+
+
+def _starters(root: Path) -> dict:
+    """(lesson id, function) -> the code a graded cell starts from in the student copy (the bug hunt's
+    original functions), read from the source notebooks' metadata, where the build puts it."""
+    import json
+    found = {}
+    for path in sorted((root / "solutions").glob("*/*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            meta = cell.get("metadata", {})
+            starter = meta.get("autograder", {}).get("starter")
+            grade_id = meta.get("nbgrader", {}).get("grade_id")
+            if isinstance(starter, str) and isinstance(grade_id, str):
+                found[(path.parent.name, grade_id)] = normalised(starter)
+    return found
+
+
+_STARTERS: dict = {}
+
+
+def handed_out(lesson_id: str, function: str, source: str, root: Path | None = None) -> bool:
+    """Is this graded cell still the code the course handed out for it (layout and comments aside)? Such a
+    cell is not the learner's own writing: the class report never calls two of them identical work."""
+    root = Path(root) if root else reference().paths[0].parents[1]
+    if root not in _STARTERS:
+        _STARTERS[root] = _starters(root)
+    starter = _STARTERS[root].get((lesson_id, function))
+    return starter is not None and normalised(source) == starter
+
+
+def combined_fingerprint(parts: list) -> Fingerprint | None:
+    """The fingerprint of a lesson of several functions, from its functions' ``(name, Fingerprint or None)``
+    in order (None: no cell, or the code handed out): None when none of them is the learner's own."""
+    if not any(f for _, f in parts):
+        return None
+    text = "\0".join(f"{name}:{f.digest if f else '-'}" for name, f in parts)
+    return Fingerprint(hashlib.sha256(b"lesson-v1\0" + text.encode()).hexdigest()[:16],
+                       sum(f.tokens for _, f in parts if f))

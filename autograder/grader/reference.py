@@ -73,14 +73,15 @@ class Reference:
 
     def modules_for(self, lesson, course):
         """How many reference modules a lesson sees: those up to the one holding its function (for a
-        capstone or finale, the function of the last graded lesson before it)."""
+        capstone or finale, the function of the last graded lesson before it; for a lesson of several
+        functions, the latest of those and of its own)."""
         if lesson is None:
             return len(self.paths)
-        function = lesson.function or next(
-            (l.function for l in reversed(course.lessons) if l.number < lesson.number), None)
-        if function is None or function not in self.module_of:
-            return len(self.paths)
-        return self.module_of[function] + 1
+        before = [f for l in course.lessons if l.number < lesson.number for f in l.functions]
+        names = [lesson.function] if lesson.function and not lesson.exercises else \
+            list(lesson.functions) + before[-1:]
+        known = [self.module_of[f] for f in names if f in self.module_of]
+        return max(known) + 1 if known else len(self.paths)
 
     def prelude_parts(self, lesson=None, course=None):
         """(imports, constants) a lesson sees: those of its reference modules (all of them by default)."""
@@ -95,13 +96,16 @@ class Reference:
         return "".join(imports) + "\n" + "".join(constants)
 
     def toolbox(self, lesson, course):
-        """The functions a lesson's toolbox cell gives the learner: earlier lessons' graded functions, and
-        the course's helpers defined after one of them and before the next lesson's function (so a helper
-        appears from the lesson it belongs to on, never earlier). A capstone's or finale's toolbox has none."""
-        if not lesson.function:
+        """The functions a lesson's toolbox cell gives the learner: the graded functions taught by earlier
+        lessons, except those the lesson grades itself, and the course's helpers defined after one of them
+        and before the next lesson's function (so a helper appears from the lesson it belongs to on, never
+        earlier). A capstone's or finale's toolbox has none."""
+        if not lesson.graded:
             return []
-        earlier = [l.function for l in course.lessons if l.number < lesson.number]
-        later = [l.function for l in course.lessons if l.number > lesson.number and l.function in self.functions]
+        own = set(lesson.functions)
+        taught = {f: course.lesson_for(f).number for f in course.functions}
+        earlier = [f for f, n in taught.items() if n < lesson.number and f not in own]
+        later = [f for f, n in taught.items() if n > lesson.number and f in self.functions]
         limit = min((self.order.index(f) for f in later), default=len(self.order))
         helpers = [n for n in self.order if n not in course.functions and self.order.index(n) < limit and any(
             self.order.index(n) > self.order.index(f) for f in earlier)]

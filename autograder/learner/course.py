@@ -1,12 +1,19 @@
 """The course manifest, ``course.yml``: lessons, the function each leaves to the learner, points.
 
+A lesson grades one function (``function`` and ``points``) or, like the bug hunt, several
+(``functions``: each with its points, and a timeout if it needs one). A function is *taught* by the
+first lesson that grades it; a later lesson of several functions may grade it again (the grader then
+runs it with the toolbox of the lesson that taught it). ``lesson.per_function`` gives one view of a
+lesson per graded function, shaped like a one-function lesson (``function``, ``points``,
+``timeout``), so code that grades or reports function by function treats every lesson alike.
+
 ``load_course()`` reads the repository's ``course.yml`` when there is one
 (a clone) and otherwise the copy ``autograder/learner/course.json`` that
 ``python -m autograder build`` writes for installs without the repository.
 It validates what it reads and names the problem and the fix in one line.
 """
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .functions import available, has_checks
@@ -38,25 +45,60 @@ class CourseError(ValueError):
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """One graded function of a lesson of several: its name, its points, the seconds its checks may take."""
+    function: str
+    points: int
+    timeout: int = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str                   # the folder name, e.g. "05_forward_prop": nbgrader's assignment id
     title: str
-    function: str | None      # the one function the learner writes (None: an ungraded capstone or finale)
-    points: int = 0
+    function: str | None      # the one function the learner writes (None: an ungraded capstone or finale, or
+    #                           a lesson of several functions, see `exercises`; in one of its `per_function`
+    #                           views, that view's function)
+    points: int = 0           # all its functions' points together
     timeout: int = DEFAULT_TIMEOUT  # seconds the grader allows the function's checks
     number: int = 0           # the position in the course, counting every notebook (1, 2, ...)
     part: int = 1             # each ungraded notebook (a capstone, a finale) closes a part
     result: str = ""          # what the lesson's network reaches, measured (for the README's table)
     scoring: str = ALL_OR_NOTHING  # or PER_CHECK: a share of the points for each check that passes
+    exercises: tuple = ()     # a lesson of several functions: one Exercise each, in the notebook's order
+
+    @property
+    def functions(self):
+        """The names of the functions it grades, in order: one, several, or none (a capstone, a finale)."""
+        return tuple(e.function for e in self.exercises) or ((self.function,) if self.function else ())
+
+    @property
+    def graded(self):
+        return bool(self.functions)
+
+    @property
+    def names(self):
+        """Its graded functions' names, for people: "one_hot", or "one_hot, softmax, ..." for several."""
+        return ", ".join(self.functions)
+
+    @property
+    def per_function(self):
+        """One view of this lesson per graded function, each with that function's name, points and timeout
+        (the lesson itself when it grades one function; none for a capstone or finale)."""
+        if not self.exercises or self.function:  # one function (or none), or already a view
+            return (self,) if self.function else ()
+        return tuple(replace(self, function=e.function, points=e.points, timeout=e.timeout)
+                     for e in self.exercises)
 
     def score(self, report):
-        """The points ``report`` (the grader's FunctionReport for this lesson) earns."""
+        """The points ``report`` (the grader's FunctionReport for this lesson, or for one of its functions in
+        a view from ``per_function``) earns."""
         return points_earned(self.points, self.scoring, report)
 
     @property
     def notebook(self):
         """The notebook's file name inside the lesson folder, e.g. "forward_prop.ipynb"."""
-        return f"{self.function or self.id.split('_', 1)[1]}.ipynb"
+        return f"{self.function if self.function and not self.exercises else self.id.split('_', 1)[1]}.ipynb"
 
     @property
     def path(self):
@@ -79,8 +121,14 @@ class Course:
 
     @property
     def functions(self):
-        """The graded functions, in the order the course teaches them."""
-        return tuple(lesson.function for lesson in self.lessons)
+        """The graded functions, each once, in the order the course teaches them."""
+        return tuple(dict.fromkeys(f for lesson in self.lessons for f in lesson.functions))
+
+    @property
+    def per_function(self):
+        """Every graded function of every lesson, in course order: one view of its lesson each (see
+        ``Lesson.per_function``). A function graded by two lessons appears twice."""
+        return tuple(view for lesson in self.lessons for view in lesson.per_function)
 
     @property
     def max_score(self):
@@ -106,9 +154,10 @@ class Course:
         return tuple(lesson for lesson in self.lessons if lesson.part <= part)
 
     def lesson_for(self, function):
-        for lesson in self.lessons:
-            if lesson.function == function:
-                return lesson
+        """The lesson that teaches ``function``: the first to grade it (a view of it, for a lesson of several)."""
+        for view in self.per_function:
+            if view.function == function:
+                return view
         raise CourseError(f"No lesson in {self.source} teaches {function!r}.")
 
     def lesson(self, lesson_id):
@@ -125,8 +174,12 @@ class Course:
                 d.update(function=lesson.function, points=lesson.points)
                 if lesson.timeout != DEFAULT_TIMEOUT:
                     d["timeout"] = lesson.timeout
-                if lesson.scoring != ALL_OR_NOTHING:
-                    d["scoring"] = lesson.scoring
+            elif lesson.exercises:
+                d["functions"] = [{"function": e.function, "points": e.points}
+                                  | ({"timeout": e.timeout} if e.timeout != DEFAULT_TIMEOUT else {})
+                                  for e in lesson.exercises]
+            if lesson.graded and lesson.scoring != ALL_OR_NOTHING:
+                d["scoring"] = lesson.scoring
             if lesson.result:
                 d["result"] = lesson.result
             return d
@@ -156,6 +209,26 @@ def parse_course(data, source="course.yml"):
     if scoring not in SCORING:
         fail(f"'scoring' is {scoring!r}; give {ALL_OR_NOTHING} (the default: a lesson's points only when every "
              f"check passes) or {PER_CHECK} (a share of the points for each check that passes).")
+
+    def exercise(entry, where, taught, again):
+        """One graded function: known to the autograder, positive points, a positive timeout. ``again``: it
+        may be one taught by an earlier lesson (a lesson of several functions may grade it again)."""
+        function, points = entry.get("function"), entry.get("points")
+        if function is None or points is None:
+            fail(f"{where}: each of its functions needs a function and its points.")
+        if not has_checks(function):
+            fail(f"{where} names unknown function {function!r}; the autograder has checks for "
+                 f"{', '.join(available())} (autograder/learner/functions/).")
+        if function in taught and not again:
+            fail(f"{function!r} is taught by two lessons; each function belongs to one lesson (a later "
+                 f"lesson of several functions may grade it again, in its 'functions' list).")
+        if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
+            fail(f"{where} has points {points!r}; points must be a positive whole number.")
+        timeout = entry.get("timeout", DEFAULT_TIMEOUT)
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+            fail(f"{where} has timeout {timeout!r}; give a positive number of seconds.")
+        return Exercise(function, points, timeout)
+
     lessons, finales, seen_ids, seen_functions, part = [], [], set(), set(), 1
     for number, entry in enumerate(entries, start=1):
         where = f"lesson {number}"
@@ -166,7 +239,8 @@ def parse_course(data, source="course.yml"):
         if lesson_id in seen_ids:
             fail(f"duplicate lesson id {lesson_id!r}; each lesson needs its own folder name.")
         result = str(entry.get("result", ""))
-        if "function" not in entry and "points" not in entry:  # an ungraded notebook closes a part
+        if "function" not in entry and "points" not in entry and "functions" not in entry:
+            # an ungraded notebook closes a part
             for key in ("id", "title"):
                 if key not in entry:
                     fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; an ungraded capstone or finale "
@@ -178,27 +252,44 @@ def parse_course(data, source="course.yml"):
                                   part=part, result=result))
             part += 1
             continue
+        if "functions" in entry:  # a lesson of several functions
+            for key in ("id", "title"):
+                if key not in entry:
+                    fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; every lesson needs an id and a title.")
+            if "function" in entry or "points" in entry:
+                fail(f"{where} ({lesson_id}) has both 'functions' and 'function'/'points': a lesson of several "
+                     f"functions gives each its points in its 'functions' list.")
+            graded = entry["functions"]
+            if not isinstance(graded, list) or len(graded) < 2 or not all(isinstance(g, dict) for g in graded):
+                fail(f"{where} ({lesson_id}): 'functions' must list two or more mappings, each with a function "
+                     f"and its points (a lesson of one function uses 'function' and 'points').")
+            exercises = []
+            for g in graded:
+                exercises.append(exercise(g, f"{where} ({lesson_id})", seen_functions, again=True))
+            names = [e.function for e in exercises]
+            if len(set(names)) < len(names):
+                fail(f"{where} ({lesson_id}) lists a function twice in 'functions'.")
+            seen_ids.add(lesson_id)
+            seen_functions.update(names)
+            lesson_scoring = entry.get("scoring", scoring)
+            if lesson_scoring not in SCORING:
+                fail(f"{where} ({lesson_id}) has scoring {lesson_scoring!r}; give {ALL_OR_NOTHING} or {PER_CHECK}.")
+            lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=None,
+                                  points=sum(e.points for e in exercises), timeout=max(e.timeout for e in exercises),
+                                  number=number, part=part, result=result, exercises=tuple(exercises),
+                                  scoring=lesson_scoring))
+            continue
         for key in ("id", "function", "title", "points"):
             if key not in entry:
                 fail(f"{where} ({entry.get('id', '?')}) has no {key!r}; every lesson needs id, function, title and points.")
-        function, points = entry["function"], entry["points"]
-        if not has_checks(function):
-            fail(f"{where} ({lesson_id}) names unknown function {function!r}; the autograder has checks for "
-                 f"{', '.join(available())} (autograder/learner/functions/).")
-        if function in seen_functions:
-            fail(f"{function!r} is taught by two lessons; each function belongs to one lesson.")
-        if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
-            fail(f"{where} ({lesson_id}) has points {points!r}; points must be a positive whole number.")
-        timeout = entry.get("timeout", DEFAULT_TIMEOUT)
-        if not isinstance(timeout, (int, float)) or timeout <= 0:
-            fail(f"{where} ({lesson_id}) has timeout {timeout!r}; give a positive number of seconds.")
+        one = exercise(entry, f"{where} ({lesson_id})", seen_functions, again=False)
         lesson_scoring = entry.get("scoring", scoring)
         if lesson_scoring not in SCORING:
             fail(f"{where} ({lesson_id}) has scoring {lesson_scoring!r}; give {ALL_OR_NOTHING} or {PER_CHECK}.")
         seen_ids.add(lesson_id)
-        seen_functions.add(function)
-        lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=function,
-                              points=points, timeout=timeout, number=number, part=part, result=result,
+        seen_functions.add(one.function)
+        lessons.append(Lesson(id=lesson_id, title=str(entry["title"]), function=one.function,
+                              points=one.points, timeout=one.timeout, number=number, part=part, result=result,
                               scoring=lesson_scoring))
     if not lessons:
         fail("'lessons' must hold at least one graded lesson.")

@@ -8,7 +8,7 @@ nbgrader step and the class report all read what the sandbox judged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -167,6 +167,24 @@ class FunctionReport:
         return {"function": self.function, "passed": self.passed, "not_attempted": self.not_attempted,
                 "problem": self.problem, "flags": list(self.flags), "mistakes": self.mistakes,
                 "checks": [r.to_dict() for r in self.results]}
+
+    @classmethod
+    def combined(cls, name: str, reports: list) -> "FunctionReport":
+        """One report for a lesson of several functions (the class report's unit is the lesson): every
+        function's checks, each named after its function ("one_hot: handles a batch with no 9", id and
+        mistake "one_hot.no9"), a function that cannot be graded as one failing check. It passes when they
+        all do, is not attempted when none is, and cannot be graded when none can."""
+        out = cls(name, not_attempted=bool(reports) and all(r.not_attempted for r in reports))
+        for r in reports:
+            if r.problem:
+                out.results.append(CheckResult(f"{r.function}.graded", f"{r.function}: can be graded", "fail",
+                                               r.problem))
+            out.results += [replace(c, id=f"{r.function}.{c.id}", purpose=f"{r.function}: {c.purpose}",
+                                    mistake=f"{r.function}.{c.mistake}" if c.mistake else "") for c in r.results]
+            out.flags += [f for f in r.flags if f not in out.flags]
+        if reports and all(r.problem for r in reports):
+            out.problem = "; ".join(dict.fromkeys(r.problem for r in reports))
+        return out
 
     @classmethod
     def from_dict(cls, d: dict, function: str | None = None) -> "FunctionReport":

@@ -21,6 +21,7 @@ class GradedCell:
     path: Path
     index: int        # the cell's position in the notebook, from 1
     source: str
+    id: str = ""      # the cell's id: the build gives each cell its lesson's id and a number ("24_bug_hunt-21")
 
 
 MAX_NOTEBOOK_BYTES = 25 << 20  # a lesson with all its outputs is well under 5 MB
@@ -78,8 +79,21 @@ def graded_cells(path, nb=None):
     for index, cell in enumerate(nb["cells"], start=1):
         meta = nbgrader_meta(cell)
         if meta.get("solution") and isinstance(meta.get("grade_id"), str) and meta["grade_id"]:
-            found.setdefault(meta["grade_id"], []).append(GradedCell(Path(path), index, cell_source(cell)))
+            cell_id = cell.get("id") if isinstance(cell.get("id"), str) else ""
+            found.setdefault(meta["grade_id"], []).append(GradedCell(Path(path), index, cell_source(cell), cell_id))
     return found
+
+
+def belongs_to(cell, lesson, course):
+    """Is this graded cell ``lesson``'s? A function graded by one lesson: always. A function graded by
+    several (one_hot in lesson 1 and in the bug hunt): the cell is the lesson's whose notebook holds it,
+    else the lesson its cell id names, else the lesson that teaches the function."""
+    graders = [v for v in course.per_function if v.function == lesson.function]
+    if len(graders) < 2:
+        return True
+    owner = next((v for v in graders if cell.path.name == v.notebook), None) \
+        or next((v for v in graders if cell.id.startswith(f"{v.id}-")), None) or graders[0]
+    return owner.id == lesson.id
 
 
 def all_grade_ids(nb):

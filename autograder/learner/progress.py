@@ -92,6 +92,16 @@ def _load_function(lesson, folder, namespace=None):
     if namespace is None:
         namespace = {"__name__": "__lesson__"}
         run_cell(_toolbox(nb), namespace, "<toolbox>")
+        # a lesson of several functions: the ones written above this one, as the notebook runs them
+        for earlier in lesson.functions[:lesson.functions.index(lesson.function)] if lesson.exercises else ():
+            above, _ = pick_cell(earlier, graded_cells(path, nb).get(earlier, []))
+            if above is not None:
+                try:
+                    with time_limit(10):
+                        run_cell(above.source, namespace)
+                except BaseException as exc:  # the runner's time-up: that function stays undefined
+                    if isinstance(exc, KeyboardInterrupt):
+                        raise
     try:
         with time_limit(10):
             problems = run_cell(cell.source, namespace)
@@ -127,9 +137,9 @@ def _state_and_function(lesson, folder, namespace=None):
 
 
 def progress(folder=None):
-    """Every lesson's LessonState, in course order."""
+    """Every lesson's LessonState, in course order (a lesson of several functions: one for each)."""
     folder = Path(folder) if folder else default_folder()
-    return [lesson_state(lesson, folder) for lesson in load_course().lessons]
+    return [lesson_state(lesson, folder) for lesson in load_course().per_function]
 
 
 def show_progress(folder=None):
@@ -164,7 +174,8 @@ def assemble(folder=None, part=None):
     """
     folder = Path(folder) if folder else default_folder()
     course = load_course()
-    lessons = course.lessons if part is None else course.graded_through(part)
+    taught = [course.lesson_for(f) for f in course.functions]  # each function from the lesson that teaches it
+    lessons = taught if part is None else [l for l in taught if l.part <= part]
     namespace = {"__name__": "__capstone__"}
     first = _notebook_path(folder, course.lessons[0])
     if first is not None:

@@ -1,5 +1,6 @@
-"""One source of truth: generated files are fresh, student copies are clean, one function per lesson,
-and no lesson folder gives away its own answer or a later one."""
+"""One source of truth: generated files are fresh, student copies are clean, each lesson leaves exactly its
+functions (one, or the bug hunt's four, which start from the original notebook's code), and no lesson folder
+gives away its own answer or a later one."""
 import ast
 import json
 from pathlib import Path
@@ -44,34 +45,59 @@ def test_student_copy_is_clean_and_says_it_is_generated(lesson):
     assert f"solutions/{lesson.id}/" in code(nb[0])
 
 
+def starters(lesson):
+    """function -> the code its graded cell starts from (the bug hunt's original functions), as the lesson's
+    text gives it under its `#| generated: solution <function>` marker."""
+    import jupytext
+    text = jupytext.read(ROOT / "solutions" / lesson.id / lesson.notebook.replace(".ipynb", ".md"))
+    found = {}
+    for cell in text.cells:
+        first, _, body = cell.source.partition("\n")
+        if cell.cell_type == "code" and first.startswith("#| generated: solution") and body.strip():
+            found[first.split()[-1]] = body.strip()
+    return found
+
+
 @pytest.mark.parametrize("lesson", COURSE.lessons, ids=[l.id for l in COURSE.lessons])
-def test_each_lesson_leaves_exactly_the_function_course_yml_names(lesson):
+def test_each_lesson_leaves_exactly_the_functions_course_yml_names(lesson):
     nb = cells(ROOT / lesson.path)
     solutions = [c for c in nb if nbg(c).get("solution")]
-    assert [nbg(c)["grade_id"] for c in solutions] == [lesson.function]
-    tree = ast.parse(code(solutions[0]))
-    (fn,) = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    assert fn.name == lesson.function
-    body = fn.body[1:] if ast.get_docstring(fn) else fn.body
-    assert [ast.unparse(s) for s in body] == ["raise NotImplementedError()"]
+    assert [nbg(c)["grade_id"] for c in solutions] == list(lesson.functions)
+    start = starters(lesson)
+    for cell, function in zip(solutions, lesson.functions):
+        tree = ast.parse(code(cell))
+        (fn,) = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+        assert fn.name == function
+        if function in start:  # released with the code to repair, by nbgrader and the course's StarterCode
+            assert code(cell).strip() == start[function] and "autograder" not in cell["metadata"]
+        else:
+            body = fn.body[1:] if ast.get_docstring(fn) else fn.body
+            assert [ast.unparse(s) for s in body] == ["raise NotImplementedError()"]
+    assert set(start) <= set(lesson.functions) and (len(start) == 4) == (lesson.id == "24_bug_hunt")
     tests = [c for c in nb if nbg(c).get("grade")]
-    assert [(nbg(c)["grade_id"], nbg(c)["points"]) for c in tests] == [(f"check_{lesson.function}", lesson.points)]
-    assert f'check("{lesson.function}")' in code(tests[0]) and "HIDDEN" not in code(tests[0])
+    assert [(nbg(c)["grade_id"], nbg(c)["points"]) for c in tests] == [
+        (f"check_{v.function}", v.points) for v in lesson.per_function]
+    for cell, function in zip(tests, lesson.functions):
+        assert f'check("{function}")' in code(cell) and "HIDDEN" not in code(cell)
 
 
 @pytest.mark.parametrize("lesson", COURSE.lessons, ids=[l.id for l in COURSE.lessons])
 def test_solution_cell_is_the_reference_code(lesson):
-    """The solution cell and solutions/network.py never drift apart."""
+    """The solution cells and solutions/network.py never drift apart."""
     nb = cells(ROOT / "solutions" / lesson.id / lesson.notebook)
-    (cell,) = [c for c in nb if nbg(c).get("solution")]
-    lines = [l for l in code(cell).splitlines(keepends=True) if "### BEGIN SOLUTION" not in l
-             and "### END SOLUTION" not in l]
-    assert "".join(lines).strip() == reference().source(lesson.function).strip()
+    found = [c for c in nb if nbg(c).get("solution")]
+    assert [nbg(c)["grade_id"] for c in found] == list(lesson.functions)
+    for cell, function in zip(found, lesson.functions):
+        lines = [l for l in code(cell).splitlines(keepends=True) if "### BEGIN SOLUTION" not in l
+                 and "### END SOLUTION" not in l]
+        assert "".join(lines).strip() == reference().source(function).strip()
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[l.id for l in LESSONS])
 def test_lesson_folder_gives_away_neither_its_answer_nor_a_later_one(lesson):
-    later = [l.function for l in COURSE.lessons if l.number >= lesson.number] if lesson.function else []
+    # the functions first taught here or later, and the lesson's own (the bug hunt grades four taught earlier)
+    later = list(dict.fromkeys([f for f in COURSE.functions if COURSE.lesson_for(f).number >= lesson.number]
+                               + list(lesson.functions))) if lesson.graded else []
     folder = ROOT / "lessons" / lesson.id
     for path in folder.rglob("*"):
         if path.is_dir():
@@ -88,7 +114,7 @@ def test_lesson_folder_gives_away_neither_its_answer_nor_a_later_one(lesson):
             except SyntaxError:
                 continue
             for function in later:
-                if function in defined and function != lesson.function:
+                if function in defined and function not in lesson.functions:
                     pytest.fail(f"{path.relative_to(ROOT)} defines {function}, a later lesson's function")
 
 
@@ -98,5 +124,6 @@ def test_earlier_functions_are_provided_in_the_toolbox(lesson):
     (toolbox,) = [c for c in nb if nbg(c).get("grade_id") == "toolbox"]
     assert nbg(toolbox)["locked"]
     defined = {n.name for n in ast.parse(code(toolbox)).body if isinstance(n, ast.FunctionDef)}
-    earlier = {l.function for l in COURSE.lessons if l.number < lesson.number}
+    earlier = {f for f in COURSE.functions if COURSE.lesson_for(f).number < lesson.number} - set(lesson.functions)
     assert earlier <= defined
+    assert not defined & set(lesson.functions)  # never the lesson's own, even when an earlier lesson taught it

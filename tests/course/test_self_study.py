@@ -38,7 +38,7 @@ def half_done(tmp_path):
     folder = tmp_path / "lessons"
     shutil.copytree(ROOT / "lessons", folder)
     ref = reference()
-    by = {l.function: l for l in COURSE.lessons}
+    by = {f: COURSE.lesson_for(f) for f in COURSE.functions}
     for f in ("one_hot", "init_params", "relu", "forward_prop"):
         fill(folder, by[f], ref.source(f))
     fill(folder, by["softmax"], MUTANTS["softmax"]["no_shift"])
@@ -47,7 +47,12 @@ def half_done(tmp_path):
 
 
 def test_progress_reads_a_half_finished_course(half_done):
-    states = {s.lesson.function: s for s in progress(half_done)}
+    every = progress(half_done)
+    assert [(s.lesson.id, s.lesson.function) for s in every] == [(l.id, l.function) for l in COURSE.per_function]
+    states = {s.lesson.function: s for s in every if s.lesson.part < 3}
+    hunt = {s.lesson.function: s for s in every if s.lesson.id == "24_bug_hunt"}  # the original's code, as released
+    assert {f: s.state for f, s in hunt.items()} == dict.fromkeys(COURSE.lesson("24_bug_hunt").functions, "failing")
+    assert "Y.max() + 1" in hunt["one_hot"].hint and "without subtracting the maximum" in hunt["softmax"].hint
     assert [f for f, s in states.items() if s.state == "passing"] == ["one_hot", "init_params", "relu",
                                                                         "forward_prop"]
     assert states["softmax"].state == "failing"
@@ -61,7 +66,7 @@ def test_progress_command_prints_a_table_and_json(half_done):
     text = subprocess.run([sys.executable, "-m", "autograder", "progress", str(half_done)],
                           capture_output=True, text=True, timeout=120)
     assert text.returncode == 0 and text.stderr == ""
-    graded, max_score = len(COURSE.lessons), COURSE.max_score
+    graded, max_score = len(COURSE.per_function), COURSE.max_score
     assert f"4 of {graded} lessons passing · score 8/{max_score}" in text.stdout
     data = json.loads(subprocess.run([sys.executable, "-m", "autograder", "progress", str(half_done), "--json"],
                                      capture_output=True, text=True, timeout=120).stdout)
@@ -80,7 +85,7 @@ def test_capstone_assembles_the_learners_own_functions(tmp_path):
     folder = tmp_path / "lessons"
     shutil.copytree(ROOT / "lessons", folder)
     ref = reference()
-    for lesson in COURSE.lessons:
+    for lesson in COURSE.per_function:
         fill(folder, lesson, ref.source(lesson.function).replace('"""', '"""Mine. ', 1))
     net = assemble(folder, part=1)
     assert net.softmax.__doc__.startswith("Mine.")
@@ -126,7 +131,7 @@ def test_setup_cell_installs_the_course_in_colab_from_course_yml(lesson, monkeyp
     widget = [[sys.executable, "-m", "pip", "install", "-q", "anywidget>=0.11,<0.12"]]  # the draw-a-digit pad
     assert calls == [[sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                       f"nn-from-scratch @ git+{COURSE.repository}@{COURSE.branch}"]] + \
-        (widget if lesson.function is None else [])  # only the capstone shows the widget
+        (widget if not lesson.graded else [])  # only the capstone and the finale show the widget
     assert magics == []
 
 

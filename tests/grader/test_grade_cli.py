@@ -34,9 +34,16 @@ def damaged_submission(tmp_path_factory):
 
 def test_grade_folder_scores_each_function_and_explains_the_damage(damaged_submission, oracle):
     grade = grade_path(damaged_submission, oracle=oracle)
-    by = {f.function: f for f in grade.functions}
+    by = {}
+    for f in grade.functions:  # the lesson that teaches each function (the bug hunt grades four again)
+        by.setdefault(f.function, f)
     course = load_course()
-    assert len(by) == len(course.lessons) == 21 and grade.max_score == course.max_score
+    assert len(grade.functions) == len(course.per_function) == 25 and grade.max_score == course.max_score
+    assert len(by) == len(course.functions) == 21
+    hunt = [f for f in grade.functions if f.lesson == "24_bug_hunt"]
+    assert [f.function for f in hunt] == ["one_hot", "softmax", "init_params", "backward_prop"]
+    # one_hot.ipynb's graded cell is lesson 1's: the bug hunt's one_hot was never submitted
+    assert all("is missing" in f.report.problem and not f.handed_in for f in hunt)
     assert by["one_hot"].points == 2
     assert by["relu"].points == 0 and "np.max instead of np.maximum" in by["relu"].report.first_failure
     assert "is missing: it was deleted" in by["softmax"].report.problem

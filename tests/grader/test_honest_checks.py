@@ -57,7 +57,7 @@ def test_every_accepted_init_params_passes_the_capstone_and_trains_to_85(tmp_pat
     folder = tmp_path / "lessons"
     shutil.copytree(ROOT / "lessons", folder)
     ref = reference()
-    for lesson in COURSE.lessons:
+    for lesson in COURSE.per_function:
         fill(folder, lesson, source if lesson.function == "init_params" else ref.source(lesson.function))
     net = assemble(folder)  # raised CheckFailed on gradient_descent for these starts before
     (X, Y), (X_test, Y_test) = mnist

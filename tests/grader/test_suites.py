@@ -22,12 +22,12 @@ def _functions(config):
     course = load_course()
     path = Path(path)
     if path.is_dir():
-        return [l.function for l in course.lessons]
+        return list(course.functions)
     try:
         nb = read_notebook(path)
     except NotebookError:
         nb = None
-    return [l.function for l in _lessons_in(path, nb, course)] or [l.function for l in course.lessons]
+    return list(dict.fromkeys(l.function for l in _lessons_in(path, nb, course))) or list(course.functions)
 
 
 def pytest_generate_tests(metafunc):
@@ -46,7 +46,7 @@ def graded(request, oracle):
             if path:
                 from autograder.grader.grade import grade_path
                 for fg in grade_path(path, oracle=oracle).functions:
-                    reports[fg.function] = fg.report
+                    reports.setdefault(fg.function, fg.report)
                 reports.setdefault(function, None)
             else:
                 from autograder.grader.reference import reference

@@ -16,14 +16,61 @@ def valid():
 
 
 def test_the_course_teaches_every_graded_function_once_in_order(course):
-    assert tuple(l.function for l in course.lessons) == GRADED_FUNCTIONS
-    # one ordered list: part 1's 13 lessons, its capstone (14), part 2's 8 lessons, its finale (23)
-    assert [l.number for l in course.all_notebooks] == list(range(1, 24))
-    assert [l.number for l in course.lessons] == list(range(1, 14)) + list(range(15, 23))
+    assert tuple(f for l in course.lessons if l.function for f in l.functions) == GRADED_FUNCTIONS
+    # one ordered list: part 1's 13 lessons, its capstone (14), part 2's 8 lessons, its finale (23), and
+    # part 3, the bug hunt (24), which grades again four functions taught in part 1
+    assert [l.number for l in course.all_notebooks] == list(range(1, 25))
+    assert [l.number for l in course.lessons] == list(range(1, 14)) + list(range(15, 23)) + [24]
     assert [(l.id, l.number, l.part) for l in course.finales] == [("14_capstone", 14, 1), ("23_finale", 23, 2)]
     assert course.capstone is course.finales[0] and course.capstone.function is None
     assert [l.part for l in course.graded_through(1)] == [1] * 13 and len(course.graded_through(2)) == 21
     assert course.max_score == sum(l.points for l in course.lessons) > 0
+    hunt = course.lesson("24_bug_hunt")
+    assert hunt.part == 3 and hunt.function is None and hunt.graded and hunt.notebook == "bug_hunt.ipynb"
+    assert hunt.functions == ("one_hot", "softmax", "init_params", "backward_prop")
+    assert hunt.points == sum(v.points for v in hunt.per_function) == 10
+    assert all(course.lesson_for(f).number < hunt.number for f in hunt.functions)  # taught earlier
+
+
+def test_a_lesson_of_several_functions_gives_one_view_per_function():
+    data = valid()
+    data["lessons"].append({"id": "03_review", "title": "z", "functions": [
+        {"function": "relu", "points": 1}, {"function": "softmax", "points": 3, "timeout": 20}]})
+    course = parse_course(data)
+    review = course.lesson("03_review")
+    assert review.function is None and review.functions == ("relu", "softmax") and review.points == 4
+    views = review.per_function
+    assert [(v.id, v.function, v.points, v.timeout, v.notebook) for v in views] == [
+        ("03_review", "relu", 1, 10, "review.ipynb"), ("03_review", "softmax", 3, 20, "review.ipynb")]
+    assert [v.per_function for v in views] == [(views[0],), (views[1],)]  # a view is one function's lesson
+    assert [(v.id, v.function) for v in course.per_function] == [
+        ("01_one_hot", "one_hot"), ("02_relu", "relu"), ("03_review", "relu"), ("03_review", "softmax")]
+    assert course.functions == ("one_hot", "relu", "softmax")  # each once, in the order first taught
+    assert course.lesson_for("relu").id == "02_relu" and course.lesson_for("softmax").id == "03_review"
+    assert course.max_score == 2 + 1 + 4
+    assert parse_course(json.loads(json.dumps(course.to_dict()))) == course  # course.json round-trips
+
+
+@pytest.mark.parametrize("functions, message", [
+    ([{"function": "relu", "points": 1}], "two or more"),
+    ([{"function": "relu", "points": 1}, {"function": "relu", "points": 2}], "lists a function twice"),
+    ([{"function": "relu", "points": 1}, {"function": "sigmoid", "points": 2}], "unknown function 'sigmoid'"),
+    ([{"function": "relu", "points": 1}, {"function": "softmax"}], "needs a function and its points"),
+    ([{"function": "relu", "points": 1}, {"function": "softmax", "points": 0}], "positive whole number"),
+])
+def test_a_lesson_of_several_functions_is_validated(functions, message):
+    data = valid()
+    data["lessons"].append({"id": "03_review", "title": "z", "functions": functions})
+    with pytest.raises(CourseError, match=message):
+        parse_course(data)
+
+
+def test_functions_and_function_together_are_refused():
+    data = valid()
+    data["lessons"].append({"id": "03_review", "title": "z", "function": "relu", "points": 1,
+                            "functions": [{"function": "relu", "points": 1}, {"function": "softmax", "points": 1}]})
+    with pytest.raises(CourseError, match="both 'functions' and 'function'"):
+        parse_course(data)
 
 
 def test_ungraded_notebooks_close_parts_in_the_one_list():

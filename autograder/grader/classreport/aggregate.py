@@ -281,7 +281,8 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     # mistakes and checks are counted among those who tried it and whose answer the grader judged (all who
     # tried, unless a score came from the gradebook alone)
     tried = [s for s in subs if s.tried and s.report is not None]
-    known = catalogue(lesson.function)
+    known = catalogue(lesson.function) if lesson.function else {  # several functions: ids "one_hot.no9"
+        f"{f}.{k}": m for f in lesson.functions for k, m in catalogue(f).items()}
     named: dict[str, list[str]] = {}
     hints: dict[str, str] = {}
     unexplained = []
@@ -306,7 +307,7 @@ def summarise_lesson(data: ClassData, lesson: Lesson, now: datetime) -> LessonSu
     for sub in subs:  # mistakes named in answers the page lists but does not count (none today), titled too
         for m in sub.mistakes:
             titles.setdefault(m, mistake_title(known, m))
-    mistakes = [MistakeCount(lesson.id, lesson.function, m, titles[m],
+    mistakes = [MistakeCount(lesson.id, lesson.function or m.split(".")[0], m, titles[m],
                              known[m].hint if m in known else hints.get(m, ""), students, len(tried),
                              len(subs)) for m, students in named.items()]
     mistakes.sort(key=lambda m: (-m.count, order.index(m.id) if m.id in order else len(order), m.id))

@@ -145,8 +145,27 @@ def _found(d: dict, origin: str, function: str, max_points: int) -> _Found:
     report = FunctionReport.from_dict(d, function)
     digest = d.get("source_digest")
     iso = d.get("isolation") if isinstance(d.get("isolation"), dict) else {}
-    return _Found(report, _points(d, report, max_points), digest if isinstance(digest, str) else None,
+    parts = [f for f in d.get("functions", []) if isinstance(f, dict)] if isinstance(d.get("functions"), list) else []
+    points = _points(d, report, max_points)
+    if parts and not isinstance(d.get("points"), (int, float)):  # a lesson of several functions, points unsaid
+        points = sum(p.get("max_points", 0) for p in parts if p.get("passed") is True)
+    return _Found(report, points, digest if isinstance(digest, str) else None,
                   _int_or_none(d.get("source_tokens")), origin, str(iso.get("kind", "")))
+
+
+def _lesson_record(lesson: Lesson, entries: list[dict]) -> dict:
+    """A lesson of several functions, from ``grade --json``'s one entry a function: one record as
+    ``results/`` holds it (``GradeOutsideKernel.save_several``), its functions inside."""
+    from ..provenance import Fingerprint, combined_fingerprint
+    by_name = {e.get("name") or e.get("function"): e for e in entries}
+    parts = [by_name.get(f) or {"name": f, "problem": "not graded", "max_points": 0} for f in lesson.functions]
+    reports = [FunctionReport.from_dict(p, f) for p, f in zip(parts, lesson.functions)]
+    prints = [(f, Fingerprint(p["source_digest"], _int_or_none(p.get("source_tokens")) or 0)
+               if isinstance(p.get("source_digest"), str) else None) for p, f in zip(parts, lesson.functions)]
+    fp = combined_fingerprint(prints)
+    return {**FunctionReport.combined(lesson.names, reports).to_dict(), "functions": parts,
+            "source_digest": fp.digest if fp else None, "source_tokens": fp.tokens if fp else None,
+            "isolation": next((p["isolation"] for p in parts if isinstance(p.get("isolation"), dict)), {})}
 
 
 def read_results(folder: Path, course: Course, warnings: list[str]) -> dict[tuple[str, str], _Found]:
@@ -169,7 +188,7 @@ def read_results(folder: Path, course: Course, warnings: list[str]) -> dict[tupl
             except (OSError, ValueError) as exc:
                 warnings.append(f"{folder.name}/{lesson.id}/{path.name} cannot be read ({exc}): left out.")
                 continue
-            found[(student, lesson.id)] = _found(d, f"{folder.name}/{lesson.id}/{path.name}", lesson.function,
+            found[(student, lesson.id)] = _found(d, f"{folder.name}/{lesson.id}/{path.name}", lesson.names,
                                                  lesson.points)
     return found
 
@@ -181,7 +200,7 @@ def read_grades(folder: Path, course: Course, warnings: list[str]) -> dict[tuple
         raise ReportError(f"{folder} is not a folder: give the folder that holds one "
                           f"`python -m autograder grade ... --json` output a student, named <student>.json.")
     lessons = {l.id: l for l in course.lessons}
-    by_function = {l.function: l for l in course.lessons}
+    by_function = {f: course.lesson(course.lesson_for(f).id) for f in course.functions}
     for path in sorted(folder.glob("*.json")):
         student = path.name[:-len(".json")]
         try:
@@ -193,6 +212,7 @@ def read_grades(folder: Path, course: Course, warnings: list[str]) -> dict[tuple
             why = d.get("error") if isinstance(d, dict) and d.get("error") else "no graded functions in it"
             warnings.append(f"{path.name}: {why}; left out.")
             continue
+        several: dict[str, list[dict]] = {}
         for f in d["functions"]:
             if not isinstance(f, dict):
                 continue
@@ -202,7 +222,14 @@ def read_grades(folder: Path, course: Course, warnings: list[str]) -> dict[tuple
                 continue
             if f.get("handed_in") is False:  # the folder graded held no notebook for this lesson
                 continue
+            if len(lesson.functions) > 1:  # a lesson of several functions: one record, once all are read
+                several.setdefault(lesson.id, []).append(f)
+                continue
             found[(student, lesson.id)] = _found(f, f"{folder.name}/{path.name}", lesson.function, lesson.points)
+        for lesson_id, entries in several.items():
+            lesson = lessons[lesson_id]
+            found[(student, lesson_id)] = _found(_lesson_record(lesson, entries), f"{folder.name}/{path.name}",
+                                                 lesson.names, lesson.points)
     return found
 
 
@@ -319,7 +346,7 @@ def collect(root: str | Path = ".", db_url: str | None = None, grades: str | Pat
         raise ReportError(f"{root} is not a folder: give the nbgrader course directory with --root.")
     course = course or load_course(root / "course.yml" if (root / "course.yml").is_file() else None)
     wanted = [course.lesson(l) for l in lessons] if lessons else list(course.lessons)
-    wanted = [l for l in wanted if l.function]
+    wanted = [l for l in wanted if l.graded]
     warnings: list[str] = []
     sources: list[str] = []
 

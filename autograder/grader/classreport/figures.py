@@ -32,7 +32,7 @@ def status_figure(report: ClassReport) -> str:
     lessons = report.lessons
     fig = _figure(8.5, 0.45 * len(lessons) + 1.3)
     ax = fig.add_subplot()
-    names = [f"{l.lesson.number:>2} {l.lesson.function}" for l in lessons]
+    names = [f"{l.lesson.number:>2} {l.lesson.names}" for l in lessons]
     y = list(range(len(lessons)))[::-1]
     left = [0] * len(lessons)
     for status in STATUSES:
@@ -68,7 +68,8 @@ def scores_figure(report: ClassReport) -> str:
         colours = [COLOURS[PASSING] if x >= summary.lesson.points else COLOURS[FAILING] if x == 0 else "#bf8700"
                    for x in xs]
         ax.bar([f"{x:g}" for x in xs], list(counts.values()), color=colours, width=0.6)
-        ax.set_title(f"{summary.lesson.number} {summary.lesson.function}", fontsize=8.5)
+        ax.set_title(f"{summary.lesson.number} {summary.lesson.function or summary.lesson.notebook[:-6]}",
+                     fontsize=8.5)  # a lesson of several functions: its notebook's name, short
         ax.tick_params(labelsize=7)
         ax.set_ylim(0, max(max(counts.values()), 1) * 1.15)
         for side in ("top", "right"):

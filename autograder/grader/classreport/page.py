@@ -152,7 +152,7 @@ def _lesson_label(report: ClassReport, lesson_id: str) -> str:
     """"lesson 4 (softmax)" for a lesson covered, else its id."""
     for l in report.lessons:
         if l.lesson.id == lesson_id:
-            return f"lesson {l.lesson.number} ({l.lesson.function})"
+            return f"lesson {l.lesson.number} ({l.lesson.names})"
     return lesson_id
 
 
@@ -162,7 +162,7 @@ def _lesson(summary: LessonSummary) -> str:
     dist = ", ".join(f"{k:g} pts ×{v}" for k, v in summary.score_counts.items())
     mean = f"mean {summary.mean_score:.2f} of {l.points}" if summary.mean_score is not None else "no scores"
     out = [f'<div class="lesson" id="lesson-{escape(l.id)}"><h3>{_lesson_name(summary)} '
-           f'<span class="muted">· <code>{escape(l.function)}</code> · {l.points} point{"s" if l.points != 1 else ""}'
+           f'<span class="muted">· <code>{escape(l.names)}</code> · {l.points} point{"s" if l.points != 1 else ""}'
            f"</span></h3>",
            f'<p><b>{summary.count(PASSING)} of {summary.class_size} students pass ({_pct(summary.pass_share)})</b>; '
            f"{summary.tried} tried it. <span class=\"muted\">{counts}.</span><br>"
@@ -208,7 +208,7 @@ def _students(report: ClassReport) -> str:
     reached = report.reached
     numbers = {l.lesson.id: l.lesson.number for l in report.lessons}
     titles = {l.lesson.id: l.titles for l in report.lessons}
-    functions = {l.lesson.id: l.lesson.function for l in report.lessons}
+    functions = {l.lesson.id: l.lesson.names for l in report.lessons}
     rule = (f"A student is <b>falling behind</b> when at least a quarter of the lessons the class has reached, and "
             f"at least {report.behind}, are not passed (failing, cannot be graded, not attempted or not handed in): "
             f"here {report.behind_threshold} or more of {len(reached)}. A lesson is reached once its due date in the "
@@ -240,7 +240,7 @@ def _students(report: ClassReport) -> str:
         rows.append(f'<tr class="{"behind" if s.behind else ""}"><td>{escape(s.student.id)}</td>'
                     f'<td>{escape(s.student.name)}</td>{"".join(cells)}<td class="num">{s.score:g} / {s.max_score}</td>'
                     f'{counts}<td class="num">{len(s.late)}</td><td class="ids">{flags}</td></tr>')
-    columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.function)}" for l in report.lessons)
+    columns = ", ".join(f"{l.lesson.number}: {escape(l.lesson.names)}" for l in report.lessons)
     legend = "".join(f'<span><b class="{_status_class(s)}">{SYMBOLS[s]}</b> {escape(s)}</span>' for s in STATUSES)
     heads = "".join(f"<th>{escape(status)}</th>" for status in STATUSES)
     out.append(f"<h3>Every student</h3><p class=\"legend\">{legend}<span><b>late</b> handed in after the due "

@@ -23,7 +23,7 @@ def lessons_rows(report: ClassReport):
     for l in report.lessons:
         top = l.mistakes[0] if l.mistakes else None
         check = l.checks[0] if l.checks else None
-        yield [l.lesson.id, l.lesson.function, l.lesson.points, l.class_size, l.handed_in, l.tried,
+        yield [l.lesson.id, l.lesson.names, l.lesson.points, l.class_size, l.handed_in, l.tried,
                l.count(PASSING), l.pass_share, l.count(FAILING), l.count(UNGRADABLE), l.count(NOT_ATTEMPTED),
                l.count(MISSING), l.mean_score, l.median_score,
                " ".join(f"{k:g}:{v}" for k, v in l.score_counts.items()),

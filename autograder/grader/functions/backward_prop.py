@@ -170,6 +170,20 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
     return dW1, db1, dW2, db2
 ''',
+    'one_hot_rows': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    # the original notebook's one-hot, built in place: Y.max() + 1 rows
+    m = X.shape[1]
+    one_hot_Y = np.zeros((Y.size, Y.max() + 1))
+    one_hot_Y[np.arange(Y.size), Y] = 1
+    dZ2 = A2 - one_hot_Y.T
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
 }
 
 

@@ -1,4 +1,6 @@
 """``backward_prop``: what it returns, its checks in order, and the mistakes they can name."""
+import re
+
 import numpy as np
 
 from ..checks import GRADS, matches, scaled_by, standard
@@ -7,6 +9,13 @@ from ..spec import Tup, is_number
 
 SIGNATURE = "backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)"
 ARGS = ("Z1", "A1", "Z2", "A2", "W1", "W2", "X", "Y")  # the parameters the checks pass by position, in order
+
+
+def target_rows(j, case, message):
+    """A broadcast error between A2's ten rows and a target of Y.max() + 1 rows."""
+    rows = {int(r) for r in re.findall(r"\((\d+),\d+\)", message)}
+    labels = int(np.max(j.case(case).args[7])) + 1
+    return "broadcast" in message and 10 in rows and labels in rows and labels != 10
 
 
 def suite():
@@ -89,6 +98,12 @@ def suite():
             Mistake("x_not_transposed", "multiplying by X instead of X.T",
                     "dW1 must have W1's shape, (10, 784): the error of each unit, (10, m), times each pixel over the "
                     "examples, which is X transposed.", "`dW1 = dZ1 @ X.T / m`"),
+            Mistake("one_hot_rows", "a target with Y.max() + 1 rows instead of ten",
+                    "the target needs one row for each of the network's ten outputs, whatever labels this batch "
+                    "holds: a batch with no 9 still asks for ten probabilities per image. If your cell calls "
+                    "one_hot, it is that one_hot (your notebook's) that gave too few rows.",
+                    "`one_hot(Y)` with its ten rows fixed (lesson 1), whatever the batch holds",
+                    error=("ValueError", target_rows)),
         ],
         args=ARGS, signature=SIGNATURE,
         shape_purpose="returns dW1, db1, dW2, db2 shaped like W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)",
