@@ -77,6 +77,11 @@ def init_layers(layer_sizes, rng=None):
         params.append((gen.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1))))
     return params
 ''',
+    "no_generator": '''
+def init_layers(layer_sizes, rng=None):
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "ignores_rng": '''
 def init_layers(layer_sizes, rng=None):
     return [(np.random.randn(n_out, n_in) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))

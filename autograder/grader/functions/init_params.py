@@ -85,6 +85,19 @@ def init_params(rng=None):
     W2 = np.random.randn(10, 10) * np.sqrt(1 / 10)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 ''',
+    "no_generator": '''
+def init_params(rng=None):
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "hidden_width": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((20, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 20)) * np.sqrt(1 / 20)
+    return W1, np.zeros((20, 1)), W2, np.zeros((10, 1))
+''',
     "transposed": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)

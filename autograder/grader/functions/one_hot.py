@@ -40,6 +40,12 @@ def one_hot(Y):
     one_hot_Y[Y] = 1
     return one_hot_Y
 ''',
+    'swapped_index': '''
+def one_hot(Y):
+    one_hot_Y = np.zeros((10, Y.size))
+    one_hot_Y[np.arange(Y.size), Y] = 1
+    return one_hot_Y
+''',
 }
 
 
