@@ -14,6 +14,7 @@ from .learner import (
     CheckFailed,
     assemble,
     check,
+    check_float32,
     gradient_check,
     grading,
     mine,
@@ -21,7 +22,8 @@ from .learner import (
     show_progress,
 )
 
-__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad",
+           "check_float32"]
 
 
 def __getattr__(name):

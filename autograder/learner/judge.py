@@ -99,6 +99,10 @@ class Mistake:
     on: tuple = ()
     """The checks (ids, or a prefix such as "values") whose failure it can explain; empty: any check. A
     mistake whose evidence is, say, two seeds giving the same numbers never explains a wrong shape."""
+    partial: bool = False
+    """Its evidence is one part of the answer (one stage of a pass, one array): another mistake may explain
+    the rest, so a row it fits again may still name a mistake not yet named. A mistake that explains the whole
+    answer is tried first wherever it was already named, so one cause is never told two ways."""
 
 
 ARRAY_TRUTH = Mistake("array_truth", "asking a whole array one yes-or-no question",
@@ -251,7 +255,8 @@ class Judge:
         the right numbers, which proves nothing); a mistake is named only on
         the checks its evidence can explain (``Mistake.on``); and a mistake
         already named in this report is tried before any other, so that one
-        cause is never told two ways.
+        cause is never told two ways (unless its evidence is only a part of the
+        answer, ``Mistake.partial``: then a second mistake may explain the rest).
         """
         out = self.outcomes[name]
         if out.failure is None and self.changed_input(name):
@@ -263,7 +268,8 @@ class Judge:
             if order is not None:
                 return order
         seen = [m for m in self.seen if m in self.suite.mistakes]
-        for mistake in seen + [m for m in self.suite.mistakes if m not in seen]:
+        whole = [m for m in seen if not m.partial]
+        for mistake in whole + [m for m in self.suite.mistakes if m not in seen] + [m for m in seen if m.partial]:
             if self.may_explain(mistake, name) and self.fits(mistake, name):
                 return mistake
         if out.failure is not None and "truth value of an array" in out.failure.message:

@@ -227,37 +227,66 @@ def _cut(text_: str, limit: int) -> str:
     return text_[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def progress_text(states, max_score) -> str:
-    """Every lesson's state as plain text, with a header and the first hint under a failing lesson."""
+def ungraded_note(lesson, states) -> str:
+    """What an ungraded notebook (a capstone, a finale) is, for the progress table."""
+    before = [s.lesson.number for s in states if s.lesson.part <= lesson.part]
+    span = f"lessons {min(before)}-{max(before)}" if before else "your lessons"
+    return f"not graded: it runs your {span}"
+
+
+def _rows(states, ungraded):
+    """States and ungraded notebooks, in course order: (number, state or None, lesson)."""
+    rows = [(s.lesson.number, s, s.lesson) for s in states] + [(l.number, None, l) for l in ungraded]
+    return sorted(rows, key=lambda r: r[0])
+
+
+def progress_text(states, max_score, ungraded=()) -> str:
+    """Every lesson's state as plain text, with a header and the first hint under a failing lesson; an
+    ungraded notebook (``ungraded``: course.finales) gets its line, so the numbers run without a gap."""
     width = max(len(s.lesson.id) for s in states)
-    head = f"{'lesson':<{width}}  {'function':<17} {'state':<16} {'checks':>6}  points"
+    head = f"{'lesson':<{width}}  {'function':<18} {'state':<16} {'checks':>6}  points"
     lines = [head, "-" * len(head)]
-    for s in states:
+    for _, s, lesson in _rows(states, ungraded):
+        if s is None:
+            lines.append(f"{lesson.id:<{width}}  {'':<18} {ungraded_note(lesson, states)}")
+            continue
         checks = s.checks if s.state in ("passing", "failing") else ""
-        lines.append(f"{s.lesson.id:<{width}}  {s.lesson.function:<17} {STATES[s.state]:<16} {checks:>6}  "
+        lines.append(f"{s.lesson.id:<{width}}  {s.lesson.function:<18} {STATES[s.state]:<16} {checks:>6}  "
                      f"{s.points}/{s.lesson.points}")
         if s.hint:
             lines += textwrap.wrap(s.hint, TEXT_WIDTH, initial_indent=" " * (width + 2) + "→ ",
                                    subsequent_indent=" " * (width + 4))
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)
-    lines.append(f"{done} of {len(states)} lessons passing · score {score}/{max_score}")
+    lines.append(f"{done} of {len(states)} graded lessons passing · score {score}/{max_score}")
     return clean("\n".join(lines))
 
 
-def progress_html(states, max_score) -> str:
-    """Every lesson's state as an HTML table, headers aligned with their columns."""
+def progress_html(states, max_score, ungraded=()) -> str:
+    """Every lesson's state as an HTML table, headers aligned with their columns.
+
+    The table lays itself out by its content (``table-layout:auto``; JupyterLab's own style fixes every
+    column to one width, which wrapped titles over five lines and let a long function name run into the
+    next column): the title column takes the room left, the function, state and counts never wrap. An
+    ungraded notebook gets its own row, so the numbers run 13, 14, 15 without a gap."""
     cell = f"padding:3px 8px;vertical-align:top;border-top:1px solid {PALETTE['rule']};text-align:left"
+    fixed = "white-space:nowrap;width:1%"  # as narrow as its content, never wrapped
     rows = []
-    for s in states:
+    for number, s, lesson in _rows(states, ungraded):
+        if s is None:
+            rows.append(f'<tr><td style="{cell};{fixed};text-align:right;color:{PALETTE["muted"]}">{number}</td>'
+                        f'<td style="{cell};color:{PALETTE["muted"]}">{html.escape(lesson.title)}</td>'
+                        f'<td colspan="4" style="{cell};color:{PALETTE["muted"]};font-style:italic">'
+                        f'{html.escape(ungraded_note(lesson, states))}</td></tr>')
+            continue
         colour = PALETTE[STATE_COLOURS[s.state]]
         checks = s.checks if s.state in ("passing", "failing") else ""
-        rows.append(f'<tr><td style="{cell};text-align:right">{s.lesson.number}</td>'
-                    f'<td style="{cell};min-width:16em">{html.escape(s.lesson.title)}</td>'
-                    f'<td style="{cell}"><code>{s.lesson.function}</code></td>'
-                    f'<td style="{cell};white-space:nowrap;color:{colour};font-weight:600">{STATES[s.state]}</td>'
-                    f'<td style="{cell};text-align:right">{checks}</td>'
-                    f'<td style="{cell};text-align:right;white-space:nowrap">{s.points}/{s.lesson.points}</td></tr>')
+        rows.append(f'<tr><td style="{cell};{fixed};text-align:right">{number}</td>'
+                    f'<td style="{cell}">{html.escape(lesson.title)}</td>'
+                    f'<td style="{cell};{fixed}"><code>{lesson.function}</code></td>'
+                    f'<td style="{cell};{fixed};color:{colour};font-weight:600">{STATES[s.state]}</td>'
+                    f'<td style="{cell};{fixed};text-align:right">{checks}</td>'
+                    f'<td style="{cell};{fixed};text-align:right">{s.points}/{lesson.points}</td></tr>')
         if s.hint:  # the first hint, on its own row under its lesson, across the table
             rows.append(f'<tr><td></td><td colspan="5" style="padding:0 8px 5px;text-align:left;'
                         f'color:{PALETTE["muted"]}">→ {code(_cut(s.hint, 220))}</td></tr>')
@@ -266,8 +295,8 @@ def progress_html(states, max_score) -> str:
     done = sum(s.state == "passing" for s in states)
     kind = "pass" if done == len(states) else "skip"
     return (f'<div class="autograder-progress" style="{BOX}">'
-            f'{_banner(kind, f"Your progress · {done} of {len(states)} lessons passing · score {score}/{max_score}")}'
-            f'<table style="width:100%;border-collapse:collapse;margin-top:4px">'
+            f'{_banner(kind, f"Your progress · {done} of {len(states)} graded lessons passing · score {score}/{max_score}")}'
+            f'<table style="width:100%;table-layout:auto;border-collapse:collapse;margin:4px 0 0 0">'
             f'<tr><th style="{th};text-align:right">#</th><th style="{th}">lesson</th><th style="{th}">function</th>'
             f'<th style="{th}">state</th><th style="{th};text-align:right">checks</th>'
             f'<th style="{th};text-align:right">points</th></tr>{"".join(rows)}</table></div>')

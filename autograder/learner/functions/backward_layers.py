@@ -77,11 +77,11 @@ def suite():
             Mistake("scalar_db", "`np.sum(dZ)` with no axis for a bias gradient",
                     "with no axis, np.sum adds every entry of dZ into one number, mixing the units together: each "
                     "bias has its own gradient, its row of dZ summed over the examples, kept as a column.",
-                    Fix((Edit("np.sum(dZ)", DB),)), matches=scalar_db),
+                    Fix((Edit("np.sum(dZ)", DB),)), matches=scalar_db, partial=True),
             Mistake("no_keepdims", "summing the bias gradients without keepdims",
                     "summing a (n, m) array over axis 1 gives shape (n,), a flat vector; the bias is a (n, 1) "
                     "column, and its gradient must have its shape.", Fix((Edit("np.sum(dZ, axis=1)", DB),)),
-                    matches=flat_db),
+                    matches=flat_db, partial=True),
             Mistake("divides_by_m_again", "dividing by m a second time",
                     "the error at the last layer's scores is already divided by m, once, because the loss is a "
                     "mean; every gradient below inherits that 1/m through the chain rule. Dividing dW and db by m "

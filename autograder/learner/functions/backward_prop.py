@@ -61,18 +61,18 @@ def suite():
                     "bias has its own gradient: the sum of its row of dZ over the examples, kept as a column like "
                     "the bias itself.",
                     Fix((Edit("np.sum(dZ2)", "np.sum(dZ2, axis=1, keepdims=True)"),
-                         Edit("np.sum(dZ1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=scalar_db),
+                         Edit("np.sum(dZ1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=scalar_db, partial=True),
             Mistake("no_keepdims", "summing the bias gradients without keepdims",
                     "summing a (10, m) array over axis 1 gives shape (10,), a flat vector; the bias is a (10, 1) "
                     "column, and its gradient must have its shape.",
                     Fix((Edit("np.sum(dZ2, axis=1)", "np.sum(dZ2, axis=1, keepdims=True)"),
-                         Edit("np.sum(dZ1, axis=1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=flat_db),
+                         Edit("np.sum(dZ1, axis=1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=flat_db, partial=True),
             Mistake("wrong_axis_db", "summing the bias gradients over the wrong axis",
                     "axis 0 runs down the units, axis 1 across the examples. A bias gradient adds up one unit's "
                     "error over every example of the batch.",
                     Fix((Edit("np.sum(dZ2, axis=0, keepdims=True)", "np.sum(dZ2, axis=1, keepdims=True)"),
                          Edit("np.sum(dZ1, axis=0, keepdims=True)", "np.sum(dZ1, axis=1, keepdims=True)"))),
-                    matches=row_db),
+                    matches=row_db, partial=True),
             Mistake("missing_1_over_m", "a missing 1/m",
                     "the loss is an average over the batch, so every gradient is an average too: each one here is "
                     "exactly m times too large.",

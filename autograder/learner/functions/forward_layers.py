@@ -83,7 +83,8 @@ def suite():
 
     def relu_last(A, Z):
         R = np.maximum(Z, 0)
-        return _close(A, R) or _close(A, _softmax(R))
+        with np.errstate(all="ignore"):
+            return (_close(A, R) and not _close(R, Z)) or (_close(A, _softmax(R)) and not _close(_softmax(R), _softmax(Z)))
 
     def hidden(test):
         """A matcher: some hidden layer's output, as the next layer's cached input, fits ``test(its own Z)``."""
@@ -169,20 +170,20 @@ def suite():
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
                     "become probabilities over the ten digits.",
                     Fix((Edit("A = softmax(Z)", LAST),)),
-                    matches=hidden(lambda out, z: _close(out, _softmax(z)) and not _close(out, np.maximum(z, 0)))),
+                    matches=hidden(lambda out, z: _close(out, _softmax(z)) and not _close(out, np.maximum(z, 0))), partial=True),
             Mistake("cache_after_relu", "caching the activation relu(Z) instead of the score Z",
                     "backward_layers needs each layer's scores Z, before ReLU, to know where ReLU let the error "
                     "through (where Z > 0) and to compute the last layer's softmax.",
                     Fix((Edit("cache.append((A_prev, A))", "cache.append((A_prev, Z))"),)),
-                    matches=cached_activation),
+                    matches=cached_activation, partial=True),
             Mistake("cache_output_as_input", "caching a layer's output as its input",
                     "each layer needs its own input, A_prev, to compute dW = dZ A_prev^T: store it before A is "
                     "replaced by the layer's output.",
                     Fix((Edit(f"{LAST}\ncache.append((A, Z))", f"cache.append((A, Z))\n{LAST}"),)),
-                    matches=output_as_input),
+                    matches=output_as_input, partial=True),
             Mistake("no_bias", "leaving out the bias",
                     "each layer computes W A + b: without b a unit cannot shift its threshold.",
-                    Fix((Edit("Z = W @ A", "Z = W @ A + b"),)), matches=bias_left_out),
+                    Fix((Edit("Z = W @ A", "Z = W @ A + b"),)), matches=bias_left_out, partial=True),
             Mistake("same_input", "feeding X to every layer",
                     "the layers are a chain: each one's input is the previous one's output, A, which starts as X.",
                     Fix((Edit("Z = W @ X + b", "Z = W @ A + b"), Edit("cache.append((X, Z))", "cache.append((A, Z))"))),

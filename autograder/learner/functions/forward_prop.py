@@ -53,16 +53,16 @@ def suite():
                     "each layer adds its bias after the matrix product; without it, a unit's score is forced "
                     "through 0 for a blank input.",
                     Fix((Edit(("Z1 = W1 @ X", "Z1 = W1.dot(X)"), "Z1 = W1 @ X + b1"),
-                         Edit(("Z2 = W2 @ A1", "Z2 = W2.dot(A1)"), "Z2 = W2 @ A1 + b2"))), matches=no_bias),
+                         Edit(("Z2 = W2 @ A1", "Z2 = W2.dot(A1)"), "Z2 = W2 @ A1 + b2"))), matches=no_bias, partial=True),
             Mistake("relu_output", "ReLU on the output layer",
                     "the output layer turns scores into probabilities, which softmax does; ReLU is for the hidden "
-                    "layer only.", Fix((Edit("A2 = relu(Z2)", "A2 = softmax(Z2)"),)), matches=relu_output),
+                    "layer only.", Fix((Edit("A2 = relu(Z2)", "A2 = softmax(Z2)"),)), matches=relu_output, partial=True),
             Mistake("skip_activation", "feeding Z1 instead of A1 to the second layer",
                     "the second layer reads the hidden layer's activations, after ReLU, not its raw scores.",
-                    Fix((Edit("Z2 = W2 @ Z1 + b2", "Z2 = W2 @ A1 + b2"),)), matches=skip_activation),
+                    Fix((Edit("Z2 = W2 @ Z1 + b2", "Z2 = W2 @ A1 + b2"),)), matches=skip_activation, partial=True),
             Mistake("softmax_hidden", "softmax on the hidden layer",
                     "the hidden layer bends its scores with ReLU; softmax belongs to the output layer only.",
-                    Fix((Edit("A1 = softmax(Z1)", "A1 = relu(Z1)"),)), matches=softmax_hidden),
+                    Fix((Edit("A1 = softmax(Z1)", "A1 = relu(Z1)"),)), matches=softmax_hidden, partial=True),
             Mistake("wrong_order", "returning the four arrays in another order",
                     "the backward pass unpacks them in the order they are computed: the hidden layer's scores "
                     "and activations, then the output layer's.",

@@ -35,9 +35,15 @@ def suite():
             np.all(value == value[:, :1]) and value[:, 0].sum() > 1
 
     def indices_swapped(j, c):
+        """The 1 of example i at row i, column Y[i] (where that fits in the matrix): the indices swapped."""
         Y, value = _labels(j, c), j.value(c)
-        return _shape(j, c) == (10, Y.size) and not j.right_on(c) and all(
-            value[i, Y[i]] == 1 for i in range(min(10, Y.size)) if Y[i] < Y.size)
+        if _shape(j, c) != (10, Y.size) or j.right_on(c):
+            return False
+        want = np.zeros((10, Y.size))
+        for i in range(min(10, Y.size)):
+            if Y[i] < Y.size:
+                want[i, Y[i]] = 1
+        return bool(np.array_equal(np.asarray(value, dtype=float), want))
 
     return standard(
         "one_hot", Arr("one_hot(Y)", (10, "m"), kinds="fiub"),
