@@ -182,6 +182,15 @@ def main(args):
         print(f"{t.function + '/' + t.name:<{width}}  {cells[0]:<16}  {cells[1]}")
     caught = sum(t.ok for t in wrong)
     passing = sum(t.ok for t in right)
+    fixes = fix_trials(args.function or None)
+    for t in fixes:
+        if not t.ok:
+            print(f"{t.function}/{t.name}: its shown fix " + ("does not pass when applied" if not t.report.passed
+                                                             else "leaves a part with no hint"))
+    fixed = sum(t.ok for t in fixes)
+    parts = sum(len(t.partial) for t in fixes)
     print(f"\nmistakes caught with their hint by both runners: {caught}/{len(wrong)} "
-          f"({100 * caught / max(len(wrong), 1):.0f}%); right variants passing both: {passing}/{len(right)}")
-    return 0 if caught == len(wrong) and passing == len(right) else 1
+          f"({100 * caught / max(len(wrong), 1):.0f}%); right variants passing both: {passing}/{len(right)}; "
+          f"shown fixes that pass when applied, with a hint after any part of them: {fixed}/{len(fixes)} "
+          f"({parts} partial fixes tried)")
+    return 0 if caught == len(wrong) and passing == len(right) and fixed == len(fixes) else 1

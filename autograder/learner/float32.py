@@ -65,7 +65,8 @@ def _as32(value):
 
 
 def float32_probe(net, sizes=(784, 8, 10), m=12, batch=6, seed=0):
-    """[Upcast] for every function of the finale's loop that turned float32 into float64 (empty: none)."""
+    """[Upcast] for every function of the finale's loop that turned float32 into float64, each once, at the
+    first step it showed (empty: none)."""
     rng = np.random.default_rng(seed)
     X, Y = rng.random((sizes[0], m)).astype(F32), rng.integers(0, sizes[-1], m)
     params = _as32([tuple(pair) for pair in net.init_layers(list(sizes), rng)])
@@ -105,7 +106,10 @@ def float32_probe(net, sizes=(784, 8, 10), m=12, batch=6, seed=0):
         step, parts, means = later[0] if later else bad[0]
         cause = CAUSES["adam_means"] if later else CAUSES["adam_zeros"] if means else CAUSES["adam_number"]
         found.append(Upcast("adam_step", parts, step, cause))
-    return sorted(found, key=lambda u: (u.step, ORDER.index(u.function)))
+    first = {}
+    for u in sorted(found, key=lambda u: (u.step, ORDER.index(u.function))):
+        first.setdefault(u.function, u)  # each function once, where it first showed
+    return sorted(first.values(), key=lambda u: (u.step, ORDER.index(u.function)))
 
 
 def check_float32(net):
@@ -118,8 +122,5 @@ def check_float32(net):
         return
     print("These functions turn a float32 network into float64, and each step then moves twice the bytes "
           "(lesson 17): training will run, about twice as slowly.")
-    named = set()
-    for up in found:  # each function once, where it first showed
-        if up.function not in named:
-            named.add(up.function)
-            print(f"  ✗ {up.sentence()}")
+    for up in found:
+        print(f"  ✗ {up.sentence()}")

@@ -200,7 +200,7 @@ def suite():
                 on=("repeatable",)),
         Mistake("no_generator", "drawing from rng before making a Generator of it",
                 "rng may be a seed, None or a Generator: only a Generator has standard_normal. "
-                "`np.random.default_rng(rng)` turns any of them into one (and leaves a Generator as it is).",
+                "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",
                 Fix((Edit(DEF, MAKE, "after"),)),
                 error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
     ]

@@ -248,7 +248,7 @@ def suite():
                 on=("shape",)),
         Mistake("with_replacement", "drawing each batch at random instead of cutting one permutation",
                 "an epoch is one pass over every example, each exactly once: shuffle the example numbers once "
-                "with rng.permutation(m), then cut that order into pieces of batch_size. A fresh random draw per "
+                "(one permutation from rng), then cut that order into pieces of batch_size. A fresh random draw per "
                 "batch (rng.choice, rng.integers) repeats some examples and never shows others, and makes too "
                 "many full batches.",
                 Fix((Edit("for _ in range(int(np.ceil(m / batch_size))):\n    idx = rng.choice(m, batch_size)",
@@ -256,8 +256,8 @@ def suite():
                 matches=drawn_at_random),
         Mistake("rows_permuted", "a permutation of X.shape[0], the number of pixels, instead of the examples",
                 "X has one row per pixel and one column per example: X.shape[0] is the number of rows, so a "
-                "permutation of it shuffles only the first n example numbers. Permute the m = X.shape[1] "
-                "examples.",
+                "permutation of it shuffles only the first n example numbers. Permute the X.shape[1] "
+                "examples, the columns.",
                 Fix((Edit("perm = rng.permutation(X.shape[0])", "perm = rng.permutation(X.shape[1])"),)),
                 matches=rows_permuted),
         Mistake("separate_shuffles", "shuffling X and Y with two different permutations",

@@ -165,7 +165,7 @@ def suite():
                 "gives each index tuple), whatever its number of dimensions.",
                 Fix((Edit("for i in range(x.shape[0]):", "for i in np.ndindex(x.shape):"),)), matches=first_axis),
         Mistake("flat_gradient", "a flat gradient instead of one shaped like x",
-                "grad[i] is the slope of x[i], so grad has x's shape: make it with np.zeros(x.shape), or reshape "
+                "grad[i] is the slope of x[i], so grad has x's shape: make its zeros with x's own shape, or reshape "
                 "a flat one to x.shape before returning it.",
                 Fix((Edit("return grad", "return grad.reshape(x.shape)"),)), matches=flat),
     ]

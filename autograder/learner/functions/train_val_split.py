@@ -223,8 +223,8 @@ def suite():
                     or j.value(c)[2].shape[0] != j.case(c).args[0].shape[0])),
         Mistake("rows_permuted", "a permutation of X.shape[0], the number of pixels, instead of the examples",
                 "X has one row per pixel and one column per example: X.shape[0] is the number of pixels, so a "
-                "permutation of it shuffles the first n example numbers only. Permute the m = X.shape[1] "
-                "examples.",
+                "permutation of it shuffles the first n example numbers only. Permute the X.shape[1] "
+                "examples, the columns.",
                 Fix((Edit("perm = rng.permutation(X.shape[0])", "perm = rng.permutation(X.shape[1])"),)),
                 matches=rows_permuted),
         Mistake("off_by_one", "a slice that takes one example too many or too few",
@@ -275,7 +275,7 @@ def suite():
                 and all(np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("other_seed")))),
         Mistake("no_generator", "calling rng.permutation before making a Generator of rng",
                 "rng may be a seed (the default is 0) or a Generator: only a Generator has a permutation method. "
-                "`np.random.default_rng(rng)` turns either into one.", Fix((Edit(DEF, MAKE, "after"),)),
+                "np.random.default_rng turns either into one.", Fix((Edit(DEF, MAKE, "after"),)),
                 error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
     ]
     return Suite("train_val_split", output, checks, mistakes, expects=False, args=ARGS, signature=SIGNATURE)
