@@ -81,6 +81,14 @@ def decay_weights(params, lr, weight_decay):
 VARIANTS = [
     '''
 def decay_weights(params, lr, weight_decay):
+    # a copy of the caller's list, changed in place: the caller's list stays as it was
+    new = params.copy()
+    for l, (W, b) in enumerate(new):
+        new[l] = (W * (1 - lr * weight_decay), b)
+    return new
+''',
+    '''
+def decay_weights(params, lr, weight_decay):
     # W - lr * weight_decay * W: the L2 penalty's gradient step
     new = []
     for W, b in params:

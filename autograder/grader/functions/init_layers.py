@@ -63,6 +63,12 @@ def init_layers(layer_sizes, rng=None):
     return [(rng.standard_normal((n_out, n_in)), np.zeros((n_out, 1)))
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 ''',
+    "fixed_scale": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * 0.01, np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "fan_out": '''
 def init_layers(layer_sizes, rng=None):
     rng = np.random.default_rng(rng)

@@ -59,6 +59,13 @@ def init_params(rng=None):
     W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 784)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 ''',
+    "fixed_scale": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * 0.01
+    W2 = rng.standard_normal((10, 10)) * 0.01
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "w1_fan_in": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)

@@ -190,6 +190,20 @@ def numerical_gradient(f, x, eps=1e-5):
 VARIANTS = [
     '''
 def numerical_gradient(f, x, eps=1e-5):
+    # a flat view of x: nudging it nudges x itself, so an f that reads x sees every nudge
+    flat, grad = x.reshape(-1), np.zeros(x.size)
+    for k in range(flat.size):
+        old = flat[k]
+        flat[k] = old + eps
+        up = f(x)
+        flat[k] = old - eps
+        down = f(x)
+        flat[k] = old
+        grad[k] = (up - down) / (2 * eps)
+    return grad.reshape(x.shape)
+''',
+    '''
+def numerical_gradient(f, x, eps=1e-5):
     # CS231n's loop: an iterator that can write
     grad = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])

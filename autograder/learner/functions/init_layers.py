@@ -176,6 +176,14 @@ def suite():
                 "±20 and grows with every layer. Scale each layer's draw by sqrt(2 / n_in), its own number of "
                 "inputs.", Fix((Edit("rng.standard_normal((n_out, n_in)), np.zeros", f"{DRAW}, np.zeros"),)),
                 matches=lambda j, c: all_ratios(j, c, lambda W: 1 / he(W)), on=properties),
+        Mistake("fixed_scale", "a fixed scale such as 0.01 instead of He's sqrt(2 / n_in)",
+                "a number written in the code (0.01 is a common one) gives every layer the same spread, whatever "
+                "its number of inputs, so a deep network's signal shrinks (or grows) layer after layer. He's start "
+                "scales each layer by the square root of 2 over its own number of inputs.",
+                Fix((Edit("rng.standard_normal((n_out, n_in)) * 0.01", DRAW),)),
+                matches=lambda j, c: scale_problem(j.value(c)) is not None and any(
+                    all(abs(np.std(W) / s - 1) < 0.15 for W in weights(j, c)) for s in (0.001, 0.01, 0.1)),
+                on=properties),
         Mistake("fan_out", "scaling by the number of outputs n_out instead of inputs n_in",
                 "a unit's score adds up n_in terms, one per input: that sum's spread is what the scale keeps "
                 "steady, so the scale depends on n_in.", Fix((Edit("np.sqrt(2 / n_out)", "np.sqrt(2 / n_in)"),)),

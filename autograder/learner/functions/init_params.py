@@ -173,13 +173,22 @@ def suite():
                 Fix((Edit("W1 = rng.standard_normal((10, 784))", f"W1 = {W1}"),
                      Edit("W2 = rng.standard_normal((10, 10))", f"W2 = {W2}"))),
                 matches=lambda j, c: near_std(w(j, c, 0), 1.0) or near_std(w(j, c, 2), 1.0), on=("scale", "hidden")),
+        Mistake("fixed_scale", "a fixed scale such as 0.01 instead of one from each layer's fan-in",
+                "a number written in the code (0.01 is a common one) gives every layer the same spread, whatever "
+                "its number of inputs: with 784 inputs or with 10, a unit's score then starts too small or too "
+                "large. Scale each layer by the square root of 1 over its own fan-in.",
+                Fix((Edit("rng.standard_normal((10, 784)) * 0.01", W1),
+                     Edit("rng.standard_normal((10, 10)) * 0.01", W2))),
+                matches=lambda j, c: any(scale_problem(name, w(j, c, k)) and any(
+                    abs(np.std(w(j, c, k)) / s - 1) < 0.15 for s in (0.001, 0.01, 0.1))
+                    for name, k in (("W1", 0), ("W2", 2))), on=("scale", "hidden")),
         Mistake("w2_fan_in", "scaling W2 by W1's fan-in (784) instead of its own (10)",
                 "each layer is scaled by the number of inputs of its own units: 784 pixels for W1, but only the "
                 "10 hidden activations for W2. Scaled by 784, W2 starts about 9 times too small and the output "
                 "layer learns slowly (83.6% after the course's training, below the 85% goal).",
                 Fix((Edit("rng.standard_normal((10, 10)) * np.sqrt(1 / 784)", W2),)),
                 matches=lambda j, c: accepted_std("W1")[0] <= np.std(w(j, c, 0)) <= accepted_std("W1")[1]
-                and np.std(w(j, c, 2)) < 0.1, on=("scale", "hidden")),
+                and near_std(w(j, c, 2), np.sqrt(1 / 784)), on=("scale", "hidden")),
         Mistake("w1_fan_in", "scaling W1 by W2's fan-in (10) instead of its own (784)",
                 "each layer is scaled by the number of inputs of its own units: W1's units each see 784 pixels, "
                 "so its weights must be much smaller than W2's.",
