@@ -160,8 +160,8 @@ def unchanged(cases, purpose="leaves its input arrays unchanged"):
     return Check("unchanged", purpose, run, case=cases[0], uses=tuple(cases))
 
 
-def prop(check_id, case, purpose, test, uses=()):
-    """A property check: ``test(judge, value)`` returns None or a problem."""
+def prop(check_id, case, purpose, test, uses=(), after=()):
+    """A property check: ``test(judge, value)`` returns None or a problem. ``after``: checks it waits for."""
     def run(j):
         problem = j.failure_message(case)
         if problem:
@@ -171,7 +171,7 @@ def prop(check_id, case, purpose, test, uses=()):
         if not problem:
             problem = test(j, value)
         return j.explain(case, problem) if problem else None
-    return Check(check_id, purpose, run, case=case, uses=tuple(uses))
+    return Check(check_id, purpose, run, case=case, uses=tuple(uses), after=tuple(after))
 
 
 
