@@ -67,6 +67,11 @@ else:
     E = np.exp(Z - Z.max(axis=0, keepdims=True))
     A = E / E.sum()
 '''),
+    "no_relu": mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+A = Z if l < len(params) - 1 else softmax(Z)
+'''),
     "softmax_everywhere": mutant('''
 Z = W @ A + b
 cache.append((A, Z))

@@ -43,6 +43,15 @@ def init_params(rng=None):
     b2 = rng.random((10, 1)) - 0.5
     return W1, b1, W2, b2
 ''',
+    "random_biases": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    b1 = rng.standard_normal((10, 1))
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    b2 = rng.standard_normal((10, 1))
+    return W1, b1, W2, b2
+''',
     "unscaled": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)

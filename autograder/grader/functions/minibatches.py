@@ -93,6 +93,17 @@ def minibatches(X, Y, batch_size, rng):
         batches.append((X[:, idx], Y[idx]))
         return batches
 ''',
+    "merged_last": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    batches = []
+    starts = list(range(0, m - batch_size + 1, batch_size))
+    for k, s in enumerate(starts):
+        idx = perm[s:] if k == len(starts) - 1 else perm[s:s + batch_size]
+        batches.append((X[:, idx], Y[idx]))
+    return batches
+''',
     "empty_last": '''
 def minibatches(X, Y, batch_size, rng):
     m = X.shape[1]

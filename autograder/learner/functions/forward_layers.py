@@ -171,6 +171,11 @@ def suite():
                     "become probabilities over the ten digits.",
                     Fix((Edit("A = softmax(Z)", LAST),)),
                     matches=hidden(lambda out, z: _close(out, _softmax(z)) and not _close(out, np.maximum(z, 0))), partial=True),
+            Mistake("no_relu", "no ReLU on the hidden layers",
+                    "without a bend between them, layers of W A + b add up to one layer: a product of matrices is "
+                    "a matrix. Each hidden layer's scores go through ReLU before the next layer reads them.",
+                    Fix((Edit("A = Z if l < len(params) - 1 else softmax(Z)", LAST),)),
+                    matches=hidden(lambda out, z: _close(out, z) and (z < 0).any()), partial=True),
             Mistake("cache_after_relu", "caching the activation relu(Z) instead of the score Z",
                     "backward_layers needs each layer's scores Z, before ReLU, to know where ReLU let the error "
                     "through (where Z > 0) and to compute the last layer's softmax.",

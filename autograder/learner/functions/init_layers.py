@@ -138,6 +138,13 @@ def suite():
     DRAW = "rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)"
     properties = ("random", "scale", "deep", "one_layer", "hidden")
     mistakes = [
+        Mistake("random_biases", "biases drawn at random instead of starting at 0",
+                "a random bias shifts each unit's threshold by a random amount before anything is learned "
+                "(standard_normal's spread is 1, as large as a whole layer's input): start every bias at 0 and "
+                "let training move it.",
+                Fix((Edit("rng.standard_normal((n_out, 1))", "np.zeros((n_out, 1))"),)),
+                matches=lambda j, c: any(np.ndim(p[1]) == 2 and np.std(p[1]) > 0.1 for p in j.value(c)),
+                on=properties),
         Mistake("zeros", "starting every weight at zero",
                 "with equal weights every unit of a layer gets the same gradient, so they never become different. "
                 "Only the biases may start at zero; draw the weights at random.",

@@ -166,6 +166,13 @@ def suite():
                                                                   and w(j, c, k).min() < 0 < w(j, c, k).max()
                                                                   for k in (1, 3)),
                 on=("scale", "hidden")),
+        Mistake("random_biases", "biases drawn at random instead of starting at 0",
+                "a random bias shifts each unit's threshold by a random amount before anything is learned "
+                "(standard_normal's spread is 1, as large as a unit's whole input): start the biases at 0 and let "
+                "training move them.",
+                Fix((Edit("b1 = rng.standard_normal((10, 1))", "b1 = np.zeros((10, 1))"),
+                     Edit("b2 = rng.standard_normal((10, 1))", "b2 = np.zeros((10, 1))"))),
+                matches=lambda j, c: any(np.std(w(j, c, k)) > 0.5 for k in (1, 3)), on=("scale", "hidden")),
         Mistake("unscaled", "unscaled random weights",
                 "`standard_normal` has standard deviation 1, so with 784 inputs Z1 = W1 X starts around ±10 and "
                 "the ReLUs and softmax saturate. Divide each layer's draws by the square root of its fan-in, the "

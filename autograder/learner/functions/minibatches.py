@@ -177,6 +177,11 @@ def suite():
         """Only the first batch, of batch_size examples, where more were due, on every such case."""
         return only_first(j, c, due) and len(sizes(j, c)) == 1 and sizes(j, c)[0] == min(size(j, c), m(j, c))
 
+    def merged_last(j, c):
+        s, b = sizes(j, c), size(j, c)
+        return len(s) >= 1 and m(j, c) % b and len(s) == m(j, c) // b and all(k == b for k in s[:-1]) \
+            and s[-1] == b + m(j, c) % b
+
     def empty_last(j, c):
         s = sizes(j, c)
         return len(s) == due(j, c) + 1 and s[-1] == 0 and total(j, c) == m(j, c)
@@ -226,6 +231,12 @@ def suite():
                 Fix((Edit("range(0, m - batch_size + 1, batch_size)", RANGE),)),
                 matches=lambda j, c: total(j, c) < m(j, c) and len(sizes(j, c)) == due(j, c) - 1
                 and all(k == size(j, c) for k in sizes(j, c))),
+        Mistake("merged_last", "the examples left over joined to the last full batch",
+                "the examples left at the end make a batch of their own, smaller than batch_size: every other "
+                "batch holds exactly batch_size examples, so the step size tuned for it fits every step but one.",
+                Fix((Edit("starts = list(range(0, m - batch_size + 1, batch_size))", "starts = list(range(0, m, batch_size))"),
+                     Edit("idx = perm[s:] if k == len(starts) - 1 else perm[s:s + batch_size]", "idx = perm[s:s + batch_size]"))),
+                matches=merged_last),
         Mistake("empty_last", "an empty batch at the end",
                 "when batch_size divides m exactly, there is no example left for one more batch: a loop that "
                 "runs m // batch_size + 1 times makes a last batch of 0 examples. The starts 0, batch_size, "

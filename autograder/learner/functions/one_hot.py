@@ -45,6 +45,19 @@ def suite():
                 want[i, Y[i]] = 1
         return bool(np.array_equal(np.asarray(value, dtype=float), want))
 
+    def shifted(j, c):
+        """The 1 of each label d one row away from row d (digits counted from 1, or a `+ 1`)."""
+        Y, value = _labels(j, c), j.value(c)
+        if _shape(j, c) != (10, Y.size) or j.right_on(c):
+            return False
+        v = np.asarray(value, dtype=float)
+        for k in (-1, 1):
+            want = np.zeros((10, Y.size))
+            want[(Y + k) % 10, np.arange(Y.size)] = 1
+            if np.array_equal(v, want):
+                return True
+        return False
+
     return standard(
         "one_hot", Arr("one_hot(Y)", (10, "m"), kinds="fiub"),
         edge=[matches("no9", "handles a batch with no 9: still 10 rows"),
@@ -68,6 +81,11 @@ def suite():
                     Fix((Edit("one_hot_Y[np.arange(Y.size), Y] = 1", "one_hot_Y[Y, np.arange(Y.size)] = 1"),)),
                     matches=indices_swapped,
                     error=("IndexError", r"out of bounds for axis 1")),
+            Mistake("shifted_rows", "each 1 one row away from its digit's row",
+                    "digits count from 0, and so do rows: the label d goes in row d (a label 0 in row 0, a 9 in "
+                    "row 9), with no 1 added or taken away.",
+                    Fix((Edit("out[Y - 1, np.arange(Y.size)] = 1", "out[Y, np.arange(Y.size)] = 1"),)),
+                    matches=shifted),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns a (10, m) matrix, one column per label",
         type_purpose="returns a NumPy array of numbers", finite_case=None)
