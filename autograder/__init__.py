@@ -17,6 +17,7 @@ from .learner import (
     CheckFailed,
     assemble,
     check,
+    check_float32,
     gradient_check,
     grading,
     mine,
@@ -28,7 +29,8 @@ from .learner.threads import limit_blas_threads
 
 limit_blas_threads()
 
-__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad"]
+__all__ = ["check", "passed", "grading", "CheckFailed", "gradient_check", "show_progress", "assemble", "mine", "DigitPad",
+           "check_float32"]
 
 
 def __getattr__(name):

@@ -15,14 +15,18 @@ import numpy as np
 from ..learner.course import load_course
 from ..learner.fingerprint import signature
 from ..learner.functions import suite
-from ..learner.serial import resolve
+from ..learner.serial import bind, resolve
 from .functions import build_cases, mutant_sources, mutants
 from .reference import namespace
 
 
-def quietly(fn, args, kwargs):
-    """Call fn on copies of the inputs with warnings and output silenced: (value, error)."""
-    args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+def quietly(fn, args, kwargs, namespace=None):
+    """Call fn on copies of the inputs with warnings and output silenced: (value, error). Lookups among the
+    inputs are made from ``namespace`` (default: fn's own globals), after the copy, so an input made from
+    another one (``serial.Arg``) refers to the copy the function receives."""
+    args, kwargs = bind(copy.deepcopy(args), copy.deepcopy(kwargs))
+    namespace = fn.__globals__ if namespace is None else namespace
+    args, kwargs = resolve(args, namespace), resolve(kwargs, namespace)
     with warnings.catch_warnings(), np.errstate(all="ignore"), \
             contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
@@ -60,7 +64,7 @@ class LiveOracle:
         if key not in self._expected:
             case = self.case(function, name)
             ref = namespace()
-            value, error = quietly(ref[function], resolve(case.args, ref), resolve(case.kwargs, ref))
+            value, error = quietly(ref[function], case.args, case.kwargs, ref)
             assert error is None, f"the reference {function} failed on {name}: {error}"
             self._expected[key] = value
         return self._expected[key]
@@ -76,8 +80,7 @@ class LiveOracle:
             found = []
             for source in sources:
                 fn = mutant_function(function, mistake_id, source)
-                args, kwargs = resolve(case.args, fn.__globals__), resolve(case.kwargs, fn.__globals__)
-                value, error = quietly(fn, args, kwargs)
+                value, error = quietly(fn, case.args, case.kwargs)
                 found.append({"error": error} if error else {"signature": signature(value)})
             self._mistakes[key] = found
         return self._mistakes[key]

@@ -12,7 +12,7 @@ import importlib
 
 _EXPORTS = {"check": "checking", "passed": "checking", "grading": "checking", "CheckFailed": "checking",
             "gradient_check": "gradcheck", "show_progress": "progress", "assemble": "progress",
-            "mine": "progress", "DigitPad": "digitpad"}
+            "mine": "progress", "DigitPad": "digitpad", "check_float32": "float32"}
 
 __all__ = list(_EXPORTS)
 

@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 
 from .model import Failure, Outcome
-from .serial import has_lookup, resolve
+from .serial import bind, has_lookup, resolve
 from .spec import input_arrays
 
 LOOP = "it was still running after {:g} s: look for a loop that never ends"
@@ -137,6 +137,65 @@ class _BoundedText(io.StringIO):
         return n
 
 
+LENT = "belongs to the caller"
+
+
+def _refuse_list(self, *args, **kwargs):
+    raise TypeError(f"a list passed in to the function {LENT} and must come back as it was: make a new list "
+                    f"(list(...) or a list comprehension) and put your results in that one")
+
+
+def _refuse_dict(self, *args, **kwargs):
+    raise TypeError(f"a dict passed in to the function {LENT} and must come back as it was: make a new dict "
+                    f"({{...}} or dict(...)) and put your results in that one")
+
+
+class LentList(list):
+    """A list the caller lends a learner's function (params, grads, a cache): reading it, copying it
+    (``list(x)``, ``x.copy()``, ``x[:]``, ``copy.copy``) and iterating are free; changing it in place raises
+    TypeError, so an answer that replaces the caller's items is seen in every runner."""
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_list
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse_list
+
+    def __copy__(self):
+        return list(self)
+
+    def __deepcopy__(self, memo):
+        return [copy.deepcopy(v, memo) for v in self]
+
+    def __reduce_ex__(self, protocol):
+        return list, (list(self),)
+
+
+class LentDict(dict):
+    """A dict the caller lends a learner's function (Adam's state): see ``LentList``."""
+
+    __setitem__ = __delitem__ = __ior__ = _refuse_dict
+    pop = popitem = clear = update = setdefault = _refuse_dict
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce_ex__(self, protocol):
+        return dict, (dict(self),)
+
+
+def lend(value):
+    """``value`` with every list and dict inside it (tuples walked) lent: the same arrays, in containers that
+    refuse to be changed."""
+    if isinstance(value, tuple):
+        return tuple(lend(v) for v in value)
+    if isinstance(value, list):
+        return LentList(lend(v) for v in value)
+    if isinstance(value, dict):
+        return LentDict({k: lend(v) for k, v in value.items()})
+    return value
+
+
 def adapt(fn, args, kwargs, names):
     """Fit a call to a learner's own signature: (args, kwargs, what was changed or "").
 
@@ -197,7 +256,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
     args, kwargs = tuple(args), dict(kwargs or {})
     if copy_inputs:
         args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
-    given = (args, kwargs)  # the same array objects, in the lesson's order, to see in-place changes
+    args, kwargs = bind(lend(args), lend(kwargs))
+    inputs = [a for _, a in input_arrays(args, kwargs)]  # the very arrays passed, in order, to see in-place changes
     adapted = ""
     if names is not None:
         args, kwargs, adapted = adapt(fn, args, kwargs, tuple(names))
@@ -240,7 +300,7 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
     fd_out = fds.text if capture_fds else {1: "", 2: ""}
     outcome.stdout = (_bounded(out) + fd_out[1])[-KEEP_CHARS:]
     outcome.stderr = (_bounded(err) + fd_out[2])[-KEEP_CHARS:]
-    outcome.inputs_after = [a for _, a in input_arrays(*given)]
+    outcome.inputs_after = inputs
     outcome.adapted = adapted
     return outcome
 

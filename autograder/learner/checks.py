@@ -67,11 +67,33 @@ def shaped(case, purpose):
     return Check("shape", purpose, run, case=case, gate=True)
 
 
-def finite(case, purpose="has no NaN or infinite values"):
+def finite(case, purpose="has no NaN or infinite values", everywhere=True):
+    """No NaN or infinity in the answer: on ``case`` and, with ``everywhere``, on every other visible case
+    that returned a value of the right type and shape (where a number was expected), so this ✓ never sits
+    above a row that reports a NaN."""
     def run(j):
-        problem = nonfinite_problem(j.spec, j.value(case))
-        return j.explain(case, problem) if problem else None
+        names = [case] + ([n for n in j.suite.case_names(include_hidden=False) if n != case] if everywhere else [])
+        for name in names:
+            if name != case and (usable(j, name) or (j.suite.expects and not _finite(j.expected(name)))):
+                continue
+            problem = nonfinite_problem(j.spec, j.value(name))
+            if problem:
+                where = "" if name == case else f"On {j.case(name).label}: "
+                return j.explain(name, where + problem)
+        return None
     return Check("finite", purpose, run, case=case)
+
+
+def _finite(value):
+    """Is every number in ``value`` (arrays, numbers, nested) finite?"""
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return all(_finite(v) for v in value)
+    try:
+        return bool(np.isfinite(np.asarray(value, dtype=float)).all())
+    except (TypeError, ValueError):
+        return True
 
 
 def answer_problem(j, case, compare=None):
@@ -104,10 +126,11 @@ def floating_point_warning(text):
     return "encountered in" in text
 
 
-def no_warnings(cases, purpose="runs quietly: no warnings, nothing written to stderr"):
+def no_warnings(cases, purpose="runs quietly: no warnings, nothing written to stderr", after=("finite",)):
     """No warnings and no stderr. NumPy's floating-point warnings are left out on purpose: Pyodide cannot
     raise them, and the same answer must get the same verdict everywhere; the NaN or infinity they lead
-    to fails the value checks instead."""
+    to fails the finite check instead, and this check then waits for it (``after``), so "runs quietly ✓"
+    never stands beside an overflow."""
     def run(j):
         for case in cases:
             out = j.outcome(case)
@@ -123,7 +146,7 @@ def no_warnings(cases, purpose="runs quietly: no warnings, nothing written to st
                 return (f"On {j.case(case).label}: {j.function} wrote {first!r} to stderr. A graded function should "
                         f"only return its value: remove the print(..., file=sys.stderr) or warning.")
         return None
-    return Check("quiet", purpose, run, case=cases[0], uses=tuple(cases))
+    return Check("quiet", purpose, run, case=cases[0], uses=tuple(cases), after=tuple(after))
 
 
 def unchanged(cases, purpose="leaves its input arrays unchanged"):
@@ -137,8 +160,8 @@ def unchanged(cases, purpose="leaves its input arrays unchanged"):
     return Check("unchanged", purpose, run, case=cases[0], uses=tuple(cases))
 
 
-def prop(check_id, case, purpose, test, uses=()):
-    """A property check: ``test(judge, value)`` returns None or a problem."""
+def prop(check_id, case, purpose, test, uses=(), after=()):
+    """A property check: ``test(judge, value)`` returns None or a problem. ``after``: checks it waits for."""
     def run(j):
         problem = j.failure_message(case)
         if problem:
@@ -148,7 +171,7 @@ def prop(check_id, case, purpose, test, uses=()):
         if not problem:
             problem = test(j, value)
         return j.explain(case, problem) if problem else None
-    return Check(check_id, purpose, run, case=case, uses=tuple(uses))
+    return Check(check_id, purpose, run, case=case, uses=tuple(uses), after=tuple(after))
 
 
 
@@ -188,8 +211,10 @@ def scaled_by(j, case):
 
 
 def standard(fn, output, edge, mistakes, shape_purpose, *, args, signature, hidden=("hidden",),
-             values=("fixed", "random", "m1"), finite_case="fixed", type_purpose="returns a NumPy array"):
-    """The usual order: returns, type, shape, finite, values, edge cases, warnings, inputs, hidden."""
+             values=("fixed", "random", "m1"), finite_case="fixed", type_purpose="returns a NumPy array",
+             first=()):
+    """The usual order: returns, type, shape, finite, ``first`` (properties that say more than values, such
+    as "each column sums to 1"), values, edge cases, warnings, inputs, hidden."""
     labels = {"fixed": "gives the right values on a small fixed example",
               "random": "gives the right values on a random batch",
               "m1": "works for a single example (m = 1)"}
@@ -197,11 +222,61 @@ def standard(fn, output, edge, mistakes, shape_purpose, *, args, signature, hidd
               shaped("fixed", shape_purpose)]
     if finite_case:
         checks.append(finite(finite_case))
+    checks += list(first)
     checks += [matches(case, labels[case]) for case in values]
     checks += edge
-    visible = list(values) + [c.case for c in edge if not c.hidden and c.case not in values]
+    visible = list(values) + [c.case for c in list(first) + list(edge) if not c.hidden and c.case not in values]
+    visible = list(dict.fromkeys(visible))
     checks += [no_warnings(visible), unchanged(visible)]
     checks += [matches(case, "gives the right values on inputs it has not seen") for case in hidden]
     return Suite(fn, output, checks, mistakes, args=args, signature=signature)
 
 
+
+
+def leaf_ratios(j, case):
+    """For each array of the answer, the constant c with answer == c * expected (1.0 when it is right), or
+    None when no single factor explains that array; None altogether when the structure differs."""
+    got, want = j.value(case), j.expected(case)
+    out = []
+    try:
+        pairs = list(zip(leaves(j.spec, got), leaves(j.spec, want)))
+    except Exception:  # another structure
+        return None
+    for (_, g), (_, w) in pairs:
+        g, w = np.asarray(g, dtype=float), np.asarray(w, dtype=float)
+        if g.shape != w.shape:
+            return None
+        scale = np.abs(w).max() if w.size else 0.0
+        if not (np.isfinite(g).all() and np.isfinite(w).all()) or scale == 0:
+            out.append(1.0 if np.allclose(g, w) else None)
+            continue
+        big = np.abs(w) > 1e-3 * scale
+        r = g[big] / w[big]
+        small_ok = np.allclose(g[~big], r[0] * w[~big], rtol=1e-5, atol=1e-9 * scale * max(1.0, abs(r[0])))
+        out.append(float(r[0]) if np.allclose(r, r[0], rtol=1e-6) and small_ok else None)
+    return out
+
+
+def ratios_in(j, case, allowed, needed):
+    """Is every array of the answer ``c * expected`` with c among ``allowed`` (1 always allowed), and some
+    array off by a factor among ``needed``? E.g. allowed = needed = (m,): "some gradients are m times too
+    large, the others right", what a 1/m left out of some lines gives."""
+    ratios = leaf_ratios(j, case)
+    if not ratios or any(r is None for r in ratios):
+        return False
+    ok = lambda r, values: any(np.isclose(r, v, rtol=1e-6) for v in values)  # noqa: E731
+    return all(ok(r, (1.0,) + tuple(allowed)) for r in ratios) and any(ok(r, needed) for r in ratios)
+
+
+def only_first(j, case, count):
+    """The answer holds one item where ``count(j, name)`` were due, on this case and every other visible case
+    that was due more than one: it stops after its first item, the behaviour of a `return` inside the loop."""
+    due = [n for n in j.suite.case_names(include_hidden=False) if count(j, n) > 1]
+    if case not in due:
+        return False
+    for name in due:
+        value = j.value(name)
+        if not isinstance(value, (list, tuple)) or len(value) != 1:
+            return False
+    return True

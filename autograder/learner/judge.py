@@ -14,6 +14,7 @@ Pure NumPy: this runs in Jupyter, Colab and the browser alike.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -26,6 +27,56 @@ NOT_ATTEMPTED = ("not attempted yet: replace `raise NotImplementedError()` with 
                  "then run this cell again.")
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One change to a learner's code: ``old`` (as the catalogued mistake writes it; a tuple gives other ways
+    of writing it) replaced by ``new``, or, with ``where="after"``, ``new`` added after the line holding
+    ``old``. One or more lines each."""
+
+    old: object
+    new: str
+    where: str = "replace"
+
+    @property
+    def olds(self) -> tuple:
+        return self.old if isinstance(self.old, tuple) else (self.old,)
+
+    def text(self) -> str:
+        first, *others = self.olds
+        alt = "".join(f" (or {_code(o)})" for o in others)
+        if self.where == "after":
+            return f"after {_code(first)}{alt}, add {_code(self.new)}"
+        if not self.new:
+            return f"delete {_code(first)}{alt}"
+        return f"replace {_code(first)}{alt} with {_code(self.new)}"
+
+
+def _code(text):
+    """Code for a message: `inline` for one line, a fenced block for several."""
+    text = textwrap.dedent(text).strip("\n")
+    return f"\n```\n{text}\n```\n" if "\n" in text else f"`{text}`"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The exact fix of a catalogued mistake, as edits: applied to the catalogued wrong version, in order, they
+    make it pass every check (``autograder.grader.mutation`` proves it). ``note``: a sentence after them."""
+
+    edits: tuple
+    note: str = ""
+
+    def text(self) -> str:
+        parts = [e.text() for e in self.edits]
+        said = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+        said = said[0].upper() + said[1:]
+        said = said if said.endswith("\n") else said + "."
+        return (said + (" " + self.note if self.note else "")).strip()
+
+
+def fix_text(fix) -> str:
+    return fix.text() if isinstance(fix, Fix) else str(fix or "")
+
+
 @dataclass
 class Mistake:
     """A known wrong answer: how to recognise it and what to tell the learner."""
@@ -35,8 +86,9 @@ class Mistake:
     """What the learner did, e.g. "softmax without subtracting the maximum"."""
     hint: str
     """The idea behind the fix, in a sentence or two: what to think about, never the line itself."""
-    fix: str = ""
-    """The exact fix (a line of code), shown only when the learner asks for it."""
+    fix: object = ""
+    """The exact fix, shown only when the learner asks for it: a ``Fix`` (edits that make the catalogued wrong
+    version pass), or a sentence for a mistake the catalogue has no wrong version of."""
     matches: Callable | None = None
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
@@ -44,6 +96,13 @@ class Mistake:
     bool) that also means this mistake."""
     cases: tuple = ()
     """The cases whose outcome it can explain (its matcher may look at others); empty: any case."""
+    on: tuple = ()
+    """The checks (ids, or a prefix such as "values") whose failure it can explain; empty: any check. A
+    mistake whose evidence is, say, two seeds giving the same numbers never explains a wrong shape."""
+    partial: bool = False
+    """Its evidence is one part of the answer (one stage of a pass, one array): another mistake may explain
+    the rest, so a row it fits again may still name a mistake not yet named. A mistake that explains the whole
+    answer is tried first wherever it was already named, so one cause is never told two ways."""
 
 
 ARRAY_TRUTH = Mistake("array_truth", "asking a whole array one yes-or-no question",
@@ -55,6 +114,13 @@ IN_PLACE = Mistake("in_place", "changing an input in place",
                    "your function changed an array it was given, and the caller still needs it as it was "
                    "(the backward pass, for one). Compute into a new array instead of assigning into, or "
                    "using -=, += or *= on, an input.")
+
+CHANGES_LIST = Mistake("changes_list", "changing a list or dict it was given",
+                       "the lists and dicts passed in (params, grads, a cache, a state) belong to the caller, who "
+                       "still needs them as they were: the early-stopping loop keeps an earlier epoch's params by "
+                       "keeping the list. Build a new list or dict for your results; `x[i] = ...`, `.append`, "
+                       "`.pop` or `+=` on one you were given changes the caller's too.",
+                       error=("TypeError", r"passed in to the function belongs to the caller"))
 
 
 @dataclass
@@ -72,6 +138,9 @@ class Check:
     """When it fails, the checks after it are skipped."""
     uses: tuple = ()
     """Further cases it looks at."""
+    after: tuple = ()
+    """Checks (ids) it waits for: when one of them fails, this one is not run, since its ✓ would contradict
+    that ✗ (no "runs quietly ✓" for an answer whose numbers overflowed)."""
 
     @property
     def hidden(self) -> bool:
@@ -125,6 +194,8 @@ class Judge:
         self.function = suite.function
         self.spec = suite.output
         self.named = None  # the mistake the check being run named, if any
+        self.check = ""  # the id of the check being run
+        self.seen = []  # the mistakes named so far in this report, in order: each is said once
 
     def case(self, name):
         return self.cases[name]
@@ -140,46 +211,67 @@ class Judge:
         out = self.outcomes[name]
         return None if out.failure else out.value
 
+    def generic(self, mistake):
+        """The suite's own version of a generic mistake (its hint and fix, if it has one), or the generic one."""
+        return next((m for m in self.suite.mistakes if m.id == mistake.id), mistake)
+
+    def may_explain(self, mistake, name):
+        """Can ``mistake`` explain this case's failure in the check being run (its declared evidence)?"""
+        if mistake.cases and name not in mistake.cases:
+            return False
+        if mistake.on and self.check and not any(self.check == c or self.check.startswith(c + ":")
+                                                 for c in mistake.on):
+            return False
+        return True
+
+    def fits(self, mistake, name):
+        """Does this case's outcome show ``mistake``: its error, its matcher, or its catalogued output?"""
+        out = self.outcomes[name]
+        if out.failure is not None:
+            if mistake.error and out.failure.type == mistake.error[0] and (
+                    mistake.error[1](self, name, out.failure.message) if callable(mistake.error[1])
+                    else re.search(mistake.error[1], out.failure.message)):
+                return True
+            known = self.oracle.mistake_outcome(self.function, name, mistake.id) or []
+            return any(k.get("error") == [out.failure.type, out.failure.message] for k in _listed(known))
+        if mistake.matches is not None:
+            with np.errstate(all="ignore"):
+                try:
+                    return bool(mistake.matches(self, name))
+                except Exception:  # a matcher meeting an odd value: no match
+                    return False
+        known = _listed(self.oracle.mistake_outcome(self.function, name, mistake.id))
+        if known and not self.right_on(name):
+            mine = signature(out.value)
+            return any("signature" in k and signatures_match(mine, k["signature"]) for k in known)
+        return False
+
     def mistake(self, name):
         """The catalogued mistake this case's outcome looks like, or None.
 
         The evidence must fit: an answer that changed its inputs is named for
         that first; a known wrong answer is recognised by its output only when
         this answer's output is wrong too (on an easy case a mistake can give
-        the right numbers, which proves nothing).
+        the right numbers, which proves nothing); a mistake is named only on
+        the checks its evidence can explain (``Mistake.on``); and a mistake
+        already named in this report is tried before any other, so that one
+        cause is never told two ways (unless its evidence is only a part of the
+        answer, ``Mistake.partial``: then a second mistake may explain the rest).
         """
         out = self.outcomes[name]
         if out.failure is None and self.changed_input(name):
-            return next((m for m in self.suite.mistakes if m.id == "in_place"), IN_PLACE)
+            return self.generic(IN_PLACE)
+        if out.failure is not None and self.fits(CHANGES_LIST, name):
+            return self.generic(CHANGES_LIST)
         if out.failure is None:
             order = self.order_mistake(name)
             if order is not None:
                 return order
-        for mistake in self.suite.mistakes:
-            if mistake.cases and name not in mistake.cases:
-                continue
-            if out.failure is not None:
-                if mistake.error and out.failure.type == mistake.error[0] and (
-                        mistake.error[1](self, name, out.failure.message) if callable(mistake.error[1])
-                        else re.search(mistake.error[1], out.failure.message)):
-                    return mistake
-                known = self.oracle.mistake_outcome(self.function, name, mistake.id) or []
-                if any(k.get("error") == [out.failure.type, out.failure.message] for k in _listed(known)):
-                    return mistake
-                continue
-            if mistake.matches is not None:
-                with np.errstate(all="ignore"):
-                    try:
-                        if mistake.matches(self, name):
-                            return mistake
-                    except Exception:  # a matcher meeting an odd value: no match
-                        pass
-                continue
-            known = _listed(self.oracle.mistake_outcome(self.function, name, mistake.id))
-            if known and not self.right_on(name):
-                mine = signature(out.value)
-                if any("signature" in k and signatures_match(mine, k["signature"]) for k in known):
-                    return mistake
+        seen = [m for m in self.seen if m in self.suite.mistakes]
+        whole = [m for m in seen if not m.partial]
+        for mistake in whole + [m for m in self.suite.mistakes if m not in seen] + [m for m in seen if m.partial]:
+            if self.may_explain(mistake, name) and self.fits(mistake, name):
+                return mistake
         if out.failure is not None and "truth value of an array" in out.failure.message:
             return ARRAY_TRUTH
         return None
@@ -266,8 +358,10 @@ class Judge:
     def explain(self, name, message, prefer=None):
         """``message``, followed by the known mistake the outcome resembles, if any.
 
-        The mistake's idea and fix are kept aside (``self.named``) for the
-        report, which shows each distinct idea once and the fix on request.
+        A mistake is said once in a report, on the first row whose evidence
+        shows it ("This looks like ..."), with its idea and fix beside it;
+        later rows that show it again keep their own facts and do not repeat
+        it (``self.named`` still records it, for the report's data).
         ``prefer``: a mistake id to try first (the one this check is about).
         """
         if "This looks like " in message:
@@ -275,7 +369,7 @@ class Judge:
         mistake = None
         if prefer:
             chosen = next((m for m in self.suite.mistakes if m.id == prefer), None)
-            if chosen is not None and chosen.matches is not None:
+            if chosen is not None and chosen.matches is not None and self.may_explain(chosen, name):
                 try:
                     with np.errstate(all="ignore"):
                         mistake = chosen if chosen.matches(self, name) else None
@@ -285,6 +379,8 @@ class Judge:
         if mistake:
             if self.named is None:
                 self.named = mistake
+            if mistake in self.seen:
+                return message
             return f"{message} This looks like {mistake.title}."
         return message
 
@@ -334,7 +430,7 @@ SETUP_NAMES = {"np": "`import numpy as np`", "numpy": "`import numpy as np`",
                "plt": "`import matplotlib.pyplot as plt`", "load_mnist": "`from mnist_data import load_mnist`"}
 
 
-def hidden_message(judge, check, named):
+def hidden_message(judge, check, named, first=True):
     """What a failing hidden check may say: never its inputs, its expected values or an exception's text."""
     out = judge.outcomes.get(check.case)
     what = "does not give the expected result"
@@ -343,11 +439,17 @@ def hidden_message(judge, check, named):
             out.failure.kind, f"raises {out.failure.type or 'an error'}")
     message = (f"{judge.function} {what} on inputs kept hidden (of the same kind as the visible checks'): "
                f"look at the checks above, and at what they do not try.")
-    return message + (f" This looks like {named.title}." if named else "")
+    return message + (f" This looks like {named.title}." if named and first else "")
 
 
 def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
-    """Judge ``outcomes`` (case name -> Outcome) with the suite's checks; return a FunctionReport."""
+    """Judge ``outcomes`` (case name -> Outcome) with the suite's checks; return a FunctionReport.
+
+    A failing check that names a known mistake for the first time carries
+    its hint and fix; one that shows the same mistake again records its id
+    only. A check waits (is skipped) after a failed gate, and after a failure
+    of any check it names in ``after``.
+    """
     report = FunctionReport(suite.function)
     judge = Judge(suite, cases, outcomes, oracle)
     main = suite.checks[0].case
@@ -356,27 +458,34 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
         report.not_attempted = True
         report.results.append(CheckResult("attempted", "the function has been written", "fail", NOT_ATTEMPTED))
         return report
-    blocked = ""
+    blocked, status_of = "", {}
+    purposes = {check.id: check.purpose for check in suite.checks}
     for check in suite.checks:
         if check.hidden and not include_hidden:
             continue
-        if blocked:
-            report.results.append(CheckResult(check.id, check.purpose, "skip",
-                                              f"skipped until '{blocked}' passes", check.hidden))
+        waits = blocked or next((purposes[c] for c in check.after if status_of.get(c, "pass") != "pass"), "")
+        if waits:
+            status_of[check.id] = "skip"
+            report.results.append(CheckResult(check.id, check.purpose, "skip", f"skipped until '{waits}' passes",
+                                              check.hidden))
             continue
-        judge.named = None
+        judge.named, judge.check = None, check.id
         with np.errstate(all="ignore"):
             try:
                 message = check.run(judge)
             except Exception as exc:  # a bug in a check must never look like the learner's
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
         status = "pass" if message is None else "fail"
+        status_of[check.id] = status
         named = judge.named if status == "fail" else None
+        first_time = named is not None and named not in judge.seen
         if status == "fail" and check.hidden:
-            message = hidden_message(judge, check, named)
+            message = hidden_message(judge, check, named, first_time)
+        if first_time:
+            judge.seen.append(named)
         report.results.append(CheckResult(check.id, check.purpose, status, message or "", check.hidden,
-                                          named.id if named else "", named.hint if named else "",
-                                          named.fix if named else ""))
+                                          named.id if named else "", named.hint if first_time else "",
+                                          fix_text(named.fix) if first_time else ""))
         if status == "fail" and check.gate:
             blocked = check.purpose
     return report

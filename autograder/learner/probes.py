@@ -23,9 +23,19 @@ def cube_sum(x):
     return float(np.sum(np.asarray(x, dtype=float) ** 3))
 
 
+def sine_sum_of(x):
+    """An f that reads x through a closure, as a loss reads a layer's W inside params: it ignores the array it
+    is called with and returns sum(sin x) of this very x (the call's own, see ``serial.Arg``), so only nudges
+    made to x itself change what it returns. Its gradient is cos(x)."""
+    def f(_ignored=None):
+        return sine_sum(x)
+
+    return f
+
+
 def generator(seed):
     """A NumPy Generator made from ``seed``: what a caller may pass as ``rng`` instead of a number."""
     return np.random.default_rng(seed)
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, generator)}
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, sine_sum_of, generator)}

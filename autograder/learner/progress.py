@@ -149,8 +149,9 @@ def show_progress(folder=None):
     table; ``progress(folder)`` returns the states for programs.
     """
     states = progress(folder)
-    max_score = load_course().max_score
-    render.show(render.progress_html(states, max_score), render.progress_text(states, max_score))
+    course = load_course()
+    render.show(render.progress_html(states, course.max_score, course.finales),
+                render.progress_text(states, course.max_score, course.finales))
 
 
 def _refusal(lesson, state, stop):
@@ -250,5 +251,6 @@ def main(args):
         print(json.dumps({"score": sum(s.points for s in states), "max_score": course.max_score,
                           "lessons": [s.to_dict() for s in states]}, indent=1))
     else:
-        print(render.progress_text(states, load_course().max_score))
+        course = load_course()
+        print(render.progress_text(states, course.max_score, course.finales))
     return 0

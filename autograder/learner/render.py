@@ -6,9 +6,11 @@ CLI's summary. One verdict design everywhere:
 - a banner with the counts ("softmax · 10 passed · 1 failed · 2 waiting");
 - one row per check that ran, failing rows marked by a red left border, each
   saying what is wrong and where;
-- checks that wait for an earlier one folded into one line;
-- each known mistake named once, in a callout with the idea to try, and the
-  exact fix behind "Show me the fix" (text: ``check(name, fix=True)``);
+- checks that wait for an earlier one folded into one line per check waited on;
+- each known mistake named once, on the first row whose evidence shows it,
+  with the idea to try beside it and the exact fix behind "Show me the fix"
+  (text: ``check(name, fix=True)``); later rows that show it again keep only
+  their own facts;
 - one width, whatever the content.
 
 ``bundle(html, text)`` is what cells display: a text/plain form beside the
@@ -29,6 +31,7 @@ PALETTE = {
     "pass_bg": "rgba(26,127,55,0.10)", "fail_bg": "rgba(207,34,46,0.09)", "warn_bg": "rgba(212,167,44,0.14)",
     "text": "var(--jp-content-font-color1, #1f2328)", "muted": "var(--jp-content-font-color2, #59636e)",
     "rule": "var(--jp-border-color2, #d1d9e0)",
+    "code_bg": "rgba(127,127,127,0.12)",
 }
 STATE_COLOURS = {"passing": "pass", "failing": "fail", "not attempted": "skip", "not here yet": "skip",
                  "problem": "warn"}
@@ -68,20 +71,47 @@ def show(html_text: str, plain: str) -> None:
         print(plain)
 
 
+FENCE = re.compile(r"\n?```\n(.*?)\n```\n?", re.S)
+
+
 def code(message: str) -> str:
-    """Escape for HTML and show `backticked` text as code that does not break across lines."""
-    return re.sub(r"`([^`]+)`", r'<code style="white-space:nowrap">\1</code>', html.escape(clean(message)))
+    """Escape for HTML and show `backticked` text as code that does not break across lines, and a fenced
+    block (lines of code between ``` lines) as a block of code."""
+    parts, out = FENCE.split(clean(message)), []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f'<pre style="margin:3px 0;padding:4px 8px;background:{PALETTE["code_bg"]};'
+                       f'border-radius:3px;white-space:pre;overflow-x:auto;font-size:12px">'
+                       f'{html.escape(part)}</pre>')
+        else:
+            out.append(re.sub(r"`([^`]+)`", r'<code style="white-space:nowrap">\1</code>', html.escape(part)))
+    return "".join(out)
+
+
+def wrapped(message: str, width: int, indent: str) -> list:
+    """Plain-text lines of a message: prose wrapped at ``width``, fenced code kept line by line."""
+    parts, lines = FENCE.split(clean(message)), []
+    for i, part in enumerate(parts):
+        if i % 2:
+            lines += [indent + "    " + line for line in part.splitlines()]
+        elif part.strip():
+            lines += textwrap.wrap(part.strip(), width, initial_indent=indent, subsequent_indent=indent)
+    return lines
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def waiting_on(report) -> str:
+def waiting(report) -> list:
+    """[(what they wait for, how many)] of the skipped checks, in order."""
+    groups = {}
     for r in report.results:
-        if r.status == "fail":
-            return r.purpose
-    return ""
+        if r.status == "skip":
+            found = re.fullmatch(r"skipped until '(.*)' passes", r.message)
+            what = found.group(1) if found else r.message
+            groups[what] = groups.get(what, 0) + 1
+    return list(groups.items())
 
 
 def counts(report) -> str:
@@ -104,45 +134,36 @@ def headline(report) -> str:
     return f"{report.function}: {counts(report)}"
 
 
-def distinct_mistakes(report) -> list:
-    """[(title, hint, fix)] of the mistakes the failing checks named, each once, in order."""
-    seen, out = set(), []
-    for r in report.results:
-        if r.status == "fail" and r.mistake and r.mistake not in seen:
-            seen.add(r.mistake)
-            title = re.search(r"This looks like (.+?)\.$", r.message)
-            out.append((title.group(1) if title else r.mistake.replace("_", " "), r.hint, r.fix))
-    return out
+def named_mistakes(report) -> list:
+    """[(mistake id, hint, fix)] of the known mistakes the report names, each once, in order."""
+    return [(r.mistake, r.hint, r.fix) for r in report.results if r.status == "fail" and r.mistake and r.hint]
 
 
 # ----------------------------------------------------------------------------- the check verdict
 
 def text(report, width=TEXT_WIDTH, fix=False) -> str:
-    """The verdict as plain text: banner, one line a check, messages under failures, mistakes once."""
+    """The verdict as plain text: banner, one line a check, the message under a failure, and under the row
+    that first names a known mistake, its idea and (with ``fix``) its exact fix."""
     mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
     lines = [f"{mark} {headline(report)}"]
-    wrap = lambda s, indent: textwrap.wrap(s, width, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
     if report.problem:
-        lines += wrap(report.problem, "  ")
-    skipped = [r for r in report.results if r.status == "skip"]
+        lines += wrapped(report.problem, width, "  ")
     for r in report.results:
         if r.status == "skip":
             continue
         lines.append(f"  {MARKS[r.status]} {r.purpose}")
         if r.status == "fail" and r.message:
-            lines += wrap(r.message, "      ")
-    if skipped:
-        lines.append(f"  – {plural(len(skipped), 'more check')} wait until '{waiting_on(report)}' passes")
-    for title, hint, fixed in distinct_mistakes(report):
-        lines += wrap(f"Known mistake: {title}.", "  ")
-        if hint:
-            lines += wrap(f"What to try: {hint}", "      ")
-        if fixed and fix:
-            lines += wrap(f"The fix: {fixed}", "      ")
-        elif fixed:
-            lines += wrap(f'(check("{report.function}", fix=True) shows the exact fix.)', "      ")
+            lines += wrapped(r.message, width, "      ")
+        if r.status == "fail" and r.hint:
+            lines += wrapped(f"What to try: {r.hint}", width, "      ")
+            if r.fix and fix:
+                lines += wrapped(f"The fix: {r.fix}", width, "      ")
+            elif r.fix:
+                lines += wrapped(f'(check("{report.function}", fix=True) shows the exact fix.)', width, "      ")
+    for what, n in waiting(report):
+        lines.append(f"  – {plural(n, 'more check')} wait{'s' if n == 1 else ''} until '{what}' passes")
     for flag in report.flags:
-        lines += wrap(f"Flag for the instructor: {flag}", "  ")
+        lines += wrapped(f"Flag for the instructor: {flag}", width, "  ")
     return clean("\n".join(lines))
 
 
@@ -152,8 +173,20 @@ def _banner(kind: str, text_html: str) -> str:
             f'font-weight:600;color:{PALETTE["text"]}">{text_html}</div>')
 
 
+def _callout(hint: str, fixed: str, fix_open: bool) -> str:
+    """The idea to try, and the exact fix folded behind "Show me the fix", under the row that names a mistake."""
+    body = f"<b>What to try:</b> {code(hint)}"
+    if fixed:
+        body += (f'<details{" open" if fix_open else ""} style="margin-top:3px"><summary style="cursor:pointer;'
+                 f'color:{PALETTE["muted"]}">Show me the fix</summary><div style="margin-top:2px">{code(fixed)}'
+                 f'</div></details>')
+    return (f'<div style="margin-top:4px;padding:4px 8px;border-left:3px solid {PALETTE["warn"]};'
+            f'background:{PALETTE["warn_bg"]};border-radius:3px">{body}</div>')
+
+
 def html_table(report, fix_open=False) -> str:
-    """The verdict as HTML: banner, rows, folded waiting checks, known mistakes with their fix hidden."""
+    """The verdict as HTML: banner, rows (the first row naming a mistake holds its idea and fix), folded
+    waiting checks."""
     kind = "pass" if report.passed else ("skip" if report.not_attempted else "fail")
     mark = "✓" if report.passed else ("·" if report.not_attempted else "✗")
     head = (f'<span style="color:{PALETTE[kind]}">{mark}</span> <span style="font-family:var(--jp-code-font-family,'
@@ -163,7 +196,6 @@ def html_table(report, fix_open=False) -> str:
     if report.problem:
         rows.append(f'<tr style="border-left:3px solid {PALETTE["fail"]}"><td style="{cell};color:{PALETTE["fail"]}">'
                     f'✗</td><td style="{cell}">{code(report.problem)}</td></tr>')
-    skipped = [r for r in report.results if r.status == "skip"]
     for r in report.results:
         if r.status == "skip":
             continue
@@ -171,29 +203,19 @@ def html_table(report, fix_open=False) -> str:
         border = f'border-left:3px solid {PALETTE["fail"]};background:{PALETTE["fail_bg"]}' if failing else \
             "border-left:3px solid transparent"
         message = (f'<div style="margin-top:2px">{code(r.message)}</div>' if failing and r.message else "")
+        if failing and r.hint:
+            message += _callout(r.hint, r.fix, fix_open)
         rows.append(f'<tr style="{border}"><td style="{cell};color:{PALETTE[r.status]};font-weight:bold;width:1.2em">'
                     f'{MARKS[r.status]}</td><td style="{cell}">{html.escape(r.purpose)}{message}</td></tr>')
-    if skipped:
+    for what, n in waiting(report):
         rows.append(f'<tr style="border-left:3px solid transparent"><td style="{cell};color:{PALETTE["skip"]}">–</td>'
-                    f'<td style="{cell};color:{PALETTE["muted"]}">{plural(len(skipped), "more check")} wait until '
-                    f'“{html.escape(waiting_on(report))}” passes</td></tr>')
+                    f'<td style="{cell};color:{PALETTE["muted"]}">{plural(n, "more check")} wait'
+                    f'{"s" if n == 1 else ""} until “{html.escape(what)}” passes</td></tr>')
     table = (f'<table style="width:100%;border-collapse:collapse;margin-top:4px;text-align:left">'
              f'{"".join(rows)}</table>' if rows else "")
-    callouts = []
-    for title, hint, fixed in distinct_mistakes(report):
-        body = f"<b>Known mistake:</b> {html.escape(title)}."
-        if hint:
-            body += f'<div style="margin-top:3px"><b>What to try:</b> {code(hint)}</div>'
-        if fixed:
-            body += (f'<details{" open" if fix_open else ""} style="margin-top:3px"><summary style="cursor:pointer;'
-                     f'color:{PALETTE["muted"]}">Show me the fix</summary><div style="margin-top:2px">{code(fixed)}'
-                     f'</div></details>')
-        callouts.append(f'<div style="margin-top:6px;padding:6px 10px;border-left:4px solid {PALETTE["warn"]};'
-                        f'background:{PALETTE["warn_bg"]};border-radius:4px">{body}</div>')
     flags = "".join(f'<div style="margin-top:6px;color:{PALETTE["muted"]}"><b>Flag for the instructor:</b> '
                     f'{html.escape(flag)}</div>' for flag in report.flags)
-    return (f'<div class="autograder-verdict" style="{BOX}">{_banner(kind, head)}{table}{"".join(callouts)}'
-            f'{flags}</div>')
+    return f'<div class="autograder-verdict" style="{BOX}">{_banner(kind, head)}{table}{flags}</div>'
 
 
 # ----------------------------------------------------------------------------- progress
@@ -205,37 +227,66 @@ def _cut(text_: str, limit: int) -> str:
     return text_[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def progress_text(states, max_score) -> str:
-    """Every lesson's state as plain text, with a header and the first hint under a failing lesson."""
+def ungraded_note(lesson, states) -> str:
+    """What an ungraded notebook (a capstone, a finale) is, for the progress table."""
+    before = [s.lesson.number for s in states if s.lesson.part <= lesson.part]
+    span = f"lessons {min(before)}-{max(before)}" if before else "your lessons"
+    return f"not graded: it runs your {span}"
+
+
+def _rows(states, ungraded):
+    """States and ungraded notebooks, in course order: (number, state or None, lesson)."""
+    rows = [(s.lesson.number, s, s.lesson) for s in states] + [(l.number, None, l) for l in ungraded]
+    return sorted(rows, key=lambda r: r[0])
+
+
+def progress_text(states, max_score, ungraded=()) -> str:
+    """Every lesson's state as plain text, with a header and the first hint under a failing lesson; an
+    ungraded notebook (``ungraded``: course.finales) gets its line, so the numbers run without a gap."""
     width = max(len(s.lesson.id) for s in states)
-    head = f"{'lesson':<{width}}  {'function':<17} {'state':<16} {'checks':>6}  points"
+    head = f"{'lesson':<{width}}  {'function':<18} {'state':<16} {'checks':>6}  points"
     lines = [head, "-" * len(head)]
-    for s in states:
+    for _, s, lesson in _rows(states, ungraded):
+        if s is None:
+            lines.append(f"{lesson.id:<{width}}  {'':<18} {ungraded_note(lesson, states)}")
+            continue
         checks = s.checks if s.state in ("passing", "failing") else ""
-        lines.append(f"{s.lesson.id:<{width}}  {s.lesson.function:<17} {STATES[s.state]:<16} {checks:>6}  "
+        lines.append(f"{s.lesson.id:<{width}}  {s.lesson.function:<18} {STATES[s.state]:<16} {checks:>6}  "
                      f"{s.points}/{s.lesson.points}")
         if s.hint:
             lines += textwrap.wrap(s.hint, TEXT_WIDTH, initial_indent=" " * (width + 2) + "→ ",
                                    subsequent_indent=" " * (width + 4))
     score = sum(s.points for s in states)
     done = sum(s.state == "passing" for s in states)
-    lines.append(f"{done} of {len(states)} lessons passing · score {score}/{max_score}")
+    lines.append(f"{done} of {len(states)} graded lessons passing · score {score}/{max_score}")
     return clean("\n".join(lines))
 
 
-def progress_html(states, max_score) -> str:
-    """Every lesson's state as an HTML table, headers aligned with their columns."""
+def progress_html(states, max_score, ungraded=()) -> str:
+    """Every lesson's state as an HTML table, headers aligned with their columns.
+
+    The table lays itself out by its content (``table-layout:auto``; JupyterLab's own style fixes every
+    column to one width, which wrapped titles over five lines and let a long function name run into the
+    next column): the title column takes the room left, the function, state and counts never wrap. An
+    ungraded notebook gets its own row, so the numbers run 13, 14, 15 without a gap."""
     cell = f"padding:3px 8px;vertical-align:top;border-top:1px solid {PALETTE['rule']};text-align:left"
+    fixed = "white-space:nowrap;width:1%"  # as narrow as its content, never wrapped
     rows = []
-    for s in states:
+    for number, s, lesson in _rows(states, ungraded):
+        if s is None:
+            rows.append(f'<tr><td style="{cell};{fixed};text-align:right;color:{PALETTE["muted"]}">{number}</td>'
+                        f'<td style="{cell};color:{PALETTE["muted"]}">{html.escape(lesson.title)}</td>'
+                        f'<td colspan="4" style="{cell};color:{PALETTE["muted"]};font-style:italic">'
+                        f'{html.escape(ungraded_note(lesson, states))}</td></tr>')
+            continue
         colour = PALETTE[STATE_COLOURS[s.state]]
         checks = s.checks if s.state in ("passing", "failing") else ""
-        rows.append(f'<tr><td style="{cell};text-align:right">{s.lesson.number}</td>'
-                    f'<td style="{cell};min-width:16em">{html.escape(s.lesson.title)}</td>'
-                    f'<td style="{cell}"><code>{s.lesson.function}</code></td>'
-                    f'<td style="{cell};white-space:nowrap;color:{colour};font-weight:600">{STATES[s.state]}</td>'
-                    f'<td style="{cell};text-align:right">{checks}</td>'
-                    f'<td style="{cell};text-align:right;white-space:nowrap">{s.points}/{s.lesson.points}</td></tr>')
+        rows.append(f'<tr><td style="{cell};{fixed};text-align:right">{number}</td>'
+                    f'<td style="{cell}">{html.escape(lesson.title)}</td>'
+                    f'<td style="{cell};{fixed}"><code>{lesson.function}</code></td>'
+                    f'<td style="{cell};{fixed};color:{colour};font-weight:600">{STATES[s.state]}</td>'
+                    f'<td style="{cell};{fixed};text-align:right">{checks}</td>'
+                    f'<td style="{cell};{fixed};text-align:right">{s.points}/{lesson.points}</td></tr>')
         if s.hint:  # the first hint, on its own row under its lesson, across the table
             rows.append(f'<tr><td></td><td colspan="5" style="padding:0 8px 5px;text-align:left;'
                         f'color:{PALETTE["muted"]}">→ {code(_cut(s.hint, 220))}</td></tr>')
@@ -244,8 +295,8 @@ def progress_html(states, max_score) -> str:
     done = sum(s.state == "passing" for s in states)
     kind = "pass" if done == len(states) else "skip"
     return (f'<div class="autograder-progress" style="{BOX}">'
-            f'{_banner(kind, f"Your progress · {done} of {len(states)} lessons passing · score {score}/{max_score}")}'
-            f'<table style="width:100%;border-collapse:collapse;margin-top:4px">'
+            f'{_banner(kind, f"Your progress · {done} of {len(states)} graded lessons passing · score {score}/{max_score}")}'
+            f'<table style="width:100%;table-layout:auto;border-collapse:collapse;margin:4px 0 0 0">'
             f'<tr><th style="{th};text-align:right">#</th><th style="{th}">lesson</th><th style="{th}">function</th>'
             f'<th style="{th}">state</th><th style="{th};text-align:right">checks</th>'
             f'<th style="{th};text-align:right">points</th></tr>{"".join(rows)}</table></div>')

@@ -40,6 +40,46 @@ class Lookup:
         return self
 
 
+class Arg:
+    """Inside a Lookup's arguments: the call's own positional argument ``index``, the very object the learner's
+    function receives. ``Lookup("sine_sum_of", (Arg(1),))`` makes an ``f`` that reads the ``x`` of the same call
+    through a closure, as a loss reads a layer's W inside params."""
+
+    def __init__(self, index):
+        self.index = int(index)
+
+    def __repr__(self):
+        return f"Arg({self.index})"
+
+    def __eq__(self, other):
+        return isinstance(other, Arg) and other.index == self.index
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def bind(args, kwargs):
+    """(args, kwargs) with every ``Arg`` inside a Lookup replaced by that positional argument of this call.
+    Run it on the inputs the function will receive (after any copy), before ``resolve``."""
+    def go(value):
+        if isinstance(value, Lookup):
+            if any(isinstance(a, Arg) for a in value.args):
+                return Lookup(value.name, [args[a.index] if isinstance(a, Arg) and a.index < len(args) else a
+                                           for a in value.args], value.call)
+            return value
+        if isinstance(value, tuple):
+            return tuple(go(v) for v in value)
+        if isinstance(value, list):
+            return [go(v) for v in value]
+        if isinstance(value, dict):
+            return {k: go(v) for k, v in value.items()}
+        return value
+
+    if not has_lookup((args, kwargs)):
+        return args, kwargs
+    return go(tuple(args)), go(dict(kwargs))
+
+
 def resolve(value, namespace):
     """``value`` with every Lookup replaced by its call in ``namespace`` (tuples, lists, dicts walked).
 
@@ -101,6 +141,8 @@ def pack(value):
         if isinstance(v, Lookup):
             return {"t": "lookup", "name": str(v.name)[:60], "args": [go(x, depth + 1) for x in v.args],
                     "call": v.call}
+        if isinstance(v, Arg):
+            return {"t": "arg", "i": v.index}
         if isinstance(v, np.generic):  # before float: np.float64 is a float
             if v.dtype.kind in "biufc":
                 key = f"a{len(arrays)}"
@@ -190,6 +232,11 @@ def unpack(meta, arrays):
             if not isinstance(name, str) or not name.isidentifier() or not isinstance(items, list):
                 bad("a malformed lookup")
             return Lookup(name, [go(x, depth + 1) for x in items], m.get("call", True) is not False)
+        if t == "arg":
+            i = m.get("i")
+            if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < 16:
+                bad("a malformed argument reference")
+            return Arg(i)
         bad(f"unknown kind {t[:20]!r}")
 
     return go(meta, 0)

@@ -331,11 +331,9 @@ def shape_problem(spec, value, dims):
     if isinstance(spec, Layers):
         want = spec.shapes(dims)
         if len(value) != len(want):
-            early = (" A `return` inside the loop stops after the first layer: return the list after the loop."
-                     if len(value) == 1 and len(want) > 1 else "")
             return (f"{spec.name} has {len(value)} pair{'s' if len(value) != 1 else ''}; expected {len(want)}, one "
                     f"per layer (a network of sizes {list(dims['sizes'])} has {len(want)} "
-                    f"layer{'s' if len(want) != 1 else ''}).{early}")
+                    f"layer{'s' if len(want) != 1 else ''}).")
         for layer, (pair, shapes) in enumerate(zip(value, want)):
             if shapes[0] != shapes[1] and tuple(pair[0].shape) == tuple(shapes[1]) and \
                     tuple(pair[1].shape) == tuple(shapes[0]):
@@ -351,10 +349,8 @@ def shape_problem(spec, value, dims):
         n, m, size = dims["n"], dims["m"], dims["batch_size"]
         count = -(-m // size)
         if len(value) != count:
-            early = (" A `return` inside the loop stops after the first batch: return the list after the loop."
-                     if len(value) == 1 and count > 2 else "")
             return (f"it returned {len(value)} batch{'es' if len(value) != 1 else ''}; {m} examples in batches of "
-                    f"{size} make {count} (the last one holding what is left).{early}")
+                    f"{size} make {count} (the last one holding what is left).")
         last = m - size * (count - 1)
         for k, (Xb, Yb) in enumerate(value):
             if Xb.ndim != 2 or Xb.shape[0] != n:

@@ -59,7 +59,7 @@ def page_text(tmp_path_factory):
                                                                         "display_name": "Python 3"}})
     nbformat.write(nb, notebooks / "screens.ipynb")
     ARTIFACTS.mkdir(exist_ok=True)
-    texts, widths = {}, {}
+    texts, widths, layout = {}, {}, []
     with jupyter_lab(notebooks) as url, browser_page(width=1400, height=1000) as page:
         page.goto(f"{url}/lab/tree/screens.ipynb")
         run_all_cells(page)
@@ -75,7 +75,20 @@ def page_text(tmp_path_factory):
             box = cell.locator(".autograder-verdict").first
             if box.count():
                 widths[name] = box.bounding_box()["width"]
-    return {"texts": texts, "widths": widths}
+            if name == "progress":  # how the table laid itself out: overflowing cells, lines per title
+                layout = cell.locator(".autograder-progress table").evaluate(LAYOUT)
+    return {"texts": texts, "widths": widths, "layout": layout}
+
+
+# For each row of the progress table: its cells' overflow (content wider than the cell) and the number of
+# lines its title takes.
+LAYOUT = """table => Array.from(table.rows).slice(1).filter(r => r.cells.length > 2).map(r => {
+  const title = r.cells[1], style = getComputedStyle(title);
+  const line = parseFloat(style.lineHeight) || 1.45 * parseFloat(style.fontSize);
+  const inner = title.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return {number: r.cells[0].innerText.trim(), lines: Math.round(inner / line),
+          overflow: Array.from(r.cells).filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)};
+})"""
 
 
 def test_no_raw_reprs_anywhere(page_text):
@@ -93,7 +106,8 @@ def test_the_verdicts_have_one_width(page_text):
 def test_a_failing_verdict_is_compact_and_names_the_mistake_once(page_text):
     fail = page_text["texts"]["fail"]
     assert re.search(r"softmax: \d+ passed · \d+ failed", fail)
-    assert fail.count("Known mistake:") == 1 and "What to try" in fail and "Show me the fix" in fail
+    assert fail.count("This looks like") == 1 and fail.count("What to try") == 1 and "Show me the fix" in fail
+    assert "Known mistake" not in fail  # named in the row that shows it, not again in a box below
     gated = page_text["texts"]["fail-gated"]
     assert "more checks wait until" in gated and gated.count("skipped") == 0
     assert "np.sum(dZ)" in gated  # the original notebook's bug is named when only db1 is wrong
@@ -113,6 +127,18 @@ def test_progress_is_a_clean_table(page_text):
     for line in progress.splitlines():
         if "not attempted" in line:  # an untouched lesson shows no count of checks, only its points
             assert line.split("\t")[4] == "", line
+
+
+def test_progress_titles_fit_and_nothing_overflows_and_the_numbers_run_on(page_text):
+    """Issue 22: titles wrapped over 3-5 lines, numerical_gradient ran into the state column, and the
+    numbers jumped from 13 to 15 (14 is the ungraded capstone): now one or two lines a title, no cell
+    wider than its content allows, and every notebook numbered, the ungraded ones saying so."""
+    layout = page_text["layout"]
+    assert [row["number"] for row in layout] == [str(n) for n in range(1, len(COURSE.all_notebooks) + 1)]
+    assert all(row["lines"] <= 2 for row in layout), [(r["number"], r["lines"]) for r in layout if r["lines"] > 2]
+    assert not any(row["overflow"] for row in layout), [r for r in layout if r["overflow"]]
+    progress = page_text["texts"]["progress"]
+    assert progress.count("not graded") == len(COURSE.finales)
 
 
 def test_every_figure_has_a_title(page_text):

@@ -67,7 +67,7 @@ def test_progress_command_prints_a_table_and_json(half_done):
                           capture_output=True, text=True, timeout=120)
     assert text.returncode == 0 and text.stderr == ""
     graded, max_score = len(COURSE.per_function), COURSE.max_score
-    assert f"4 of {graded} lessons passing · score 8/{max_score}" in text.stdout
+    assert f"4 of {graded} graded lessons passing · score 8/{max_score}" in text.stdout
     data = json.loads(subprocess.run([sys.executable, "-m", "autograder", "progress", str(half_done), "--json"],
                                      capture_output=True, text=True, timeout=120).stdout)
     assert (data["score"], data["max_score"]) == (8, max_score)

@@ -42,6 +42,9 @@ def cases():
            "v": [(a.astype(np.float32), c.astype(np.float32)) for a, c in s32["v"]]}
     out.append(_layer_case("f32", "float32 parameters, gradients and state, t = 3", [p32, g32, s32], {"lr": 0.01},
                            sizes=sizes, rtol=F32_RTOL))
+    g32_first = [(dW.astype(np.float32), db.astype(np.float32)) for dW, db in _grads(r, params, 0.1)]
+    out.append(_layer_case("f32_first", "the first step of float32 parameters and gradients (state None)",
+                           [p32, g32_first, None], {"lr": 0.01}, sizes=sizes, rtol=F32_RTOL))
     out.append(_layer_case("own_betas", "a step from t = 3 with beta1 = 0.8, beta2 = 0.99, eps = 1e-4",
                            [params, _grads(r, params, 0.1), _state(r, params, 3)],
                            {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-4}, sizes=sizes))
@@ -107,14 +110,17 @@ def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e
                           v_hat="v / (1 - 0.999 ** t)", p="p - lr * m_hat / (np.sqrt(v_hat) + 1e-8)"),
     "state_not_returned": mutant(result="new_params, state"),
     "v_from_m": mutant(v="beta2 * v + (1 - beta2) * m * m"),
-    "betas_swapped": mutant(m="beta2 * m + (1 - beta2) * g", v="beta1 * v + (1 - beta1) * g * g",
-                            m_hat="m / (1 - beta2 ** t)", v_hat="v / (1 - beta1 ** t)"),
+    "betas_swapped": mutant(t='state["t"] + 1\n    beta1, beta2 = beta2, beta1'),
     "eps_inside_sqrt": mutant(p="p - lr * m_hat / np.sqrt(v_hat + eps)"),
     "gradient_not_mean": mutant(p="p - lr * g / (np.sqrt(v_hat) + eps)"),
     "plus": mutant(p="p + lr * m_hat / (np.sqrt(v_hat) + eps)"),
     "ignores_lr": mutant(p="p - m_hat / (np.sqrt(v_hat) + eps)"),
     "upcasts": mutant(p="p - lr * m_hat / (np.sqrt(v_hat) + eps)", m="beta1 * np.asarray(m, dtype=float) + "
                       "(1 - beta1) * g"),
+    "correction_without_t": mutant(m_hat="m / (1 - beta1)", v_hat="v / (1 - beta2)"),
+    "t_twice": mutant(result='new_params, {"t": t + 1, "m": new_m, "v": new_v}'),
+    "zeros_state": mutant().replace("np.zeros_like(W), np.zeros_like(b)", "np.zeros(W.shape), np.zeros(b.shape)"),
+    "float64_number": mutant(m_hat="m / (1 - np.power(beta1, t))", v_hat="v / (1 - np.power(beta2, t))"),
 }
 
 

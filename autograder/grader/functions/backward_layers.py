@@ -88,6 +88,7 @@ def backward_layers(params, cache, Y):
     "labels_not_one_hot": mutant(error="(softmax(Z) - Y) / m"),
     "reversed_order": mutant(result="grads"),
     "upcasts": mutant(error="(softmax(Z) - np.eye(10)[Y].T) / m"),
+    "m_from_rows": mutant().replace("m = Z.shape[1]", "m = Z.shape[0]"),
 }
 
 

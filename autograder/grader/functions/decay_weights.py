@@ -50,6 +50,27 @@ def decay_weights(params, lr, weight_decay):
 def decay_weights(params, lr, weight_decay):
     return [W * (1 - lr * weight_decay) for W, b in params]
 ''',
+    "changes_list": '''
+def decay_weights(params, lr, weight_decay):
+    for l, (W, b) in enumerate(params):
+        params[l] = (W * (1 - lr * weight_decay), b)
+    return params
+''',
+    "return_in_loop": '''
+def decay_weights(params, lr, weight_decay):
+    new = []
+    for W, b in params:
+        new.append((W * (1 - lr * weight_decay), b))
+        return new
+''',
+    "half_decay": '''
+def decay_weights(params, lr, weight_decay):
+    return [(W * (1 - lr * weight_decay / 2), b) for W, b in params]
+''',
+    "exponential": '''
+def decay_weights(params, lr, weight_decay):
+    return [(W * np.exp(-lr * weight_decay), b) for W, b in params]
+''',
     "upcasts": '''
 def decay_weights(params, lr, weight_decay):
     return [(W * np.float64(1 - lr * weight_decay), b) for W, b in params]
@@ -58,6 +79,14 @@ def decay_weights(params, lr, weight_decay):
 
 
 VARIANTS = [
+    '''
+def decay_weights(params, lr, weight_decay):
+    # a copy of the caller's list, changed in place: the caller's list stays as it was
+    new = params.copy()
+    for l, (W, b) in enumerate(new):
+        new[l] = (W * (1 - lr * weight_decay), b)
+    return new
+''',
     '''
 def decay_weights(params, lr, weight_decay):
     # W - lr * weight_decay * W: the L2 penalty's gradient step

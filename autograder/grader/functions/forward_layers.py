@@ -58,6 +58,20 @@ Z = W @ A + b
 cache.append((A, Z))
 A = relu(Z) if l < len(params) - 1 else Z
 '''),
+    "sum_all": mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+if l < len(params) - 1:
+    A = relu(Z)
+else:
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    A = E / E.sum()
+'''),
+    "no_relu": mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+A = Z if l < len(params) - 1 else softmax(Z)
+'''),
     "softmax_everywhere": mutant('''
 Z = W @ A + b
 cache.append((A, Z))

@@ -19,6 +19,12 @@ def cases():
 
 
 MUTANTS = {
+    "random_biases": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), rng.standard_normal((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "zeros": '''
 def init_layers(layer_sizes, rng=None):
     return [(np.zeros((n_out, n_in)), np.zeros((n_out, 1)))
@@ -63,6 +69,12 @@ def init_layers(layer_sizes, rng=None):
     return [(rng.standard_normal((n_out, n_in)), np.zeros((n_out, 1)))
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 ''',
+    "fixed_scale": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * 0.01, np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "fan_out": '''
 def init_layers(layer_sizes, rng=None):
     rng = np.random.default_rng(rng)
@@ -76,6 +88,11 @@ def init_layers(layer_sizes, rng=None):
         gen = np.random.default_rng(rng)
         params.append((gen.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1))))
     return params
+''',
+    "no_generator": '''
+def init_layers(layer_sizes, rng=None):
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 ''',
     "ignores_rng": '''
 def init_layers(layer_sizes, rng=None):

@@ -43,6 +43,15 @@ def init_params(rng=None):
     b2 = rng.random((10, 1)) - 0.5
     return W1, b1, W2, b2
 ''',
+    "random_biases": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    b1 = rng.standard_normal((10, 1))
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    b2 = rng.standard_normal((10, 1))
+    return W1, b1, W2, b2
+''',
     "unscaled": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)
@@ -57,6 +66,13 @@ def init_params(rng=None):
     rng = np.random.default_rng(rng)
     W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
     W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 784)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "fixed_scale": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * 0.01
+    W2 = rng.standard_normal((10, 10)) * 0.01
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 ''',
     "w1_fan_in": '''
@@ -84,6 +100,19 @@ def init_params(rng=None):
     W1 = np.random.randn(10, 784) * np.sqrt(1 / 784)
     W2 = np.random.randn(10, 10) * np.sqrt(1 / 10)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "no_generator": '''
+def init_params(rng=None):
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "hidden_width": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((20, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 20)) * np.sqrt(1 / 20)
+    return W1, np.zeros((20, 1)), W2, np.zeros((10, 1))
 ''',
     "transposed": '''
 def init_params(rng=None):

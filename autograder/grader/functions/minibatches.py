@@ -83,6 +83,58 @@ def minibatches(X, Y, batch_size, rng):
     perm = np.random.default_rng(0).permutation(m)
     return [(X[:, perm[s:s + batch_size]], Y[perm[s:s + batch_size]]) for s in range(0, m, batch_size)]
 ''',
+    "return_in_loop": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    batches = []
+    for s in range(0, m, batch_size):
+        idx = perm[s:s + batch_size]
+        batches.append((X[:, idx], Y[idx]))
+        return batches
+''',
+    "merged_last": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    batches = []
+    starts = list(range(0, m - batch_size + 1, batch_size))
+    for k, s in enumerate(starts):
+        idx = perm[s:] if k == len(starts) - 1 else perm[s:s + batch_size]
+        batches.append((X[:, idx], Y[idx]))
+    return batches
+''',
+    "empty_last": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    batches = []
+    for k in range(m // batch_size + 1):
+        idx = perm[k * batch_size:(k + 1) * batch_size]
+        batches.append((X[:, idx], Y[idx]))
+    return batches
+''',
+    "transposed": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    return [(X[:, perm[s:s + batch_size]].T, Y[perm[s:s + batch_size]]) for s in range(0, m, batch_size)]
+''',
+    "with_replacement": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    batches = []
+    for _ in range(int(np.ceil(m / batch_size))):
+        idx = rng.choice(m, batch_size)
+        batches.append((X[:, idx], Y[idx]))
+    return batches
+''',
+    "rows_permuted": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(X.shape[0])
+    return [(X[:, perm[s:s + batch_size]], Y[perm[s:s + batch_size]]) for s in range(0, m, batch_size)]
+''',
     "rows_not_columns": '''
 def minibatches(X, Y, batch_size, rng):
     m = X.shape[1]

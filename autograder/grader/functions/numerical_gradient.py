@@ -6,12 +6,12 @@ sent by name (``Lookup``): a function cannot travel into the sandbox as data.
 import numpy as np
 
 from ...learner.model import Case
-from ...learner.serial import Lookup
+from ...learner.serial import Arg, Lookup
 
 
 def case(name, label, f, x, **kwargs):
-    return Case(name, label, (Lookup(f, call=False), x), kwargs, {"x": list(x.shape)}, name.startswith("hidden"),
-                1e-7)
+    fn = f if isinstance(f, Lookup) else Lookup(f, call=False)
+    return Case(name, label, (fn, x), kwargs, {"x": list(x.shape)}, name.startswith("hidden"), 1e-7)
 
 
 def cases():
@@ -23,6 +23,8 @@ def cases():
         case("cube_eps", "f = sum(x³) at a (2, 3) x, eps = 0.1", "cube_sum", np.round(r.normal(0, 1, (2, 3)), 2),
              eps=0.1),
         case("three_d", "f = sum(x²) at a (2, 2, 3) x", "square_sum", r.normal(0, 1, (2, 2, 3))),
+        case("closure", "f = sum(sin x) read from x itself (f ignores its argument), at a (2, 3) x",
+             Lookup("sine_sum_of", (Arg(1),)), r.uniform(-3, 3, (2, 3))),
         case("hidden", "f = sum(sin x) at a hidden (4, 3) x, eps = 1e-4", "sine_sum", h.uniform(-3, 3, (4, 3)),
              eps=1e-4),
     ]
@@ -132,6 +134,43 @@ def numerical_gradient(f, x, eps=1e-5):
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 ''',
+    "copies_x": '''
+def numerical_gradient(f, x, eps=1e-5):
+    # nudges copies of x and hands them to f: right for an f that reads its argument, not for one reading x
+    grad = np.empty(x.size)
+    for k in range(x.size):
+        plus, minus = x.copy(), x.copy()
+        plus.flat[k] += eps
+        minus.flat[k] -= eps
+        grad[k] = (f(plus) - f(minus)) / (2 * eps)
+    return grad.reshape(x.shape)
+''',
+    "first_axis": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(x.shape[0]):
+        old = x[i].copy()
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
+    "flat_gradient": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.size)
+    for k, i in enumerate(np.ndindex(x.shape)):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[k] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
     "row_index": '''
 def numerical_gradient(f, x, eps=1e-5):
     grad = np.zeros(x.shape)
@@ -151,6 +190,20 @@ def numerical_gradient(f, x, eps=1e-5):
 VARIANTS = [
     '''
 def numerical_gradient(f, x, eps=1e-5):
+    # a flat view of x: nudging it nudges x itself, so an f that reads x sees every nudge
+    flat, grad = x.reshape(-1), np.zeros(x.size)
+    for k in range(flat.size):
+        old = flat[k]
+        flat[k] = old + eps
+        up = f(x)
+        flat[k] = old - eps
+        down = f(x)
+        flat[k] = old
+        grad[k] = (up - down) / (2 * eps)
+    return grad.reshape(x.shape)
+''',
+    '''
+def numerical_gradient(f, x, eps=1e-5):
     # CS231n's loop: an iterator that can write
     grad = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
@@ -165,17 +218,6 @@ def numerical_gradient(f, x, eps=1e-5):
         grad[ix] = (up - down) / (2 * eps)
         it.iternext()
     return grad
-''',
-    '''
-def numerical_gradient(f, x, eps=1e-5):
-    # a flat loop over x.flat, nudging a copy each time (f reads its argument)
-    grad = np.empty(x.size)
-    for k in range(x.size):
-        plus, minus = x.copy(), x.copy()
-        plus.flat[k] += eps
-        minus.flat[k] -= eps
-        grad[k] = (f(plus) - f(minus)) / (2 * eps)
-    return grad.reshape(x.shape)
 ''',
     '''
 def numerical_gradient(f, x, eps=1e-5):

@@ -40,6 +40,18 @@ def one_hot(Y):
     one_hot_Y[Y] = 1
     return one_hot_Y
 ''',
+    'shifted_rows': '''
+def one_hot(Y):
+    out = np.zeros((10, Y.size))
+    out[Y - 1, np.arange(Y.size)] = 1
+    return out
+''',
+    'swapped_index': '''
+def one_hot(Y):
+    one_hot_Y = np.zeros((10, Y.size))
+    one_hot_Y[np.arange(Y.size), Y] = 1
+    return one_hot_Y
+''',
 }
 
 

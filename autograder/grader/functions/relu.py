@@ -36,6 +36,18 @@ def relu(Z):
 def relu(Z):
     return max(Z, 0)
 ''',
+    'tanh': '''
+def relu(Z):
+    return np.tanh(Z)
+''',
+    'sigmoid': '''
+def relu(Z):
+    return 1 / (1 + np.exp(-Z))
+''',
+    'leaky': '''
+def relu(Z):
+    return np.where(Z > 0, Z, 0.01 * Z)
+''',
 }
 
 

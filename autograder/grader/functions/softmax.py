@@ -55,6 +55,11 @@ def softmax(Z):
     E = np.exp(Z - np.max(Z))
     return E / E.sum(axis=0, keepdims=True)
 ''',
+    'shift_rows': '''
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+''',
 }
 
 

@@ -91,6 +91,26 @@ def train_val_split(X, Y, n_val=10000, rng=0):
     val, train = perm[:n_val], perm[n_val:]
     return X[:, train], Y[train], X[:, val], Y[val]
 ''',
+    "off_by_one": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    rng = np.random.default_rng(rng)
+    perm = rng.permutation(X.shape[1])
+    val, train = perm[:n_val + 1], perm[n_val + 1:]
+    return X[:, train], Y[train], X[:, val], Y[val]
+''',
+    "rows_permuted": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    rng = np.random.default_rng(rng)
+    perm = rng.permutation(X.shape[0])
+    val, train = perm[:n_val], perm[n_val:]
+    return X[:, train], Y[train], X[:, val], Y[val]
+''',
+    "no_generator": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    perm = rng.permutation(X.shape[1])
+    val, train = perm[:n_val], perm[n_val:]
+    return X[:, train], Y[train], X[:, val], Y[val]
+''',
     "fixed_seed": '''
 def train_val_split(X, Y, n_val=10000, rng=0):
     rng = np.random.default_rng(42)

@@ -3,8 +3,8 @@ import re
 
 import numpy as np
 
-from ..checks import changed_input, matches, prop, scaled_by, standard
-from ..judge import Mistake
+from ..checks import changed_input, matches, prop, ratios_in, standard
+from ..judge import Edit, Fix, Mistake
 from ..spec import Layers, is_number
 from .forward_layers import float32_problem, float64_out
 
@@ -22,15 +22,32 @@ def target_rows(j, case, message):
 
 
 def suite():
-    def ratio(j, case, target):
-        c = scaled_by(j, case)
-        return c is not None and np.isclose(c, target(j.case(case).dims["m"]), rtol=1e-6)
+    def m(j, case):
+        return j.case(case).dims["m"]
+
+    def off_by(factor):
+        """Every gradient right or off by ``factor(j, case)``, some off (a factor left in or out of some lines)."""
+        def test(j, case):
+            f = factor(j, case)
+            return not np.isclose(f, 1.0) and ratios_in(j, case, (f,), (f,))
+        return test
+
+    def m_from_rows(j, case):
+        """Every gradient off by m / n_out: m taken from the number of rows (outputs) of Z."""
+        n_out = j.case(case).dims["sizes"][-1]
+        return not np.isclose(m(j, case), n_out) and ratios_in(j, case, (m(j, case) / n_out,), (m(j, case) / n_out,))
 
     def scalar_db(j, case):
         value = j.value(case)
         return isinstance(value, (list, tuple)) and any(
             isinstance(pair, (list, tuple)) and len(pair) == 2 and (
                 is_number(pair[1]) or (isinstance(pair[1], np.ndarray) and pair[1].size == 1 and pair[1].ndim < 2))
+            for pair in value)
+
+    def flat_db(j, case):
+        value = j.value(case)
+        return isinstance(value, (list, tuple)) and any(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 and np.ndim(pair[1]) == 1 and np.size(pair[1]) > 1
             for pair in value)
 
     def reversed_order(j, case):
@@ -42,6 +59,9 @@ def suite():
     def keeps_float32(j, value):
         return float32_problem(j, "f32", value, "params and cache")
 
+    ERROR = "dZ = (softmax(Z) - one_hot(Y)) / m"
+    SLOPE = "dZ = dA * relu_deriv(Z)"
+    DB = "dZ.sum(axis=1, keepdims=True)"
     return standard(
         "backward_layers", Layers("backward_layers(...)", "dW", "db"),
         edge=[matches("deep", "works for four layers of MNIST-sized inputs"),
@@ -53,57 +73,68 @@ def suite():
             Mistake("in_place", "changing the cache in place",
                     "the cache belongs to the caller (a gradient check runs forward and backward many times on it): "
                     "compute ReLU's slope into a new array instead of assigning into Z.",
-                    "`relu_deriv(Z)`, which makes a new array", matches=changed_input),
+                    Fix((Edit("Z[Z > 0] = 1\nZ[Z <= 0] = 0\ndZ = dA * Z", SLOPE),)), matches=changed_input),
             Mistake("scalar_db", "`np.sum(dZ)` with no axis for a bias gradient",
                     "with no axis, np.sum adds every entry of dZ into one number, mixing the units together: each "
                     "bias has its own gradient, its row of dZ summed over the examples, kept as a column.",
-                    "`dZ.sum(axis=1, keepdims=True)`", matches=scalar_db),
+                    Fix((Edit("np.sum(dZ)", DB),)), matches=scalar_db, partial=True),
             Mistake("no_keepdims", "summing the bias gradients without keepdims",
                     "summing a (n, m) array over axis 1 gives shape (n,), a flat vector; the bias is a (n, 1) "
-                    "column, and its gradient must have its shape.", "`dZ.sum(axis=1, keepdims=True)`"),
+                    "column, and its gradient must have its shape.", Fix((Edit("np.sum(dZ, axis=1)", DB),)),
+                    matches=flat_db, partial=True),
             Mistake("divides_by_m_again", "dividing by m a second time",
                     "the error at the last layer's scores is already divided by m, once, because the loss is a "
                     "mean; every gradient below inherits that 1/m through the chain rule. Dividing dW and db by m "
                     "again makes every gradient m times too small (Adam would even hide it: only a gradient check "
-                    "shows it).", "divide by m once, in the error at the last layer: `(softmax(Z) - one_hot(Y)) / m`",
-                    matches=lambda j, c: ratio(j, c, lambda m: 1 / m)),
+                    "shows it).",
+                    Fix((Edit("dZ @ A_prev.T / m", "dZ @ A_prev.T"), Edit(f"{DB} / m", DB))),
+                    matches=off_by(lambda j, c: 1 / m(j, c))),
             Mistake("no_divide_by_m", "never dividing by m",
                     "the loss is the mean over the m examples, so its gradient has a 1/m: every gradient here is "
-                    "exactly m times too large.", "divide the last layer's error by `m`",
-                    matches=lambda j, c: ratio(j, c, lambda m: m)),
+                    "exactly m times too large.", Fix((Edit("dZ = softmax(Z) - one_hot(Y)", ERROR),)),
+                    matches=off_by(m)),
+            Mistake("m_from_rows", "taking m from Z.shape[0], the number of outputs",
+                    "Z has one row per output and one column per example: m, the number of examples to average "
+                    "over, is Z.shape[1] (or Y.size).", Fix((Edit("m = Z.shape[0]", "m = Z.shape[1]"),)),
+                    matches=m_from_rows),
             Mistake("sign_flip", "the output error the wrong way round",
                     "the error at the scores is what the network said minus what it should have said: the other "
-                    "way round, every gradient points uphill.", "`softmax(Z) - one_hot(Y)`",
-                    matches=lambda j, c: ratio(j, c, lambda m: -1.0)),
+                    "way round, every gradient points uphill.",
+                    Fix((Edit("dZ = (one_hot(Y) - softmax(Z)) / m", ERROR),)),
+                    matches=off_by(lambda j, c: -1.0)),
             Mistake("no_relu_deriv", "forgetting ReLU's slope",
                     "the error flows back into a hidden layer only through units that were active: multiply by "
-                    "ReLU's slope at that layer's own scores Z.", "multiply by `relu_deriv(Z)`"),
+                    "ReLU's slope at that layer's own scores Z.", Fix((Edit("dZ = dA", SLOPE),))),
             Mistake("one_hot_rows", "a target with Y.max() + 1 rows instead of one per class",
                     "the target needs one row for each of the network's outputs, whatever labels this batch holds: "
                     "a batch with no 9 in it still asks the network for ten probabilities per image.",
-                    "`one_hot(Y)`, whose ten rows are fixed (or as many rows as the last layer has outputs)",
+                    Fix((Edit("np.eye(Y.max() + 1)[:, Y]", "one_hot(Y)"),)),
                     error=("ValueError", target_rows)),
             Mistake("mask_of_wrong_layer", "ReLU's slope of the wrong layer",
                     "the error dA that arrives at a layer's output is gated by that same layer's scores Z: take the "
                     "slope at the Z stored with the layer you are now computing, after passing the error down "
-                    "through W^T.", "`dZ = dA * relu_deriv(Z)` with this layer's own Z",
+                    "through W^T.",
+                    Fix((Edit("dZ = dA", SLOPE), Edit("dA = (params[l][0].T @ dZ) * relu_deriv(Z)",
+                                                      "dA = params[l][0].T @ dZ"))),
                     error=("ValueError", "could not be broadcast")),
             Mistake("not_transposed", "W instead of W.T on the way back",
                     "going backwards the error travels along the same connections the other way: through the "
-                    "transpose of the weights it came through.", "`params[l][0].T @ dZ`",
-                    error=("ValueError", "matmul")),
+                    "transpose of the weights it came through.",
+                    Fix((Edit("params[l][0] @ dZ", "params[l][0].T @ dZ"),)), error=("ValueError", "matmul")),
             Mistake("labels_not_one_hot", "subtracting the labels Y instead of one_hot(Y)",
                     "the probabilities are ten numbers per example, so the target must be ten numbers per example "
-                    "too: the one-hot column of each label.", "`softmax(Z) - one_hot(Y)`"),
+                    "too: the one-hot column of each label.", Fix((Edit("dZ = (softmax(Z) - Y) / m", ERROR),))),
             Mistake("reversed_order", "the gradients in backward order",
                     "the loop walks from the last layer to the first, so the pairs come out last first: reverse the "
-                    "list before returning it, so grads[l] belongs to params[l].", "`return grads[::-1]`",
-                    matches=reversed_order),
+                    "list before returning it, so grads[l] belongs to params[l].",
+                    Fix((Edit("return grads", "return grads[::-1]"),)), matches=reversed_order),
             Mistake("upcasts", "turning float32 into float64",
                     "with float32 params and data every gradient should be float32 too, or the next step makes "
                     "the params float64 and every product after it twice as slow. Something here makes float64 "
                     "(a float64 one-hot, .astype(float)): keep the arrays' own type.",
-                    "build the target in the probabilities' own type, e.g. `one_hot(Y).astype(A.dtype)`",
+                    Fix((Edit("np.eye(10)[Y].T", "one_hot(Y)"),),
+                        "The course's one_hot is float32; a target of your own can be made in the probabilities' "
+                        "type, `.astype(A.dtype)`."),
                     matches=lambda j, c: c == "f32" and float64_out(j, c)),
         ],
         args=ARGS, signature=SIGNATURE,

@@ -3,8 +3,8 @@ import re
 
 import numpy as np
 
-from ..checks import GRADS, matches, scaled_by, standard
-from ..judge import Mistake
+from ..checks import GRADS, matches, ratios_in, scaled_by, standard
+from ..judge import Edit, Fix, Mistake
 from ..spec import Tup, is_number
 
 SIGNATURE = "backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)"
@@ -22,36 +22,45 @@ def suite():
     def ratio(j, case):
         return scaled_by(j, case)
 
+    def m(j, case):
+        return j.case(case).dims["m"]
+
     def missing_1_over_m(j, case):
-        c = ratio(j, case)
-        return c is not None and np.isclose(c, j.case(case).dims["m"])
+        """Every gradient right or exactly m times too large (a 1/m left out of some lines, or all)."""
+        return m(j, case) > 1 and ratios_in(j, case, (m(j, case),), (m(j, case),))
 
     def global_m(j, case):
         """Off by exactly m / M for a larger, whole M (not 784, X's rows, nor m * m, twice divided): the
         batch's m replaced by a global one."""
-        c, m = ratio(j, case), j.case(case).dims["m"]
+        c = ratio(j, case)
         if c is None or not 0 < c < 1:
             return False
-        M = m / c
-        return M > m and abs(M - round(M)) <= 1e-6 * M and round(M) not in (784, m * m)
+        M = m(j, case) / c
+        return M > m(j, case) and abs(M - round(M)) <= 1e-6 * M and round(M) not in (784, m(j, case) ** 2)
 
     def m_from_rows(j, case):
-        c, m = ratio(j, case), j.case(case).dims["m"]
-        return c is not None and m != 784 and np.isclose(c, m / 784)
+        return m(j, case) != 784 and ratios_in(j, case, (m(j, case) / 784,), (m(j, case) / 784,))
 
     def divided_twice(j, case):
-        c, m = ratio(j, case), j.case(case).dims["m"]
-        return c is not None and m > 1 and np.isclose(c, 1 / m)
+        return m(j, case) > 1 and ratios_in(j, case, (1 / m(j, case),), (1 / m(j, case),))
 
     def sign_flip(j, case):
-        c = ratio(j, case)
-        return c is not None and np.isclose(c, -1.0)
+        return ratios_in(j, case, (-1.0,), (-1.0,))
+
+    def biases(j, case):
+        value = j.value(case)
+        return value[1::2] if isinstance(value, (tuple, list)) and len(value) == 4 else ()
 
     def scalar_db(j, case):
-        value = j.value(case)
-        return isinstance(value, (tuple, list)) and len(value) == 4 and \
-            any(is_number(v) or (isinstance(v, np.ndarray) and v.size == 1 and v.ndim < 2) for v in value[1::2])
+        return any(is_number(v) or (isinstance(v, np.ndarray) and v.size == 1 and v.ndim < 2) for v in biases(j, case))
 
+    def flat_db(j, case):
+        return any(np.shape(v) == (10,) for v in biases(j, case))
+
+    def row_db(j, case):
+        return m(j, case) != 10 and any(np.shape(v) == (1, m(j, case)) for v in biases(j, case))
+
+    M = "def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):"
     return standard(
         "backward_prop", Tup("backward_prop(...)", GRADS),
         edge=[matches("no9", "handles a batch with no 9")],
@@ -59,50 +68,63 @@ def suite():
             Mistake("scalar_db", "the original notebook's bug: `np.sum(dZ)` with no axis for a bias gradient",
                     "with no axis, np.sum adds every entry of dZ into one number, mixing the units together. Each "
                     "bias has its own gradient: the sum of its row of dZ over the examples, kept as a column like "
-                    "the bias itself.", "`db1 = np.sum(dZ1, axis=1, keepdims=True) / m`, and the same for db2",
-                    matches=scalar_db),
+                    "the bias itself.",
+                    Fix((Edit("np.sum(dZ2)", "np.sum(dZ2, axis=1, keepdims=True)"),
+                         Edit("np.sum(dZ1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=scalar_db, partial=True),
             Mistake("no_keepdims", "summing the bias gradients without keepdims",
                     "summing a (10, m) array over axis 1 gives shape (10,), a flat vector; the bias is a (10, 1) "
-                    "column, and its gradient must have its shape.", "`np.sum(dZ1, axis=1, keepdims=True)`"),
+                    "column, and its gradient must have its shape.",
+                    Fix((Edit("np.sum(dZ2, axis=1)", "np.sum(dZ2, axis=1, keepdims=True)"),
+                         Edit("np.sum(dZ1, axis=1)", "np.sum(dZ1, axis=1, keepdims=True)"))), matches=flat_db, partial=True),
             Mistake("wrong_axis_db", "summing the bias gradients over the wrong axis",
                     "axis 0 runs down the units, axis 1 across the examples. A bias gradient adds up one unit's "
-                    "error over every example of the batch.", "`np.sum(dZ1, axis=1, keepdims=True)`"),
+                    "error over every example of the batch.",
+                    Fix((Edit("np.sum(dZ2, axis=0, keepdims=True)", "np.sum(dZ2, axis=1, keepdims=True)"),
+                         Edit("np.sum(dZ1, axis=0, keepdims=True)", "np.sum(dZ1, axis=1, keepdims=True)"))),
+                    matches=row_db, partial=True),
             Mistake("missing_1_over_m", "a missing 1/m",
                     "the loss is an average over the batch, so every gradient is an average too: each one here is "
-                    "exactly m times too large.", "divide each gradient by `m = X.shape[1]`",
+                    "exactly m times too large.",
+                    Fix((Edit("dZ2 = A2 - one_hot(Y)", "dZ2 = (A2 - one_hot(Y)) / X.shape[1]"),),
+                        "Dividing the output error by m once carries the 1/m into every gradient."),
                     matches=missing_1_over_m),
             Mistake("m_from_rows", "taking m from X.shape[0], the number of pixels",
                     "X has one row per pixel and one column per example: X.shape[0] is 784 whatever the batch, "
-                    "and the m to average over is the number of columns.", "`m = X.shape[1]`", matches=m_from_rows),
+                    "and the m to average over is the number of columns.",
+                    Fix((Edit("m = X.shape[0]", "m = X.shape[1]"),)), matches=m_from_rows),
             Mistake("divided_twice", "dividing by m twice",
                     "each gradient is an average over the batch, so it is divided by m once; dividing dZ2 by m "
                     "as well divides everything computed from it by m again.",
-                    "divide dW and db by m, and leave dZ2 = A2 - one_hot(Y) as it is", matches=divided_twice),
+                    Fix((Edit("dZ2 = (A2 - one_hot(Y)) / m", "dZ2 = A2 - one_hot(Y)"),)), matches=divided_twice),
             Mistake("global_m", "the original notebook's bug: dividing by a global m",
                     "every gradient here is smaller by the same factor, the ratio of this batch's size to a larger "
                     "one: m came from outside the function. Take m from the batch you were given.",
-                    "`m = X.shape[1]` inside the function", matches=global_m, error=("NameError", "'m'")),
+                    Fix((Edit(M, "m = X.shape[1]", "after"),)), matches=global_m, error=("NameError", "'m'")),
             Mistake("sign_flip", "the output error the wrong way round",
                     "every gradient here has the right size but the opposite sign. The output error is what the "
                     "network said minus what it should have said; the other way round, gradient descent would "
-                    "climb the loss.", "`dZ2 = A2 - one_hot(Y)`", matches=sign_flip),
+                    "climb the loss.", Fix((Edit("dZ2 = one_hot(Y) - A2", "dZ2 = A2 - one_hot(Y)"),)),
+                    matches=sign_flip),
             Mistake("w2_not_transposed", "W2 not transposed in the backward pass",
                     "going backwards, the error travels along the same connections the other way: through the "
-                    "transpose of the weights it came through.", "`dZ1 = W2.T @ dZ2 * relu_deriv(Z1)`"),
+                    "transpose of the weights it came through.",
+                    Fix((Edit("dZ1 = W2 @ dZ2 * relu_deriv(Z1)", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),))),
             Mistake("labels_not_one_hot", "subtracting the labels Y instead of one_hot(Y)",
                     "A2 holds ten probabilities per example, so the target it is compared with must be ten numbers "
-                    "per example too: the one-hot column of the label.", "`dZ2 = A2 - one_hot(Y)`"),
+                    "per example too: the one-hot column of the label.",
+                    Fix((Edit("dZ2 = A2 - Y", "dZ2 = A2 - one_hot(Y)"),))),
             Mistake("no_relu_deriv", "forgetting the ReLU's slope",
                     "the hidden layer's error only flows back through units that were active: ReLU's slope is 0 "
-                    "where Z1 was negative.", "multiply by `relu_deriv(Z1)`"),
+                    "where Z1 was negative.", Fix((Edit("dZ1 = W2.T @ dZ2", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),))),
             Mistake("x_not_transposed", "multiplying by X instead of X.T",
                     "dW1 must have W1's shape, (10, 784): the error of each unit, (10, m), times each pixel over the "
-                    "examples, which is X transposed.", "`dW1 = dZ1 @ X.T / m`"),
+                    "examples, which is X transposed.", Fix((Edit("dW1 = dZ1 @ X / m", "dW1 = dZ1 @ X.T / m"),))),
             Mistake("one_hot_rows", "a target with Y.max() + 1 rows instead of ten",
                     "the target needs one row for each of the network's ten outputs, whatever labels this batch "
                     "holds: a batch with no 9 still asks for ten probabilities per image. If your cell calls "
                     "one_hot, it is that one_hot (your notebook's) that gave too few rows.",
-                    "`one_hot(Y)` with its ten rows fixed (lesson 1), whatever the batch holds",
+                    Fix((Edit("one_hot_Y = np.zeros((Y.size, Y.max() + 1))", "one_hot_Y = np.zeros((Y.size, 10))"),),
+                        note="If your cell calls one_hot instead, fix its number of rows (lesson 1) the same way."),
                     error=("ValueError", target_rows)),
         ],
         args=ARGS, signature=SIGNATURE,

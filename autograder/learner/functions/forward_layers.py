@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..checks import matches, standard, prop
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, Layers, Tup, leaves
 
 SIGNATURE = "forward_layers(params, X)"
@@ -26,30 +26,109 @@ def float64_out(j, case):
                                      for _, v in leaves(j.spec, value))
 
 
+def _softmax(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def _close(a, b):
+    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def walk(j, c):
+    """(params, X, A, [(A_prev, Z)] as float arrays) of an answer whose cache has one pair per layer, else None."""
+    value = j.value(c)
+    params, X = j.case(c).args
+    try:
+        A, cache = value
+        pairs = [(np.asarray(a, dtype=float), np.asarray(z, dtype=float)) for a, z in cache]
+        params = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
+        A = np.asarray(A, dtype=float)
+    except Exception:  # another structure: nothing to walk
+        return None
+    if len(pairs) != len(params):
+        return None
+    return params, np.asarray(X, dtype=float), A, pairs
+
+
+def wrong_last(test):
+    """A matcher on (A, the answer's own last Z) for an answer whose A is wrong."""
+    def run(j, c):
+        found = walk(j, c)
+        if found is None:
+            return False
+        want = np.asarray(j.expected(c)[0], dtype=float)
+        _, _, A, pairs = found
+        return not _close(A, want) and bool(test(A, pairs[-1][1]))
+    return run
+
+
 def suite():
     def keeps_float32(j, value):
         return float32_problem(j, "f32", value)
 
-    def rows_sum_to_one(value):
-        try:
-            A = np.asarray(value[0], dtype=float)
-            return A.ndim == 2 and A.shape[1] > 1 and np.allclose(A.sum(axis=1), 1, atol=1e-4) and \
-                not np.allclose(A.sum(axis=0), 1, atol=1e-4)
-        except Exception:
+    def rows_sum_to_one(A, Z):
+        """Softmax taken along the rows: its sum, or its maximum (a different shift for each entry of a
+        column), across each row instead of down each column."""
+        if A.ndim != 2 or A.shape[1] < 2 or not np.isfinite(A).all():
             return False
+        if np.allclose(A.sum(axis=1), 1, atol=1e-4) and not np.allclose(A.sum(axis=0), 1, atol=1e-4):
+            return True
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        with np.errstate(all="ignore"):
+            return _close(A, E / E.sum(axis=0, keepdims=True))
 
-    def relu_last(j, case):
-        """A is ReLU of the last layer's scores, with or without softmax after it."""
-        try:
-            A = np.asarray(j.value(case)[0], dtype=float)
-            Z = np.asarray(j.expected(case)[1][-1][1], dtype=float)
-            R = np.where(Z > 0, Z, 0.0)  # ReLU
-            E = np.exp(R - R.max(axis=0, keepdims=True))
-            return A.shape == Z.shape and (np.allclose(A, R, rtol=1e-4, atol=1e-6) or
-                                           np.allclose(A, E / E.sum(axis=0, keepdims=True), rtol=1e-4, atol=1e-6))
-        except Exception:
+    def whole_sum(A, Z):
+        return A.ndim == 2 and A.shape[1] > 1 and np.isfinite(A).all() and np.isclose(A.sum(), 1, atol=1e-4)
+
+    def relu_last(A, Z):
+        R = np.maximum(Z, 0)
+        with np.errstate(all="ignore"):
+            return (_close(A, R) and not _close(R, Z)) or (_close(A, _softmax(R)) and not _close(_softmax(R), _softmax(Z)))
+
+    def hidden(test):
+        """A matcher: some hidden layer's output, as the next layer's cached input, fits ``test(its own Z)``."""
+        def run(j, c):
+            found = walk(j, c)
+            if found is None or j.right_on(c):
+                return False
+            _, _, _, pairs = found
+            return any(test(pairs[l + 1][0], pairs[l][1]) for l in range(len(pairs) - 1))
+        return run
+
+    def cached_activation(j, c):
+        """A hidden layer's cached Z has no negative entry and is ReLU of that layer's own score."""
+        found = walk(j, c)
+        if found is None or j.right_on(c):
             return False
+        params, _, _, pairs = found
+        return any(_close(pairs[l][1], np.maximum(W @ pairs[l][0] + b, 0)) and
+                   not _close(pairs[l][1], W @ pairs[l][0] + b)
+                   for l, (W, b) in enumerate(params[:-1]))
 
+    def output_as_input(j, c):
+        """A layer's cached input is that layer's own output (relu(Z), or softmax(Z) for the last)."""
+        found = walk(j, c)
+        if found is None or j.right_on(c):
+            return False
+        _, _, A, pairs = found
+        last = len(pairs) - 1
+        return any(_close(a, np.maximum(z, 0) if l < last else _softmax(z)) and a.shape == z.shape
+                   for l, (a, z) in enumerate(pairs))
+
+    def bias_left_out(j, c):
+        found = walk(j, c)
+        if found is None or j.right_on(c):
+            return False
+        params, _, _, pairs = found
+        return any(_close(z, W @ a) and not _close(z, W @ a + b) for (W, b), (a, z) in zip(params, pairs))
+
+    def x_everywhere(j, c):
+        found = walk(j, c)
+        return found is not None and len(found[3]) > 1 and all(
+            _close(a, found[1]) for a, _ in found[3])
+
+    LAST = "A = relu(Z) if l < len(params) - 1 else softmax(Z)"
     return standard(
         "forward_layers", Tup("forward_layers(...)", (Arr("A", ("n_out", "m")),
                                                       Layers("cache", "A", "Z", kind="cache"))),
@@ -62,43 +141,64 @@ def suite():
             Mistake("relu_on_last", "ReLU on the last layer too",
                     "the last layer's scores go straight into softmax: negative scores are information (this digit "
                     "is unlikely), and ReLU would flatten them all to 0.",
-                    "apply ReLU to every layer but the last, and softmax to the last", matches=relu_last),
+                    Fix((Edit("A = relu(Z)\nif l == len(params) - 1:\n    A = softmax(A)", LAST),)),
+                    matches=wrong_last(relu_last)),
             Mistake("no_softmax", "returning the last layer's scores instead of softmax's probabilities",
                     "A must be probabilities, each column summing to 1, as in part 1: softmax turns the last "
-                    "layer's scores into them.", "`A = softmax(Z)` for the last layer"),
+                    "layer's scores into them.",
+                    Fix((Edit("A = relu(Z) if l < len(params) - 1 else Z", LAST),)),
+                    matches=wrong_last(lambda A, Z: _close(A, Z))),
             Mistake("no_shift", "softmax without subtracting each column's maximum",
                     "np.exp overflows past about 709, and a confident network's last scores can be far larger: "
                     "subtracting each column's largest score first changes no probability and keeps every "
                     "exponent at or below 0 (as in part 1's softmax).",
-                    "`np.exp(Z - Z.max(axis=0, keepdims=True))`, or part 1's `softmax(Z)`",
+                    Fix((Edit("np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True)", "softmax(Z)"),)),
                     matches=lambda j, c: c == "confident" and isinstance(j.value(c), (tuple, list))
                     and not np.isfinite(np.asarray(j.value(c)[0], dtype=float)).all()),
             Mistake("softmax_rows", "softmax across each row instead of down each column",
                     "each column of Z is one example, so each column of A must be that example's probabilities, "
                     "summing to 1: the maximum and the sum are taken down the columns.",
-                    "`axis=0` in the max and the sum (or part 1's `softmax(Z)`)",
-                    matches=lambda j, c: rows_sum_to_one(j.value(c))),
+                    Fix((Edit("E = np.exp(Z - Z.max(axis=1, keepdims=True))\nA = E / E.sum(axis=1, keepdims=True)",
+                              "E = np.exp(Z - Z.max(axis=0, keepdims=True))\nA = E / E.sum(axis=0, keepdims=True)"),)),
+                    matches=wrong_last(rows_sum_to_one)),
+            Mistake("sum_all", "softmax over the whole matrix",
+                    "a sum with no axis adds the scores of every example together, so the whole A sums to 1 and "
+                    "each column to much less: each column is one example, divided by its own sum.",
+                    Fix((Edit("A = E / E.sum()", "A = E / E.sum(axis=0, keepdims=True)"),)),
+                    matches=wrong_last(whole_sum)),
             Mistake("softmax_everywhere", "softmax after every layer",
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
-                    "become probabilities over the ten digits.", "`relu(Z)` for the hidden layers"),
+                    "become probabilities over the ten digits.",
+                    Fix((Edit("A = softmax(Z)", LAST),)),
+                    matches=hidden(lambda out, z: _close(out, _softmax(z)) and not _close(out, np.maximum(z, 0))), partial=True),
+            Mistake("no_relu", "no ReLU on the hidden layers",
+                    "without a bend between them, layers of W A + b add up to one layer: a product of matrices is "
+                    "a matrix. Each hidden layer's scores go through ReLU before the next layer reads them.",
+                    Fix((Edit("A = Z if l < len(params) - 1 else softmax(Z)", LAST),)),
+                    matches=hidden(lambda out, z: _close(out, z) and (z < 0).any()), partial=True),
             Mistake("cache_after_relu", "caching the activation relu(Z) instead of the score Z",
                     "backward_layers needs each layer's scores Z, before ReLU, to know where ReLU let the error "
                     "through (where Z > 0) and to compute the last layer's softmax.",
-                    "`cache.append((A, Z))` before A is replaced by relu(Z)"),
+                    Fix((Edit("cache.append((A_prev, A))", "cache.append((A_prev, Z))"),)),
+                    matches=cached_activation, partial=True),
             Mistake("cache_output_as_input", "caching a layer's output as its input",
                     "each layer needs its own input, A_prev, to compute dW = dZ A_prev^T: store it before A is "
-                    "replaced by the layer's output.", "`cache.append((A, Z))` before A is updated"),
+                    "replaced by the layer's output.",
+                    Fix((Edit(f"{LAST}\ncache.append((A, Z))", f"cache.append((A, Z))\n{LAST}"),)),
+                    matches=output_as_input, partial=True),
             Mistake("no_bias", "leaving out the bias",
                     "each layer computes W A + b: without b a unit cannot shift its threshold.",
-                    "`Z = W @ A + b`"),
+                    Fix((Edit("Z = W @ A", "Z = W @ A + b"),)), matches=bias_left_out, partial=True),
             Mistake("same_input", "feeding X to every layer",
                     "the layers are a chain: each one's input is the previous one's output, A, which starts as X.",
-                    "`Z = W @ A + b`, then A becomes this layer's output", error=("ValueError", "matmul")),
+                    Fix((Edit("Z = W @ X + b", "Z = W @ A + b"), Edit("cache.append((X, Z))", "cache.append((A, Z))"))),
+                    matches=x_everywhere, error=("ValueError", "matmul")),
             Mistake("upcasts", "turning float32 into float64",
                     "float32 data and parameters should stay float32: half the bytes to move at every step. "
                     "Something in your pass makes float64 (np.array(..., dtype=float), .astype(float), "
                     "np.float64 constants): leave the arrays' own type alone.",
-                    "remove the conversion to float64", matches=lambda j, c: c == "f32" and float64_out(j, c)),
+                    Fix((Edit("A = np.array(X, dtype=float)", "A = X"),)),
+                    matches=lambda j, c: c == "f32" and float64_out(j, c)),
         ],
         args=ARGS, signature=SIGNATURE,
         shape_purpose="returns A (10, m) and one (A_prev, Z) pair per layer",

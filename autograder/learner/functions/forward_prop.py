@@ -1,38 +1,78 @@
-"""``forward_prop``: what it returns, its checks in order, and the mistakes they can name."""
+"""``forward_prop``: what it returns, its checks in order, and the mistakes they can name.
+
+Each stage is judged from the learner's own previous one (Z1 from X, A1 from their Z1, Z2 from their A1,
+A2 from their Z2), so a mistake in one stage is named however many others there are.
+"""
+import numpy as np
 
 from ..checks import matches, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, Tup
 
 SIGNATURE = "forward_prop(W1, b1, W2, b2, X)"
 ARGS = ('W1', 'b1', 'W2', 'b2', 'X')  # the parameters the checks pass by position, in order
 
 
+def _stages(j, c):
+    """(inputs, the answer's Z1, A1, Z2, A2 as float arrays), or None when the answer is not four arrays."""
+    value = j.value(c)
+    if not isinstance(value, (tuple, list)) or len(value) != 4 or not all(isinstance(v, np.ndarray) for v in value):
+        return None
+    W1, b1, W2, b2, X = (np.asarray(a, dtype=float) for a in j.case(c).args)
+    return (W1, b1, W2, b2, X), [np.asarray(v, dtype=float) for v in value]
+
+
+def _close(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def _softmax(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def stage(test):
+    """A matcher from a test on (inputs, the answer's stages), for a wrong answer only."""
+    def run(j, c):
+        found = _stages(j, c)
+        return found is not None and not j.right_on(c) and bool(test(*found))
+    return run
+
+
 def suite():
+    no_bias = stage(lambda p, s: (_close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1]))
+                    or (_close(s[2], p[2] @ s[1]) and not _close(s[2], p[2] @ s[1] + p[3])))
+    relu_output = stage(lambda p, s: _close(s[3], np.maximum(s[2], 0)) and not _close(s[3], _softmax(s[2])))
+    skip_activation = stage(lambda p, s: _close(s[2], p[2] @ s[0] + p[3]) and not _close(s[2], p[2] @ s[1] + p[3]))
+    softmax_hidden = stage(lambda p, s: _close(s[1], _softmax(s[0])) and not _close(s[1], np.maximum(s[0], 0)))
     return standard(
         "forward_prop", Tup("forward_prop(...)", tuple(Arr(n, (10, "m")) for n in ("Z1", "A1", "Z2", "A2"))),
         edge=[matches("f32", "works on float32 images")],
         mistakes=[
             Mistake("no_bias", "leaving out a bias",
                     "each layer adds its bias after the matrix product; without it, a unit's score is forced "
-                    "through 0 for a blank input.", "`Z1 = W1 @ X + b1` and `Z2 = W2 @ A1 + b2`"),
+                    "through 0 for a blank input.",
+                    Fix((Edit(("Z1 = W1 @ X", "Z1 = W1.dot(X)"), "Z1 = W1 @ X + b1"),
+                         Edit(("Z2 = W2 @ A1", "Z2 = W2.dot(A1)"), "Z2 = W2 @ A1 + b2"))), matches=no_bias, partial=True),
             Mistake("relu_output", "ReLU on the output layer",
                     "the output layer turns scores into probabilities, which softmax does; ReLU is for the hidden "
-                    "layer only.", "`A2 = softmax(Z2)`"),
+                    "layer only.", Fix((Edit("A2 = relu(Z2)", "A2 = softmax(Z2)"),)), matches=relu_output, partial=True),
             Mistake("skip_activation", "feeding Z1 instead of A1 to the second layer",
                     "the second layer reads the hidden layer's activations, after ReLU, not its raw scores.",
-                    "`Z2 = W2 @ A1 + b2`"),
+                    Fix((Edit("Z2 = W2 @ Z1 + b2", "Z2 = W2 @ A1 + b2"),)), matches=skip_activation, partial=True),
             Mistake("softmax_hidden", "softmax on the hidden layer",
                     "the hidden layer bends its scores with ReLU; softmax belongs to the output layer only.",
-                    "`A1 = relu(Z1)`"),
+                    Fix((Edit("A1 = softmax(Z1)", "A1 = relu(Z1)"),)), matches=softmax_hidden, partial=True),
             Mistake("wrong_order", "returning the four arrays in another order",
                     "the backward pass unpacks them in the order they are computed: the hidden layer's scores "
-                    "and activations, then the output layer's.", "`return Z1, A1, Z2, A2`"),
+                    "and activations, then the output layer's.",
+                    Fix((Edit("return A1, Z1, A2, Z2", "return Z1, A1, Z2, A2"),))),
             Mistake("x_transposed", "multiplying by X.T",
                     "X is already (784, m), one column per image, which is what W1 (10, 784) can multiply: the "
-                    "inner sizes must match.", "`W1 @ X`"),
+                    "inner sizes must match.", Fix((Edit("W1 @ X.T", "W1 @ X"),))),
         ],
-        args=ARGS, signature=SIGNATURE, shape_purpose="returns Z1, A1, Z2, A2, each (10, m)", type_purpose="returns a tuple of four arrays")
+        args=ARGS, signature=SIGNATURE, shape_purpose="returns Z1, A1, Z2, A2, each (10, m)",
+        type_purpose="returns a tuple of four arrays")
 
 
 SUITE = suite()

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..checks import matches, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Num
 
 SIGNATURE = "get_accuracy(predictions, Y)"
@@ -34,12 +34,13 @@ def suite():
         mistakes=[
             Mistake("count", "returning the number of right answers",
                     "accuracy is a fraction between 0 and 1: the count of right answers divided by the number of "
-                    "examples.", "`np.mean(predictions == Y)`"),
+                    "examples.", Fix((Edit("np.sum(predictions == Y)", "np.mean(predictions == Y)"),))),
             Mistake("percent", "returning a percentage",
                     "the course reports accuracy as a fraction between 0 and 1, not from 0 to 100.",
-                    "`np.mean(predictions == Y)`"),
+                    Fix((Edit("100 * np.mean(predictions == Y)", "np.mean(predictions == Y)"),))),
             Mistake("error_rate", "returning the fraction of wrong answers",
-                    "accuracy counts the predictions that equal their label.", "`np.mean(predictions == Y)`",
+                    "accuracy counts the predictions that equal their label.",
+                    Fix((Edit("np.mean(predictions != Y)", "np.mean(predictions == Y)"),)),
                     matches=lambda j, c: _is_one_minus(j, c)),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns one number", type_purpose="returns a single number")

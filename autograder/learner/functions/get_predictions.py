@@ -1,7 +1,7 @@
 """``get_predictions``: what it returns, its checks in order, and the mistakes they can name."""
 
 from ..checks import standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
 SIGNATURE = "get_predictions(A2)"
@@ -15,19 +15,21 @@ def suite():
         mistakes=[
             Mistake("wrong_axis", "argmax over the wrong axis",
                     "each column is one example; its prediction is the row with the largest probability, found "
-                    "down the column, which gives one digit per example.", "np.argmax down each column: `axis=0`"),
+                    "down the column, which gives one digit per example.",
+                    Fix((Edit("np.argmax(A2, axis=1)", "np.argmax(A2, axis=0)"),))),
             Mistake("no_axis", "argmax with no axis",
                     "without an axis, argmax looks at the whole matrix as one long list and returns one number; "
-                    "each column needs its own answer.", "np.argmax down each column: `axis=0`"),
+                    "each column needs its own answer.", Fix((Edit("return np.argmax(A2)", "return np.argmax(A2, axis=0)"),))),
             Mistake("argmin", "np.argmin instead of np.argmax",
                     "the network's guess is the digit it gives the *highest* probability, not the lowest.",
-                    "`np.argmax` down each column"),
+                    Fix((Edit("np.argmin(A2, axis=0)", "np.argmax(A2, axis=0)"),))),
             Mistake("plus_one", "adding 1 to the digit",
                     "rows are numbered from 0 and so are the digits: row 0 is the digit 0, so the row of the "
-                    "largest probability is already the digit.", "drop the `+ 1`"),
+                    "largest probability is already the digit.",
+                    Fix((Edit("np.argmax(A2, axis=0) + 1", "np.argmax(A2, axis=0)"),))),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
                     "the largest probability says how sure the network is, not which digit it chose: the digit is "
-                    "the position of that largest value.", "np.argmax down each column: `axis=0`"),
+                    "the position of that largest value.", Fix((Edit("np.max(A2, axis=0)", "np.argmax(A2, axis=0)"),))),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per example, shape (m,)", type_purpose="returns a NumPy array of ints")
 

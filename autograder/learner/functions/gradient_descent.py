@@ -13,7 +13,7 @@ from ..checks import (
     typed,
     unchanged,
 )
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Dct, Tup, leaves, shape_problem, type_problem, value_difference
 
 SIGNATURE = "gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None, X_val=None, Y_val=None, progress=True)"
@@ -98,27 +98,44 @@ def suite():
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
         matches("hidden", "trains correctly on data it has not seen", "values:hidden", params_values),
     ]
+    UP = "W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)"
+    BACK = "dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)"
+    RECORD = """history["loss"].append(cross_entropy(A2, Y))
+history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+if X_val is not None:
+    A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+    history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))"""
     mistakes = [
         Mistake("no_update", "never updating the parameters",
                 "update_params does not change the arrays it is given: it returns new ones, and the loop must "
                 "carry those into the next iteration.",
-                "`W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)`"),
+                Fix((Edit("update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)", UP),))),
         Mistake("loss_after_update", "recording the loss after the update",
                 "each iteration's history entry describes the parameters that iteration started from: record the "
-                "loss and accuracy of the forward pass you just ran, before updating."),
+                "loss and accuracy of the forward pass you just ran, before updating.",
+                Fix((Edit(BACK + "\n" + UP + "\nA2 = forward_prop(W1, b1, W2, b2, X)[3]\n" + RECORD,
+                          RECORD + "\n" + BACK + "\n" + UP),))),
         Mistake("ignores_params", "starting from init_params even when params are given",
                 "`params` lets a caller choose where training starts; only when it is None should the function "
                 "draw its own start.",
-                "`W1, b1, W2, b2 = init_params(rng) if params is None else params`",
+                Fix((Edit("W1, b1, W2, b2 = init_params(rng)",
+                          "W1, b1, W2, b2 = init_params(rng) if params is None else params"),)),
                 matches=started_elsewhere, cases=("fixed", "with_test", "hidden")),
         Mistake("drops_rng", "calling init_params without the rng you were given",
                 "when no params are given, the start must come from your init_params, given the rng you were "
                 "given, so the same seed always gives the same training run; without it every run starts "
-                "somewhere new.",
-                "`init_params(rng)`, not `init_params()`", matches=drops_rng, cases=("default_start",)),
+                "somewhere new.", Fix((Edit("init_params()", "init_params(rng)"),)),
+                matches=drops_rng, cases=("default_start",)),
         Mistake("params_only", "returning only the parameters",
                 "the caller needs the history too, to draw the learning curves: return a pair, the parameters "
-                "and the history.", "`return (W1, b1, W2, b2), history`"),
+                "and the history.",
+                Fix((Edit("for i in range(iterations):\n    Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)",
+                          'history = {"loss": [], "accuracy": []}\nif X_val is not None:\n'
+                          '    history["val_accuracy"] = []\n'
+                          "for i in range(iterations):\n    Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)\n"
+                          + "\n".join("    " + line for line in RECORD.splitlines())),
+                     Edit("return W1, b1, W2, b2", "return (W1, b1, W2, b2), history"))),
+                error=("NameError", "'history'")),
     ]
     return Suite("gradient_descent", output, checks, mistakes, args=ARGS, signature=SIGNATURE)
 

@@ -16,7 +16,7 @@ from ..checks import (
     typed,
     usable,
 )
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Layers, number
 
 SIGNATURE = "init_layers(layer_sizes, rng=None)"
@@ -133,57 +133,91 @@ def suite():
     def all_ratios(j, c, target):
         return all(near(ratio(W), target(W)) for W in weights(j, c))
 
+    DEF = "def init_layers(layer_sizes, rng=None):"
+    MAKE = "rng = np.random.default_rng(rng)"
+    DRAW = "rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)"
+    properties = ("random", "scale", "deep", "one_layer", "hidden")
     mistakes = [
+        Mistake("random_biases", "biases drawn at random instead of starting at 0",
+                "a random bias shifts each unit's threshold by a random amount before anything is learned "
+                "(standard_normal's spread is 1, as large as a whole layer's input): start every bias at 0 and "
+                "let training move it.",
+                Fix((Edit("rng.standard_normal((n_out, 1))", "np.zeros((n_out, 1))"),)),
+                matches=lambda j, c: any(np.ndim(p[1]) == 2 and np.std(p[1]) > 0.1 for p in j.value(c)),
+                on=properties),
         Mistake("zeros", "starting every weight at zero",
                 "with equal weights every unit of a layer gets the same gradient, so they never become different. "
                 "Only the biases may start at zero; draw the weights at random.",
-                "`rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)` for each layer",
-                matches=lambda j, c: all(np.allclose(W, 0) for W in weights(j, c))),
+                Fix((Edit(DEF, MAKE, "after"), Edit("np.zeros((n_out, n_in))", DRAW))),
+                matches=lambda j, c: any(np.allclose(W, 0) for W in weights(j, c)), on=properties + ("repeatable",)),
         Mistake("transposed", "weights stored as (n_in, n_out) instead of (n_out, n_in)",
                 "W has one row per unit of the layer and one column per input, so that W @ A works with A of shape "
-                "(n_in, m).", "`rng.standard_normal((n_out, n_in))`",
+                "(n_in, m).", Fix((Edit("rng.standard_normal((n_in, n_out))", "rng.standard_normal((n_out, n_in))"),)),
                 matches=lambda j, c: [tuple(np.shape(p[0])) for p in j.value(c)] == [
-                    (a, b) for a, b in zip(j.case(c).dims["sizes"][:-1], j.case(c).dims["sizes"][1:])]),
+                    (a, b) for a, b in zip(j.case(c).dims["sizes"][:-1], j.case(c).dims["sizes"][1:])],
+                on=("shape", "deep", "one_layer", "hidden")),
         Mistake("flat_bias", "biases of shape (n_out,) instead of (n_out, 1)",
                 "a bias is a column, (n_out, 1), so that it broadcasts across the m columns of W @ A; a flat "
-                "(n_out,) vector would broadcast across the wrong axis.", "`np.zeros((n_out, 1))`",
-                matches=lambda j, c: all(np.ndim(p[1]) == 1 for p in j.value(c))),
+                "(n_out,) vector would broadcast across the wrong axis.",
+                Fix((Edit("np.zeros(n_out)", "np.zeros((n_out, 1))"),)),
+                matches=lambda j, c: any(np.ndim(p[1]) == 1 for p in j.value(c)), on=("shape", "deep", "one_layer",
+                                                                                     "hidden")),
         Mistake("missing_layer", "one layer too few",
                 "layer_sizes lists the sizes of every layer of units, inputs included: n sizes make n - 1 layers "
                 "of weights, one between each two neighbours.",
-                "`zip(layer_sizes[:-1], layer_sizes[1:])` pairs each size with the next",
-                matches=lambda j, c: len(j.value(c)) == len(j.case(c).dims["sizes"]) - 2),
+                Fix((Edit("range(len(layer_sizes) - 2)", "range(len(layer_sizes) - 1)"),)),
+                matches=lambda j, c: len(j.value(c)) == len(j.case(c).dims["sizes"]) - 2,
+                on=("shape", "deep", "one_layer", "hidden")),
         Mistake("lecun", "LeCun's spread, sqrt(1 / n_in), instead of He's",
                 "ReLU sets about half of its inputs to zero, so each layer passes on about half the variance it "
                 "receives; in a deep network the signal shrinks layer after layer. He's start doubles the "
-                "variance, 2 / n_in, to make up for it.", "`* np.sqrt(2 / n_in)`",
-                matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(0.5))),
+                "variance, 2 / n_in, to make up for it.", Fix((Edit("np.sqrt(1 / n_in)", "np.sqrt(2 / n_in)"),)),
+                matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(0.5)), on=properties),
         Mistake("variance_not_std", "multiplying by the variance 2 / n_in instead of its square root",
                 "standard_normal has standard deviation 1, and multiplying by s gives standard deviation s: He's "
-                "variance is 2 / n_in, so the factor is its square root.", "`* np.sqrt(2 / n_in)`",
-                matches=lambda j, c: all_ratios(j, c, lambda W: (2 / W.shape[1]) / he(W))),
+                "variance is 2 / n_in, so the factor is its square root.",
+                Fix((Edit("* (2 / n_in)", "* np.sqrt(2 / n_in)"),)),
+                matches=lambda j, c: all_ratios(j, c, lambda W: (2 / W.shape[1]) / he(W)), on=properties),
         Mistake("unscaled", "unscaled random weights",
                 "standard_normal has standard deviation 1, so with hundreds of inputs a unit's score starts around "
                 "±20 and grows with every layer. Scale each layer's draw by sqrt(2 / n_in), its own number of "
-                "inputs.", "`* np.sqrt(2 / n_in)`",
-                matches=lambda j, c: all_ratios(j, c, lambda W: 1 / he(W))),
+                "inputs.", Fix((Edit("rng.standard_normal((n_out, n_in)), np.zeros", f"{DRAW}, np.zeros"),)),
+                matches=lambda j, c: all_ratios(j, c, lambda W: 1 / he(W)), on=properties),
+        Mistake("fixed_scale", "a fixed scale such as 0.01 instead of He's sqrt(2 / n_in)",
+                "a number written in the code (0.01 is a common one) gives every layer the same spread, whatever "
+                "its number of inputs, so a deep network's signal shrinks (or grows) layer after layer. He's start "
+                "scales each layer by the square root of 2 over its own number of inputs.",
+                Fix((Edit("rng.standard_normal((n_out, n_in)) * 0.01", DRAW),)),
+                matches=lambda j, c: scale_problem(j.value(c)) is not None and any(
+                    all(abs(np.std(W) / s - 1) < 0.15 for W in weights(j, c)) for s in (0.001, 0.01, 0.1)),
+                on=properties),
         Mistake("fan_out", "scaling by the number of outputs n_out instead of inputs n_in",
                 "a unit's score adds up n_in terms, one per input: that sum's spread is what the scale keeps "
-                "steady, so the scale depends on n_in.", "`* np.sqrt(2 / n_in)`",
+                "steady, so the scale depends on n_in.", Fix((Edit("np.sqrt(2 / n_out)", "np.sqrt(2 / n_in)"),)),
                 matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(2 / W.shape[0]) / he(W))
-                and any(W.shape[0] != W.shape[1] for W in weights(j, c))),
+                and any(W.shape[0] != W.shape[1] for W in weights(j, c)), on=properties),
         Mistake("reseeded", "making the generator again for each layer",
                 "a generator made from a seed starts the same sequence every time it is made: make it once, "
                 "before the loop, and draw every layer from that one generator.",
-                "`rng = np.random.default_rng(rng)` once, before the loop",
+                Fix((Edit("for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):\n"
+                          "    gen = np.random.default_rng(rng)",
+                          "gen = np.random.default_rng(rng)\n"
+                          "for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):"),)),
                 matches=lambda j, c: symmetry_problem(j.value(c)) is not None and "identical" in symmetry_problem(
-                    j.value(c))),
+                    j.value(c)), on=properties),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.randn` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every layer from it.",
-                "`rng = np.random.default_rng(rng)`, then `rng.standard_normal(...)`",
+                Fix((Edit(DEF, MAKE, "after"),
+                     Edit("np.random.randn(n_out, n_in)", "rng.standard_normal((n_out, n_in))"))),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again")))),
+                    np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again"))),
+                on=("repeatable",)),
+        Mistake("no_generator", "drawing from rng before making a Generator of it",
+                "rng may be a seed, None or a Generator: only a Generator has standard_normal. "
+                "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",
+                Fix((Edit(DEF, MAKE, "after"),)),
+                error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
     ]
     return Suite("init_layers", Layers("init_layers(...)"), checks, mistakes, expects=False, args=ARGS,
                  signature=SIGNATURE)

@@ -18,7 +18,7 @@ from ..checks import (
     takes_the_lessons_arguments,
     typed,
 )
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Tup, number, shape_problem, type_problem
 
 SIGNATURE = "init_params(rng=None)"
@@ -123,62 +123,120 @@ def suite():
     def near_std(x, target):
         return abs(float(np.std(x)) / target - 1) < 0.25
 
+    def hidden_width(j, c):
+        """Shapes of a hidden layer of k != 10 units somewhere (784 inputs and 10 outputs kept)."""
+        shapes = [np.shape(a) for a in j.value(c)]
+        if len(shapes) != 4 or any(len(sh) != 2 for sh in shapes):
+            return False
+        (a, n_in), (b, one), (n_out, d), (e, one2) = shapes
+        return n_in == 784 and n_out == 10 and e == 10 and one == one2 == 1 and any(k != 10 for k in (a, b, d))
+
+    DEF = "def init_params(rng=None):"
+    MAKE = "rng = np.random.default_rng(rng)"
+    W1 = "rng.standard_normal((10, 784)) * np.sqrt(1 / 784)"
+    W2 = "rng.standard_normal((10, 10)) * np.sqrt(1 / 10)"
+    properties = ("random", "scale", "hidden")
     mistakes = [
-        Mistake("zeros", "starting every weight at zero",
+        Mistake("zeros", "starting the weights at zero",
                 "with equal weights every hidden unit gets the same gradient, so they never become different. "
                 "Only the biases may start at zero; the weights must be drawn at random.",
-                "`W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)` (and W2 likewise, with its fan-in 10)",
-                matches=lambda j, c: all(np.allclose(w(j, c, k), 0) for k in (0, 2))),
+                Fix((Edit(DEF, MAKE, "after"), Edit("np.zeros((10, 784))", W1), Edit("np.zeros((10, 10))", W2))),
+                matches=lambda j, c: any(np.allclose(w(j, c, k), 0) for k in (0, 2)),
+                on=properties + ("repeatable",)),
         Mistake("identical_units", "giving every hidden unit the same weights",
                 "a hidden unit is one row of W1. Rows that start equal compute the same feature and receive the "
                 "same update, so the layer behaves like a single unit. Draw the whole matrix at random, not one "
                 "row repeated.",
-                "`W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)`, one draw for the whole matrix",
-                matches=lambda j, c: w(j, c, 0).ndim == 2 and np.allclose(w(j, c, 0), w(j, c, 0)[0])
-                and not np.allclose(w(j, c, 0), 0)),
+                Fix((Edit("np.tile(rng.standard_normal((1, 784)) * np.sqrt(1 / 784), (10, 1))", W1),
+                     Edit("np.tile(rng.standard_normal((1, 10)) * np.sqrt(1 / 10), (10, 1))", W2))),
+                matches=lambda j, c: any(w(j, c, k).ndim == 2 and np.allclose(w(j, c, k), w(j, c, k)[0])
+                                         and not np.allclose(w(j, c, k), 0) for k in (0, 2)),
+                on=properties),
         Mistake("seed_uniform", "the original notebook's uniform ±0.5 start",
                 "uniform ±0.5 ignores the fan-in: with 784 inputs each hidden score sums hundreds of such weights, "
                 "so the scores start large, softmax is sure of random answers, and training crawls (about 470 "
                 "iterations to reach 85% against the course's 57). Scale each layer by its own number of inputs, "
                 "and start the biases at 0.",
-                "`W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)`, `b1 = np.zeros((10, 1))`, and the "
-                "same for W2 (fan-in 10) and b2",
-                matches=lambda j, c: np.abs(w(j, c, 0)).max() <= 0.5 and near_std(w(j, c, 0), np.sqrt(1 / 12))
-                and np.abs(w(j, c, 1)).max() > 0.1),
+                Fix((Edit("W1 = rng.random((10, 784)) - 0.5", f"W1 = {W1}"),
+                     Edit("b1 = rng.random((10, 1)) - 0.5", "b1 = np.zeros((10, 1))"),
+                     Edit("W2 = rng.random((10, 10)) - 0.5", f"W2 = {W2}"),
+                     Edit("b2 = rng.random((10, 1)) - 0.5", "b2 = np.zeros((10, 1))"))),
+                matches=lambda j, c: any(np.abs(w(j, c, k)).max() <= 0.5 and near_std(w(j, c, k), np.sqrt(1 / 12))
+                                         for k in (0, 2)) or any(0.1 < np.abs(w(j, c, k)).max() <= 0.5
+                                                                  and w(j, c, k).min() < 0 < w(j, c, k).max()
+                                                                  for k in (1, 3)),
+                on=("scale", "hidden")),
+        Mistake("random_biases", "biases drawn at random instead of starting at 0",
+                "a random bias shifts each unit's threshold by a random amount before anything is learned "
+                "(standard_normal's spread is 1, as large as a unit's whole input): start the biases at 0 and let "
+                "training move them.",
+                Fix((Edit("b1 = rng.standard_normal((10, 1))", "b1 = np.zeros((10, 1))"),
+                     Edit("b2 = rng.standard_normal((10, 1))", "b2 = np.zeros((10, 1))"))),
+                matches=lambda j, c: any(np.std(w(j, c, k)) > 0.5 for k in (1, 3)), on=("scale", "hidden")),
         Mistake("unscaled", "unscaled random weights",
                 "`standard_normal` has standard deviation 1, so with 784 inputs Z1 = W1 X starts around ±10 and "
                 "the ReLUs and softmax saturate. Divide each layer's draws by the square root of its fan-in, the "
                 "number of inputs of one of its units.",
-                "`* np.sqrt(1 / 784)` for W1 and `* np.sqrt(1 / 10)` for W2",
-                matches=lambda j, c: near_std(w(j, c, 0), 1.0)),
+                Fix((Edit("W1 = rng.standard_normal((10, 784))", f"W1 = {W1}"),
+                     Edit("W2 = rng.standard_normal((10, 10))", f"W2 = {W2}"))),
+                matches=lambda j, c: near_std(w(j, c, 0), 1.0) or near_std(w(j, c, 2), 1.0), on=("scale", "hidden")),
+        Mistake("fixed_scale", "a fixed scale such as 0.01 instead of one from each layer's fan-in",
+                "a number written in the code (0.01 is a common one) gives every layer the same spread, whatever "
+                "its number of inputs: with 784 inputs or with 10, a unit's score then starts too small or too "
+                "large. Scale each layer by the square root of 1 over its own fan-in.",
+                Fix((Edit("rng.standard_normal((10, 784)) * 0.01", W1),
+                     Edit("rng.standard_normal((10, 10)) * 0.01", W2))),
+                matches=lambda j, c: any(scale_problem(name, w(j, c, k)) and any(
+                    abs(np.std(w(j, c, k)) / s - 1) < 0.15 for s in (0.001, 0.01, 0.1))
+                    for name, k in (("W1", 0), ("W2", 2))), on=("scale", "hidden")),
         Mistake("w2_fan_in", "scaling W2 by W1's fan-in (784) instead of its own (10)",
                 "each layer is scaled by the number of inputs of its own units: 784 pixels for W1, but only the "
                 "10 hidden activations for W2. Scaled by 784, W2 starts about 9 times too small and the output "
                 "layer learns slowly (83.6% after the course's training, below the 85% goal).",
-                "`W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)`",
+                Fix((Edit("rng.standard_normal((10, 10)) * np.sqrt(1 / 784)", W2),)),
                 matches=lambda j, c: accepted_std("W1")[0] <= np.std(w(j, c, 0)) <= accepted_std("W1")[1]
-                and np.std(w(j, c, 2)) < 0.1),
+                and near_std(w(j, c, 2), np.sqrt(1 / 784)), on=("scale", "hidden")),
         Mistake("w1_fan_in", "scaling W1 by W2's fan-in (10) instead of its own (784)",
                 "each layer is scaled by the number of inputs of its own units: W1's units each see 784 pixels, "
                 "so its weights must be much smaller than W2's.",
-                "`W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)`",
+                Fix((Edit("rng.standard_normal((10, 784)) * np.sqrt(1 / 10)", W1),)),
                 matches=lambda j, c: near_std(w(j, c, 0), np.sqrt(1 / 10))
-                and accepted_std("W2")[0] <= np.std(w(j, c, 2)) <= accepted_std("W2")[1]),
+                and accepted_std("W2")[0] <= np.std(w(j, c, 2)) <= accepted_std("W2")[1], on=("scale", "hidden")),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.rand` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every array from it.",
-                "`rng = np.random.default_rng(rng)`, then `rng.standard_normal(...)`",
+                Fix((Edit(DEF, MAKE, "after"),
+                     Edit("np.random.randn(10, 784)", "rng.standard_normal((10, 784))"),
+                     Edit("np.random.randn(10, 10)", "rng.standard_normal((10, 10))"),
+                     Edit("rng = np.random.default_rng()", MAKE))),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a, b) for a, b in zip(j.value(c), j.value("seeded_again"))), cases=("seeded",)),
+                    np.array_equal(a, b) for a, b in zip(j.value(c), j.value("seeded_again"))), cases=("seeded",),
+                on=("repeatable", "generator")),
         Mistake("seeds_numpy", "seeding NumPy's global generator with rng",
                 "`rng` may be a seed or a Generator already made (the capstone passes one along); np.random.seed "
                 "takes only a number, and draws from the global generator. Make a Generator from `rng`, which "
-                "accepts both, and draw from it.", "`rng = np.random.default_rng(rng)`",
-                matches=lambda j, c: j.outcome("generator").failure is not None, cases=("generator",)),
+                "accepts both, and draw from it.",
+                Fix((Edit("np.random.seed(rng)", MAKE),
+                     Edit("np.random.randn(10, 784)", "rng.standard_normal((10, 784))"),
+                     Edit("np.random.randn(10, 10)", "rng.standard_normal((10, 10))"))),
+                matches=lambda j, c: j.outcome("generator").failure is not None,
+                cases=("generator",), on=("generator",)),
+        Mistake("no_generator", "drawing from rng before making a Generator of it",
+                "rng may be a seed (0), None or a Generator: only a Generator has standard_normal. "
+                "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",
+                Fix((Edit(DEF, MAKE, "after"),)),
+                error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
         Mistake("transposed", "weights stored as (inputs, units) instead of (units, inputs)",
                 "W1 has one row per hidden unit and one column per pixel, so that W1 @ X works with X of shape "
-                "(784, m).", "`rng.standard_normal((10, 784))`",
-                matches=lambda j, c: np.shape(j.value(c)[0]) == (784, 10)),
+                "(784, m).", Fix((Edit("rng.standard_normal((784, 10))", "rng.standard_normal((10, 784))"),)),
+                matches=lambda j, c: np.shape(j.value(c)[0]) == (784, 10), on=("shape",)),
+        Mistake("hidden_width", "a hidden layer of another size than 10 units",
+                "this course's network has 10 hidden units, and every later lesson (and its checks) counts on "
+                "it: W1 is (10, 784), b1 (10, 1) and W2 (10, 10). Part 2 builds networks of any width.",
+                Fix((Edit("rng.standard_normal((20, 784))", "rng.standard_normal((10, 784))"),
+                     Edit("rng.standard_normal((10, 20)) * np.sqrt(1 / 20)", W2),
+                     Edit("np.zeros((20, 1))", "np.zeros((10, 1))"))),
+                matches=hidden_width, on=("shape",)),
     ]
     return Suite("init_params", Tup("init_params()", PARAMS), checks, mistakes, expects=False, args=ARGS,
                  signature=SIGNATURE)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..checks import (
     changed_input,
+    only_first,
     no_warnings,
     prop,
     returns,
@@ -20,7 +21,7 @@ from ..checks import (
     unchanged,
     usable,
 )
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Batches
 
 SIGNATURE = "minibatches(X, Y, batch_size, rng)"
@@ -141,53 +142,161 @@ def suite():
         prop("hidden", "hidden", "batches data it has not seen", hidden),
     ]
 
+    def m(j, c):
+        return j.case(c).args[0].shape[1]
+
+    def size(j, c):
+        return j.case(c).args[2]
+
+    def sizes(j, c):
+        try:
+            return [np.shape(Xb)[1] for Xb, _ in j.value(c)]
+        except Exception:
+            return []
+
     def total(j, c):
-        return sum(np.shape(Xb)[1] for Xb, _ in j.value(c))
+        return sum(sizes(j, c))
 
     def coverage_ok(j, c):
         return coverage_problem(j, c, j.value(c)) is None
 
+    def examples(j, c):
+        """The example numbers the batches hold, or None when a batch is not (rows, b) of X's columns."""
+        try:
+            n = j.case(c).args[0].shape[0]
+            if any(np.ndim(Xb) != 2 or np.shape(Xb)[0] != n for Xb, _ in j.value(c)):
+                return None
+            return order(j.value(c))
+        except Exception:
+            return None
+
+    def due(j, c):
+        return -(-m(j, c) // size(j, c))
+
+    def one_batch(j, c):
+        """Only the first batch, of batch_size examples, where more were due, on every such case."""
+        return only_first(j, c, due) and len(sizes(j, c)) == 1 and sizes(j, c)[0] == min(size(j, c), m(j, c))
+
+    def merged_last(j, c):
+        s, b = sizes(j, c), size(j, c)
+        return len(s) >= 1 and m(j, c) % b and len(s) == m(j, c) // b and all(k == b for k in s[:-1]) \
+            and s[-1] == b + m(j, c) % b
+
+    def empty_last(j, c):
+        s = sizes(j, c)
+        return len(s) == due(j, c) + 1 and s[-1] == 0 and total(j, c) == m(j, c)
+
+    def transposed(j, c):
+        n = j.case(c).args[0].shape[0]
+        try:
+            shapes = [np.shape(Xb) for Xb, _ in j.value(c)]
+        except Exception:
+            return False
+        return bool(shapes) and n > 1 and all(len(sh) == 2 and sh[1] == n and sh[0] != n for sh in shapes)
+
+    def drawn_at_random(j, c):
+        """Full batches of batch_size, and examples repeated in the epoch: each batch drawn on its own (with
+        replacement, or a fresh sample each time), not cut from one permutation."""
+        seen, s = examples(j, c), sizes(j, c)
+        return seen is not None and len(s) >= 2 and all(k == size(j, c) for k in s) and \
+            np.unique(seen).size < seen.size
+
+    def rows_permuted(j, c):
+        """Batches of the first n examples only (n the number of rows of X): a permutation of X.shape[0]."""
+        n = j.case(c).args[0].shape[0]
+        seen = examples(j, c)
+        return seen is not None and n < m(j, c) and seen.size == n and np.array_equal(np.sort(seen), np.arange(n))
+
+    DEF = "m = X.shape[1]"
+    PERM = "perm = rng.permutation(m)"
+    RANGE = "range(0, m, batch_size)"
     mistakes = [
         Mistake("in_place", "shuffling the caller's X and Y in place",
                 "the caller's X and Y must come back as they were: the next epoch, the validation and the test all "
                 "use them. Index them with the shuffled example numbers, which makes new arrays.",
-                "`X[:, idx], Y[idx]` for each batch's numbers `idx`", matches=changed_input),
+                Fix((Edit("X[:] = X[:, perm]", "X = X[:, perm]"), Edit("Y[:] = Y[perm]", "Y = Y[perm]"))),
+                matches=changed_input),
+        Mistake("return_in_loop", "a `return` inside the loop",
+                "only the first batch comes back, on every call that should give several: the function returns "
+                "as soon as the loop has made one. A `return` inside the loop stops after the first batch: "
+                "return the list after the loop.",
+                Fix((Edit("for s in range(0, m, batch_size):\n    idx = perm[s:s + batch_size]\n"
+                          "    batches.append((X[:, idx], Y[idx]))\n    return batches",
+                          "for s in range(0, m, batch_size):\n    idx = perm[s:s + batch_size]\n"
+                          "    batches.append((X[:, idx], Y[idx]))\nreturn batches"),)),
+                matches=one_batch, on=("shape",)),
         Mistake("drops_last", "leaving out the last, smaller batch",
                 "when batch_size does not divide m, the examples left at the end make one more, smaller batch; "
                 "without it some examples are never trained on in that epoch.",
-                "`range(0, m, batch_size)` for the starts of the batches",
-                matches=lambda j, c: total(j, c) < j.case(c).args[0].shape[1]
-                and len(j.value(c)) == -(-j.case(c).args[0].shape[1] // j.case(c).args[2]) - 1
-                and all(np.shape(Xb)[1] == j.case(c).kwargs.get("batch_size", j.case(c).args[2] if len(
-                    j.case(c).args) > 2 else 0) for Xb, _ in j.value(c))),
+                Fix((Edit("range(0, m - batch_size + 1, batch_size)", RANGE),)),
+                matches=lambda j, c: total(j, c) < m(j, c) and len(sizes(j, c)) == due(j, c) - 1
+                and all(k == size(j, c) for k in sizes(j, c))),
+        Mistake("merged_last", "the examples left over joined to the last full batch",
+                "the examples left at the end make a batch of their own, smaller than batch_size: every other "
+                "batch holds exactly batch_size examples, so the step size tuned for it fits every step but one.",
+                Fix((Edit("starts = list(range(0, m - batch_size + 1, batch_size))", "starts = list(range(0, m, batch_size))"),
+                     Edit("idx = perm[s:] if k == len(starts) - 1 else perm[s:s + batch_size]", "idx = perm[s:s + batch_size]"))),
+                matches=merged_last),
+        Mistake("empty_last", "an empty batch at the end",
+                "when batch_size divides m exactly, there is no example left for one more batch: a loop that "
+                "runs m // batch_size + 1 times makes a last batch of 0 examples. The starts 0, batch_size, "
+                "2 * batch_size, ... below m, `range(0, m, batch_size)`, give exactly the batches due.",
+                Fix((Edit("for k in range(m // batch_size + 1):\n    idx = perm[k * batch_size:(k + 1) * batch_size]",
+                          "for s in range(0, m, batch_size):\n    idx = perm[s:s + batch_size]"),)),
+                matches=empty_last),
         Mistake("array_split", "np.array_split: batches of nearly equal size instead of batch_size",
                 "batch_size is a setting you choose (the step size is tuned for it), so every batch holds exactly "
                 "batch_size examples; only the last one holds what is left. np.array_split shares the examples out "
                 "evenly instead, which makes every batch a little smaller.",
-                "`perm[s:s + batch_size]` for each `s in range(0, m, batch_size)`",
-                matches=lambda j, c: nearly_equal(j.value(c), j.case(c).args[0].shape[1], j.case(c).args[2])),
+                Fix((Edit("return [(X[:, part], Y[part]) for part in np.array_split(idx, -(-m // batch_size))]",
+                          "return [(X[:, idx[s:s + batch_size]], Y[idx[s:s + batch_size]]) "
+                          "for s in range(0, m, batch_size)]"),)),
+                matches=lambda j, c: nearly_equal(j.value(c), m(j, c), size(j, c))),
+        Mistake("transposed", "batches with one row per example instead of one column",
+                "X_batch keeps X's layout: one column per example, (n, b), so that W @ X_batch works. A `.T` "
+                "(or indexing rows) turns it into (b, n).",
+                Fix((Edit("X[:, perm[s:s + batch_size]].T", "X[:, perm[s:s + batch_size]]"),)), matches=transposed,
+                on=("shape",)),
+        Mistake("with_replacement", "drawing each batch at random instead of cutting one permutation",
+                "an epoch is one pass over every example, each exactly once: shuffle the example numbers once "
+                "(one permutation from rng), then cut that order into pieces of batch_size. A fresh random draw per "
+                "batch (rng.choice, rng.integers) repeats some examples and never shows others, and makes too "
+                "many full batches.",
+                Fix((Edit("for _ in range(int(np.ceil(m / batch_size))):\n    idx = rng.choice(m, batch_size)",
+                          f"{PERM}\nfor s in {RANGE}:\n    idx = perm[s:s + batch_size]"),)),
+                matches=drawn_at_random),
+        Mistake("rows_permuted", "a permutation of X.shape[0], the number of pixels, instead of the examples",
+                "X has one row per pixel and one column per example: X.shape[0] is the number of rows, so a "
+                "permutation of it shuffles only the first n example numbers. Permute the X.shape[1] "
+                "examples, the columns.",
+                Fix((Edit("perm = rng.permutation(X.shape[0])", "perm = rng.permutation(X.shape[1])"),)),
+                matches=rows_permuted),
         Mistake("separate_shuffles", "shuffling X and Y with two different permutations",
                 "every image must keep its label: draw one permutation of the example numbers and use it for both "
                 "X and Y. Shuffled apart, a network learns nothing (about 10% accuracy).",
-                "`perm = rng.permutation(m)`, then `X[:, idx], Y[idx]` with the same `idx = perm[start:start + "
-                "batch_size]`", matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None),
+                Fix((Edit("X, Y = X[:, rng.permutation(m)], Y[rng.permutation(m)]",
+                          f"{PERM}\nX, Y = X[:, perm], Y[perm]"),)),
+                matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None),
         Mistake("no_shuffle", "batches in the original order",
                 "in the original order every epoch sees the same batches in the same sequence, and a file may be "
                 "sorted (all the 0s, then all the 1s): draw a fresh permutation from rng for each epoch.",
-                "`perm = rng.permutation(m)`", matches=lambda j, c: coverage_ok(j, c) and is_identity(j.value(c))),
+                Fix((Edit(DEF, f"{PERM}\nX, Y = X[:, perm], Y[perm]", "after"),)),
+                matches=lambda j, c: coverage_ok(j, c) and is_identity(j.value(c))),
         Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
                 "`np.random.permutation` uses NumPy's global generator and ignores the rng passed in, so no "
-                "training run can be repeated: draw the permutation from `rng`.", "`rng.permutation(m)`",
+                "training run can be repeated: draw the permutation from `rng`.",
+                Fix((Edit("np.random.permutation(m)", "rng.permutation(m)"),)),
                 matches=lambda j, c: j.value("again") is not None and not same(j.value("numbered"), j.value("again"))),
         Mistake("fixed_seed", "a generator of your own, made from a fixed seed",
                 "a generator made inside the function from a fixed seed deals the same order every epoch and "
                 "ignores the caller's rng: draw from the rng you are given, which moves on at every call.",
-                "`rng.permutation(m)`",
+                Fix((Edit("np.random.default_rng(0).permutation(m)", "rng.permutation(m)"),)),
                 matches=lambda j, c: j.value("other") is not None and not is_identity(j.value("numbered"))
                 and same(j.value("numbered"), j.value("other"))),
         Mistake("rows_not_columns", "indexing the rows of X (pixels) instead of its columns (images)",
                 "X holds one image per column, so a batch takes columns: X[:, idx]. X[idx] picks rows, which are "
-                "pixels.", "`X[:, idx]`", error=("IndexError", "out of bounds")),
+                "pixels.", Fix((Edit("X[perm[s:s + batch_size]]", "X[:, perm[s:s + batch_size]]"),)),
+                error=("IndexError", "out of bounds")),
     ]
     return Suite("minibatches", Batches("minibatches"), checks, mistakes, expects=False, args=ARGS, yields=True,
                  signature=SIGNATURE)

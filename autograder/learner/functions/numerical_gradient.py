@@ -17,12 +17,13 @@ from ..checks import (
     takes_the_lessons_arguments,
     typed,
 )
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Arr, number
 
 SIGNATURE = "numerical_gradient(f, x, eps=1e-5)"
 ARGS = ("f", "x", "eps")  # the parameters the checks pass by position, in order
-RESTORED = 1e-12  # how close x must come back: exactly is best, within the last bits is accepted
+RESTORED = 1e-12  # how close x must come back: exactly (x[i] = old) or within its last bits (x[i] += eps after
+#                   x[i] -= 2 * eps), relative to x's largest entry; anything more has damaged the caller's x
 
 
 def suite():
@@ -44,7 +45,8 @@ def suite():
                                      prefer="in_place")
             return None
         from ..judge import Check
-        return Check("restored", "puts every entry of x back as it was", run, case=cases[0], uses=tuple(cases))
+        return Check("restored", "puts every entry of x back as it was (to within 1e-12 of x's size)", run, case=cases[0],
+                     uses=tuple(cases))
 
     def moved(j, case):
         after = j.outcome(case).inputs_after
@@ -66,6 +68,25 @@ def suite():
         value = j.value(case)
         return isinstance(value, np.ndarray) and value.size > 1 and not np.any(value) and np.any(j.expected(case))
 
+    def first_axis(j, case):
+        """On an x of two or more dimensions every row (first index) holds one number, the sum of that row's
+        slopes: each x[i] nudged was a whole row."""
+        value, want = j.value(case), j.expected(case)
+        if not isinstance(value, np.ndarray) or value.shape != np.shape(want) or value.ndim < 2 or j.right_on(case):
+            return False
+        rows = np.asarray(want, dtype=float).reshape(want.shape[0], -1).sum(axis=1)
+        return bool(np.allclose(value.reshape(value.shape[0], -1), rows[:, None], rtol=1e-4, atol=1e-6))
+
+    def flat(j, case):
+        x = j.case(case).args[1]
+        value = j.value(case)
+        return isinstance(value, np.ndarray) and x.ndim > 1 and value.shape == (x.size,)
+
+    def copies(j, case):
+        """Zero slopes where f reads x through a closure, right slopes where f reads its argument: f was
+        handed nudged copies of x."""
+        return case == "closure" and all_zero(j, case) and j.right_on("square")
+
     checks = [
         takes_the_lessons_arguments("square"),
         returns("square"),
@@ -76,48 +97,77 @@ def suite():
         matches("sine", "measures the slopes of sum(sin x), which are cos x, on a vector x"),
         matches("cube_eps", "uses the eps it is given (with eps = 0.1 the slopes of sum(x³) are 3x² + 0.01)"),
         matches("three_d", "works on an x of any shape, here (2, 2, 3)"),
-        restored(["square", "sine", "cube_eps", "three_d"]),
-        no_warnings(["square", "sine", "cube_eps", "three_d"]),
+        matches("closure", "works for an f that reads x itself, not its argument (a loss reading W inside params)"),
+        restored(["square", "sine", "cube_eps", "three_d", "closure"]),
+        no_warnings(["square", "sine", "cube_eps", "three_d", "closure"]),
         matches("hidden", "measures slopes it has not seen"),
     ]
+    PAIR = "(f_plus - f_minus) / (2 * eps)"
     mistakes = [
         Mistake("one_sided", "a one-sided difference, (f(x + eps) - f(x)) / eps",
                 "a step to one side only measures the slope half a step away, with an error that shrinks like eps; "
-                "a step to each side cancels most of it: what is left shrinks like eps², a hundred thousand times smaller here.",
-                "`(f_plus - f_minus) / (2 * eps)`, with f_minus measured at x[i] - eps"),
+                "a step to each side cancels most of it: what is left shrinks like eps², a hundred thousand times "
+                "smaller here.",
+                Fix((Edit("grad[i] = (f(x) - f_x) / eps",
+                          "f_plus = f(x)\nx[i] = old - eps\ngrad[i] = (f_plus - f(x)) / (2 * eps)"),))),
         Mistake("divide_by_eps", "dividing by eps instead of 2 eps",
                 "from x - eps to x + eps is a step of 2 eps: divide the change in f by the width of the step you "
-                "took.", "divide by `2 * eps`", matches=ratio_is(2.0)),
+                "took.", Fix((Edit("(f_plus - f_minus) / eps", PAIR),)), matches=ratio_is(2.0)),
         Mistake("no_division", "not dividing by the step",
                 "a slope is a change in f per unit of x: divide the change in f by the step in x, 2 eps.",
-                "divide by `2 * eps`", matches=no_division),
+                Fix((Edit("grad[i] = f_plus - f_minus", f"grad[i] = {PAIR}"),)), matches=no_division),
         Mistake("nudged_copy", "nudging a copy of x, which f never sees",
                 "f must be measured at the nudged point. x.flatten() (or np.array(x), x.copy()) makes a new array, "
                 "so nudging it leaves the x that f reads as it was, f(x + eps) equals f(x - eps), and every slope "
                 "comes out 0. Nudge x itself, one position at a time, and put it back.",
-                "`for i in np.ndindex(x.shape):`, then nudge and restore `x[i]`", matches=all_zero),
+                Fix((Edit("flat = x.flatten()", "flat = x.reshape(-1)"),),
+                    "x.reshape(-1) is a view of x: nudging it nudges x."),
+                matches=lambda j, c: all_zero(j, c) and (c != "closure" or all_zero(j, "square"))),
+        Mistake("copies_x", "nudging copies of x and handing them to f",
+                "f may read x itself rather than the array it is handed: a loss that reads a layer's W inside "
+                "params ignores its argument, as the function's docstring warns. Such an f only sees nudges made "
+                "to x itself, so on a copy every slope comes out 0. Nudge x in place, one entry at a time, and "
+                "put each entry back.",
+                Fix((Edit("plus, minus = x.copy(), x.copy()\nplus.flat[k] += eps\nminus.flat[k] -= eps\n"
+                          "grad[k] = (f(plus) - f(minus)) / (2 * eps)",
+                          "old = x.flat[k]\nx.flat[k] = old + eps\nf_plus = f(x)\nx.flat[k] = old - eps\n"
+                          f"f_minus = f(x)\nx.flat[k] = old\ngrad[k] = {PAIR}"),)),
+                matches=copies),
         Mistake("float32", "measuring the slopes in float32",
                 "float32 keeps about 7 significant digits, so f(x + eps) and f(x - eps) differ only in their last "
                 "few, and that difference, divided by a tiny 2 eps, is mostly rounding (lesson 16 measures it). "
                 "Measure gradients in float64, the type of the x you are given.",
-                "nudge x itself, in its own float64, and make `grad = np.zeros(x.shape)`",
+                Fix((Edit("x32 = x.astype(np.float32)", "x32 = x"),),
+                    "x itself, in its own float64, is what f must see nudged."),
                 matches=lambda j, c: isinstance(j.value(c), np.ndarray) and j.value(c).dtype == np.float32
                 and np.asarray(j.case(c).args[1]).dtype == np.float64),
         Mistake("wrong_sign", "f(x - eps) - f(x + eps): the slopes come out with the wrong sign",
                 "a slope is how much f goes up when x goes up: the value at x + eps minus the value at x - eps.",
-                "`(f_plus - f_minus) / (2 * eps)`", matches=ratio_is(-1.0)),
+                Fix((Edit("(f_minus - f_plus)", "(f_plus - f_minus)"),)), matches=ratio_is(-1.0)),
         # Nudging x in place is the method; leaving it nudged is the mistake, so it is this suite's "in_place".
         Mistake("in_place", "not putting x[i] back after nudging it",
                 "after measuring f on both sides, set x[i] back to the value you saved before nudging it, so the "
                 "next entry is measured at the right point and the caller gets its x back unchanged.",
-                "save `old = x[i]` first, and end with `x[i] = old`", matches=moved),
+                Fix((Edit("f_minus = f(x)", "x[i] += eps", "after"),),
+                    "Saving `old = x[i]` first and ending with `x[i] = old` puts it back exactly."),
+                matches=moved),
         Mistake("ignores_eps", "a step size written in the function instead of the eps it is given",
                 "the caller chooses the step: use `eps`, not a number of your own.",
-                "use the parameter `eps` in both nudges and in the division"),
+                Fix((Edit("h = 1e-5", "h = eps"),))),
         Mistake("row_index", "a flat index into a 2-D x",
                 "with a 2-D x, x[i] is a whole row, and i runs past the last row. Loop over every position of x "
                 "(np.ndindex(x.shape) gives each index tuple), whatever its number of dimensions.",
-                "`for i in np.ndindex(x.shape):`", error=("IndexError", "out of bounds")),
+                Fix((Edit("for i in range(x.size):", "for i in np.ndindex(x.shape):"),)),
+                error=("IndexError", "out of bounds")),
+        Mistake("first_axis", "a loop over the first axis only",
+                "with one index, x[i] of a matrix is a whole row: nudging it nudges every entry of the row at "
+                "once, and the slope stored is the row's total. Loop over every position of x (np.ndindex(x.shape) "
+                "gives each index tuple), whatever its number of dimensions.",
+                Fix((Edit("for i in range(x.shape[0]):", "for i in np.ndindex(x.shape):"),)), matches=first_axis),
+        Mistake("flat_gradient", "a flat gradient instead of one shaped like x",
+                "grad[i] is the slope of x[i], so grad has x's shape: make its zeros with x's own shape, or reshape "
+                "a flat one to x.shape before returning it.",
+                Fix((Edit("return grad", "return grad.reshape(x.shape)"),)), matches=flat),
     ]
     return Suite("numerical_gradient", Arr("numerical_gradient(f, x)", "x"), checks, mistakes, args=ARGS,
                  signature=SIGNATURE)

@@ -1,14 +1,63 @@
 """``one_hot``: what it returns, its checks in order, and the mistakes they can name."""
+import numpy as np
 
 from ..checks import matches, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
 SIGNATURE = "one_hot(Y)"
 ARGS = ('Y',)  # the parameters the checks pass by position, in order
 
 
+def _shape(j, c):
+    value = j.value(c)
+    return np.shape(value) if isinstance(value, np.ndarray) else None
+
+
+def _labels(j, c):
+    return np.asarray(j.case(c).args[0])
+
+
 def suite():
+    def rows_from_labels(j, c):
+        """As many rows as this batch's largest label + 1 (fewer than 10 when it holds no 9), either way round."""
+        Y, shape = _labels(j, c), _shape(j, c)
+        k = int(Y.max()) + 1
+        return k != 10 and shape in ((k, Y.size), (Y.size, k))
+
+    def one_row_per_example(j, c):
+        Y, shape = _labels(j, c), _shape(j, c)
+        return Y.size != 10 and shape in ((Y.size, 10), (Y.size, int(Y.max()) + 1)) and shape != (10, Y.size)
+
+    def whole_rows(j, c):
+        value = j.value(c)
+        return _shape(j, c) == (10, _labels(j, c).size) and _labels(j, c).size > 1 and \
+            np.all(value == value[:, :1]) and value[:, 0].sum() > 1
+
+    def indices_swapped(j, c):
+        """The 1 of example i at row i, column Y[i] (where that fits in the matrix): the indices swapped."""
+        Y, value = _labels(j, c), j.value(c)
+        if _shape(j, c) != (10, Y.size) or j.right_on(c):
+            return False
+        want = np.zeros((10, Y.size))
+        for i in range(min(10, Y.size)):
+            if Y[i] < Y.size:
+                want[i, Y[i]] = 1
+        return bool(np.array_equal(np.asarray(value, dtype=float), want))
+
+    def shifted(j, c):
+        """The 1 of each label d one row away from row d (digits counted from 1, or a `+ 1`)."""
+        Y, value = _labels(j, c), j.value(c)
+        if _shape(j, c) != (10, Y.size) or j.right_on(c):
+            return False
+        v = np.asarray(value, dtype=float)
+        for k in (-1, 1):
+            want = np.zeros((10, Y.size))
+            want[(Y + k) % 10, np.arange(Y.size)] = 1
+            if np.array_equal(v, want):
+                return True
+        return False
+
     return standard(
         "one_hot", Arr("one_hot(Y)", (10, "m"), kinds="fiub"),
         edge=[matches("no9", "handles a batch with no 9: still 10 rows"),
@@ -17,14 +66,26 @@ def suite():
             Mistake("max_plus_one", "the original notebook's bug: one_hot sized by Y.max() + 1",
                     "the number of rows must be the number of digits, 10, whatever labels this batch happens to "
                     "hold: a batch without a 9 would get 9 rows and no longer line up with the network's 10 "
-                    "outputs.", "`one_hot_Y = np.zeros((10, Y.size))`"),
+                    "outputs.", Fix((Edit("np.zeros((Y.size, Y.max() + 1))", "np.zeros((Y.size, 10))"),)),
+                    matches=rows_from_labels),
             Mistake("transposed", "one row per example instead of one column",
                     "the course keeps one column per example, like X, so the result is (10, m), not (m, 10).",
-                    "transpose the result with `.T`"),
+                    Fix((Edit("np.eye(10)[Y]", "np.eye(10)[Y].T"),)), matches=one_row_per_example),
             Mistake("whole_rows", "indexing with Y alone, which fills whole rows",
                     "indexing a matrix with one array picks whole rows, so every column of those rows becomes 1. "
                     "Each column needs exactly one 1: index with a row for each column, and that column.",
-                    "`one_hot_Y[Y, np.arange(m)] = 1`"),
+                    Fix((Edit("one_hot_Y[Y] = 1", "one_hot_Y[Y, np.arange(Y.size)] = 1"),)), matches=whole_rows),
+            Mistake("swapped_index", "the row and column indices the other way round",
+                    "in a (10, m) matrix the first index picks the row, the digit, and the second the column, the "
+                    "example: the 1 of example i goes at row Y[i], column i.",
+                    Fix((Edit("one_hot_Y[np.arange(Y.size), Y] = 1", "one_hot_Y[Y, np.arange(Y.size)] = 1"),)),
+                    matches=indices_swapped,
+                    error=("IndexError", r"out of bounds for axis 1")),
+            Mistake("shifted_rows", "each 1 one row away from its digit's row",
+                    "digits count from 0, and so do rows: the label d goes in row d (a label 0 in row 0, a 9 in "
+                    "row 9), with no 1 added or taken away.",
+                    Fix((Edit("out[Y - 1, np.arange(Y.size)] = 1", "out[Y, np.arange(Y.size)] = 1"),)),
+                    matches=shifted),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns a (10, m) matrix, one column per label",
         type_purpose="returns a NumPy array of numbers", finite_case=None)

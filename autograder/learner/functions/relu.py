@@ -1,34 +1,81 @@
-"""``relu``: what it returns, its checks in order, and the mistakes they can name."""
+"""``relu``: what it returns, its checks in order, and the mistakes they can name.
+
+Most of relu's wrong answers are another function of Z: each is recognised by computing that function from
+the case's own Z (so it is named however it is written), never by the course's stored outputs alone.
+"""
+import numpy as np
 
 from ..checks import changed_input, matches, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
 SIGNATURE = "relu(Z)"
 ARGS = ('Z',)  # the parameters the checks pass by position, in order
+RIGHT = "np.maximum(Z, 0)"
+
+
+def computes(g):
+    """A matcher: the answer is ``g(Z)`` (and not ReLU), entry by entry."""
+    def test(j, c):
+        Z = np.asarray(j.case(c).args[0], dtype=float)
+        value = j.value(c)
+        if not isinstance(value, np.ndarray) or value.shape != Z.shape or j.right_on(c):
+            return False
+        return np.allclose(np.asarray(value, dtype=float), g(Z), rtol=1e-4, atol=1e-6)
+    return test
+
+
+def leaky_test(j, c):
+    """Negative scores kept, scaled by one small factor (0 < a < 1): a leaky ReLU."""
+    Z = np.asarray(j.case(c).args[0], dtype=float)
+    value = j.value(c)
+    if not isinstance(value, np.ndarray) or value.shape != Z.shape or j.right_on(c):
+        return False
+    v = np.asarray(value, dtype=float)
+    neg = Z < 0
+    if not neg.any() or not np.allclose(v[~neg], Z[~neg]):
+        return False
+    a = v[neg] / Z[neg]
+    return bool(np.allclose(a, a[0]) and 0 < a[0] < 1)
 
 
 def suite():
+    to_relu = lambda old: Fix((Edit(old, RIGHT),))  # noqa: E731
     return standard(
         "relu", Arr("relu(Z)", (10, "m")),
         edge=[matches("f32", "works on float32 input")],
         mistakes=[
             Mistake("np_max", "np.max instead of np.maximum",
                     "np.max reduces: it finds the largest value along an axis, so the shape shrinks. ReLU needs an "
-                    "entry-by-entry comparison of Z with 0, which keeps Z's shape.", "np.maximum, comparing Z with 0 entry by entry"),
+                    "entry-by-entry comparison of Z with 0, which keeps Z's shape.", to_relu("np.max(Z, 0)"),
+                    matches=lambda j, c: np.ndim(j.value(c)) == 1 and np.shape(j.value(c))[0] in np.shape(
+                        j.case(c).args[0])),
             Mistake("minimum", "np.minimum instead of np.maximum",
                     "np.minimum keeps the negative part and clips the positive one; ReLU does the opposite.",
-                    "np.maximum, comparing Z with 0 entry by entry"),
+                    to_relu("np.minimum(Z, 0)"), matches=computes(lambda Z: np.minimum(Z, 0))),
             Mistake("abs", "np.abs instead of ReLU",
                     "ReLU sets negative values to 0; the absolute value turns them positive instead.",
-                    "np.maximum, comparing Z with 0 entry by entry"),
+                    to_relu("np.abs(Z)"), matches=computes(np.abs)),
+            Mistake("tanh", "tanh instead of ReLU",
+                    "tanh squashes every score into (-1, 1); ReLU keeps positive scores as they are and sets "
+                    "negative ones to 0, which is what makes its slope simply 0 or 1 in lesson 7.",
+                    to_relu("np.tanh(Z)"), matches=computes(np.tanh)),
+            Mistake("sigmoid", "the sigmoid instead of ReLU",
+                    "the sigmoid squashes every score into (0, 1); ReLU keeps positive scores as they are and sets "
+                    "negative ones to 0.", to_relu("1 / (1 + np.exp(-Z))"),
+                    matches=computes(lambda Z: 1 / (1 + np.exp(-Z)))),
+            Mistake("leaky", "a leaky ReLU, which keeps a little of each negative score",
+                    "the course's ReLU sets every negative score to exactly 0 (its slope there is 0, lesson 7); a "
+                    "leaky ReLU keeps a small multiple of it instead.", to_relu("np.where(Z > 0, Z, 0.01 * Z)"),
+                    matches=leaky_test),
             Mistake("in_place", "changing Z in place",
                     "assigning into Z changes the caller's array too, and the backward pass still needs the "
-                    "original Z. Build and return a new array.", "return a new array: np.maximum of Z and 0",
-                    matches=changed_input),
+                    "original Z. Build and return a new array.",
+                    Fix((Edit("Z[Z < 0] = 0\nreturn Z", f"return {RIGHT}"),)), matches=changed_input),
             Mistake("python_max", "Python's max (or an if) on a whole array",
                     "Python's max compares two whole objects, and NumPy refuses to say whether a whole array is "
-                    "larger than 0; NumPy's own functions compare entry by entry.", "np.maximum, comparing Z with 0 entry by entry",
+                    "larger than 0; NumPy's own functions compare entry by entry.",
+                    Fix((Edit("return max(Z, 0)", f"return {RIGHT}"),)),
                     error=("ValueError", "truth value of an array")),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns an array shaped like Z, (10, m)")

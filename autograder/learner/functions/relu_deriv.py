@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..checks import matches, prop, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, value_difference
 
 SIGNATURE = "relu_deriv(Z)"
@@ -31,13 +31,16 @@ def suite():
         mistakes=[
             Mistake("returns_relu", "returning relu(Z) instead of its slope",
                     "the slope of ReLU is not its value: it is 1 where ReLU rises (Z > 0) and 0 where it is flat.",
-                    "the comparison `Z > 0` is True where the slope is 1; `.astype(float)` turns True and False into 1.0 and 0.0"),
+                    Fix((Edit("return np.maximum(Z, 0)", "return Z > 0"),),
+                        "The comparison is True where the slope is 1; `.astype(float)` turns True and False into "
+                        "1.0 and 0.0 if you want numbers.")),
             Mistake("inverted", "the slope with the comparison reversed",
                     "ReLU is flat, slope 0, for negative Z and rises with slope 1 for positive Z.",
-                    "`Z > 0`"),
+                    Fix((Edit("return Z < 0", "return Z > 0"),))),
             Mistake("python_if", "an `if` on a whole array",
                     "an `if` asks one yes-or-no question, and NumPy refuses to answer it for a whole array; a "
-                    "comparison written as an expression works entry by entry.", "`return Z > 0`",
+                    "comparison written as an expression works entry by entry.",
+                    Fix((Edit("if Z > 0:\n    return 1\nreturn 0", "return Z > 0"),)),
                     error=("ValueError", "truth value of an array")),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns an array shaped like Z, (10, m)", type_purpose="returns a NumPy array")

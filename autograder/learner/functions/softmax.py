@@ -1,12 +1,33 @@
-"""``softmax``: what it returns, its checks in order, and the mistakes they can name."""
+"""``softmax``: what it returns, its checks in order, and the mistakes they can name.
+
+Its mistakes are recognised by what they do to the case's own scores (where the NaNs fall, which sums come
+to 1), so each is named however it is written, and two at once (no shift and a whole-matrix sum, say) are
+both named, each on the row that shows it.
+"""
 import numpy as np
 
 from ..checks import matches, prop, standard
-from ..judge import Mistake
+from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
 SIGNATURE = "softmax(Z)"
 ARGS = ('Z',)  # the parameters the checks pass by position, in order
+COLUMNS = "Z.max(axis=0, keepdims=True)"
+SUM = "E.sum(axis=0, keepdims=True)"
+
+
+def _value(j, c):
+    value = j.value(c)
+    Z = np.asarray(j.case(c).args[0], dtype=float)
+    if not isinstance(value, np.ndarray) or value.shape != Z.shape:
+        return None, Z
+    return np.asarray(value, dtype=float), Z
+
+
+def _broken(j, c):
+    """The answer on case c has a NaN or an infinity."""
+    v, _ = _value(j, c)
+    return v is not None and not np.isfinite(v).all()
 
 
 def suite():
@@ -17,35 +38,79 @@ def suite():
             return f"column {k} of softmax(Z) sums to {sums[k]:.6g}; every column must sum to 1."
         return None
 
+    def no_shift(j, c):
+        """NaN here, and on scores that are all around 1000: nothing was subtracted before exp."""
+        return _broken(j, c) and _broken(j, "huge")
+
+    def global_shift(j, c):
+        """Finite on scores all around 1000, NaN where one column sits far above the rest: one maximum for
+        the whole matrix."""
+        return _broken(j, c) and not _broken(j, "huge") and _broken(j, "mixed") and j.right_on("fixed") \
+            and j.right_on("random")
+
+    def min_shift(j, c):
+        """Right when every score of a column is large, NaN when one score towers over its column."""
+        return _broken(j, c) and j.right_on("huge") and j.right_on("mixed") and _broken(j, "spread")
+
+    def rows_sum_to_one(j, c):
+        v, Z = _value(j, c)
+        return v is not None and Z.shape[1] > 1 and np.isfinite(v).all() and \
+            np.allclose(v.sum(axis=1), 1, atol=1e-6) and not np.allclose(v.sum(axis=0), 1, atol=1e-6)
+
+    def whole_matrix_sums_to_one(j, c):
+        v, Z = _value(j, c)
+        return v is not None and Z.shape[1] > 1 and np.isfinite(v).all() and np.isclose(v.sum(), 1, atol=1e-6) \
+            and not np.allclose(v.sum(axis=0), 1, atol=1e-6)
+
+    def shifted_by_rows(j, c):
+        """Each column sums to 1, but its entries were shifted by their rows' maxima (a different amount for
+        each entry of a column), not by the column's own maximum."""
+        v, Z = _value(j, c)
+        if v is None or j.right_on(c):
+            return False
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        with np.errstate(all="ignore"):
+            want = E / E.sum(axis=0, keepdims=True)
+        return bool(np.allclose(v, want, rtol=1e-4, atol=1e-7, equal_nan=True))
+
     return standard(
         "softmax", Arr("softmax(Z)", (10, "m")),
-        edge=[prop("sums", "random", "each column sums to 1", columns_sum_to_one),
-              matches("huge", "stays finite for huge scores (like 1000)"),
+        edge=[matches("huge", "stays finite for huge scores (like 1000)"),
               matches("mixed", "shifts each column by its own maximum"),
               matches("spread", "stays finite when one score of a column towers over the rest"),
               matches("f32", "works on float32 input")],
+        # after "finite": a column holding a NaN sums to nothing, so no "sums to 1 ✓" above a NaN
+        first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",))],
         mistakes=[
-            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
-                    "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
-                    "subtracting the smallest score, a column with one score of 800 still asks for exp(800), "
-                    "which overflows.", "`Z - Z.max(axis=0, keepdims=True)`",
-                    # the same NaN as no shift at all on that column, but right on uniformly huge scores
-                    matches=lambda j, c: c == "spread" and j.right_on("huge") and not j.right_on("spread")),
             Mistake("no_shift", "softmax without subtracting the maximum (the original notebook's version)",
                     "exp of a large score overflows to infinity, and infinity / infinity is NaN. Shifting every "
                     "score of a column by the same amount changes nothing mathematically, so subtract each "
                     "column's largest score before exp: the largest term becomes exp(0) = 1.",
-                    "`E = np.exp(Z - Z.max(axis=0, keepdims=True))`"),
-            Mistake("wrong_axis", "softmax over the wrong axis",
-                    "each column is one example, so the ten probabilities of a column must add up to 1: normalise "
-                    "down each column, not along the rows.", "`E / E.sum(axis=0, keepdims=True)`"),
-            Mistake("sum_all", "dividing by the sum of the whole matrix",
-                    "a sum with no axis adds every example together, so each column ends up summing to much less "
-                    "than 1. Divide each column by its own sum.", "`E / E.sum(axis=0, keepdims=True)`"),
+                    Fix((Edit("A = np.exp(Z) / sum(np.exp(Z))",
+                              f"E = np.exp(Z - {COLUMNS})\nA = E / {SUM}"),)),
+                    matches=no_shift),
+            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
+                    "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
+                    "subtracting the smallest score, a column with one score of 800 still asks for exp(800), "
+                    "which overflows.", Fix((Edit("Z.min(axis=0, keepdims=True)", COLUMNS),)), matches=min_shift),
             Mistake("global_shift", "subtracting the maximum of the whole matrix",
                     "one maximum for the whole matrix leaves a column of much smaller scores at exp(-1000) = 0, "
                     "and 0 / 0 is NaN. Each column needs its own largest score subtracted.",
-                    "`Z - Z.max(axis=0, keepdims=True)`"),
+                    Fix((Edit("np.max(Z)", COLUMNS),)), matches=global_shift),
+            Mistake("wrong_axis", "softmax over the wrong axis",
+                    "each column is one example, so the ten probabilities of a column must add up to 1: normalise "
+                    "down each column, not along the rows, and take each column's own maximum too.",
+                    Fix((Edit("Z.max(axis=1, keepdims=True)", COLUMNS),
+                         Edit("E.sum(axis=1, keepdims=True)", SUM))), matches=rows_sum_to_one),
+            Mistake("shift_rows", "shifting by each row's maximum instead of each column's",
+                    "the shift must be the same for every score of a column (one example), so that it cancels in "
+                    "the division: a row's maximum is a different amount for each entry of the column, and the "
+                    "probabilities come out distorted. Subtract each column's own maximum.",
+                    Fix((Edit("Z.max(axis=1, keepdims=True)", COLUMNS),)), matches=shifted_by_rows),
+            Mistake("sum_all", "dividing by the sum of the whole matrix",
+                    "a sum with no axis adds every example together, so each column ends up summing to much less "
+                    "than 1. Divide each column by its own sum.", Fix((Edit("np.sum(E)", SUM),)),
+                    matches=whole_matrix_sums_to_one),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns probabilities shaped like Z, (10, m)")
 

@@ -20,7 +20,7 @@ from ..checks import (
     usable,
 )
 from ..checks import changed_input
-from ..judge import Mistake, Suite
+from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Arr, Tup
 
 SIGNATURE = "train_val_split(X, Y, n_val=10000, rng=0)"
@@ -162,58 +162,121 @@ def suite():
     ]
 
     def val_count(j, c):
-        return j.value(c)[2].shape[1] if j.value(c)[2].ndim == 2 else -1
+        return j.value(c)[2].shape[1] if np.ndim(j.value(c)[2]) == 2 else -1
+
+    def part_sizes(j, c):
+        value = j.value(c)
+        return tuple(np.shape(value[k])[1] if np.ndim(value[k]) == 2 else -1 for k in (0, 2))
 
     def coverage_ok(j, c):
         return coverage_problem(j, c, j.value(c)) is None
 
+    def fixed_count(j, c):
+        """The validation part's size does not follow n_val: on two calls with other n_val and m, it is the same
+        number K (cut to m), and K is not n_val (nor one off it)."""
+        sizes = {}
+        for name in ("seeded", "pixels"):
+            value = j.value(name)
+            if value is None or usable(j, name) and "shape" not in str(usable(j, name)):
+                return False
+            sizes[name] = (val_count(j, name), j.case(name).args[0].shape[1], j.case(name).dims["n_val"])
+        (k1, m1, n1), (k2, m2, n2) = sizes["seeded"], sizes["pixels"]
+        if k1 < 0 or k2 < 0 or abs(k1 - n1) <= 1 or abs(k2 - n2) <= 1:
+            return False
+        return any(min(K, m1) == k1 and min(K, m2) == k2 for K in (k1, k2, max(m1, m2) + 1))
+
+    def off_by_one(j, c):
+        """Parts one example larger or smaller than they should be: a slice boundary off by one."""
+        n_train, n_val = part_sizes(j, c)
+        m, want = j.case(c).args[0].shape[1], j.case(c).dims["n_val"]
+        return (n_train, n_val) != (m - want, want) and abs(n_val - want) <= 1 and abs(n_train - (m - want)) <= 1
+
+    def rows_permuted(j, c):
+        """The examples taken are the first n (the number of rows of X), shuffled: a permutation of
+        X.shape[0] instead of X.shape[1]."""
+        X = j.case(c).args[0]
+        n, m = X.shape
+        value = j.value(c)
+        if n >= m or np.ndim(value[0]) != 2 or np.ndim(value[2]) != 2 or value[0].shape[0] != n:
+            return False
+        taken = np.concatenate([ids(value[0]), ids(value[2])])
+        return taken.size == n and np.array_equal(np.sort(taken), np.arange(n))
+
+    DEF = "def train_val_split(X, Y, n_val=10000, rng=0):"
+    MAKE = "rng = np.random.default_rng(rng)"
+    SPLIT = "val, train = perm[:n_val], perm[n_val:]"
+    RETURN = "return X[:, train], Y[train], X[:, val], Y[val]"
     mistakes = [
         Mistake("in_place", "shuffling the caller's X and Y in place",
                 "the caller's X and Y must come back as they were (other code, and the next run, still use "
                 "them): index them with the permutation, which makes new arrays, instead of shuffling or "
-                "assigning into them.", "`X[:, train], Y[train], X[:, val], Y[val]`", matches=changed_input),
+                "assigning into them.",
+                Fix((Edit("X[:] = X[:, perm]", "X = X[:, perm]"), Edit("Y[:] = Y[perm]", "Y = Y[perm]"))),
+                matches=changed_input),
         Mistake("rows_not_columns", "splitting the rows of X (pixels) instead of its columns (images)",
                 "X holds one image per column, so the examples are chosen along axis 1: X[:, idx]. X[idx] picks "
                 "rows, which are pixels, and Y has one label per column of X.",
-                "`X[:, train], Y[train], X[:, val], Y[val]`",
-                matches=lambda j, c: j.value(c)[0].shape[0] != j.case(c).args[0].shape[0]
-                or j.value(c)[2].shape[0] != j.case(c).args[0].shape[0]),
+                Fix((Edit("return X[n_val:], Y[n_val:], X[:n_val], Y[:n_val]",
+                          "return X[:, n_val:], Y[n_val:], X[:, :n_val], Y[:n_val]"),)),
+                matches=lambda j, c: not rows_permuted(j, c) and (
+                    j.value(c)[0].shape[0] != j.case(c).args[0].shape[0]
+                    or j.value(c)[2].shape[0] != j.case(c).args[0].shape[0])),
+        Mistake("rows_permuted", "a permutation of X.shape[0], the number of pixels, instead of the examples",
+                "X has one row per pixel and one column per example: X.shape[0] is the number of pixels, so a "
+                "permutation of it shuffles the first n example numbers only. Permute the X.shape[1] "
+                "examples, the columns.",
+                Fix((Edit("perm = rng.permutation(X.shape[0])", "perm = rng.permutation(X.shape[1])"),)),
+                matches=rows_permuted),
+        Mistake("off_by_one", "a slice that takes one example too many or too few",
+                "a slice stops before its end: perm[:n_val] holds exactly n_val numbers (positions 0 to "
+                "n_val - 1), and perm[n_val:] starts exactly where it stopped, so the two parts share nothing and "
+                "miss nothing.", Fix((Edit("val, train = perm[:n_val + 1], perm[n_val + 1:]", SPLIT),)),
+                matches=off_by_one),
         Mistake("ignores_n_val", "holding out a fixed number of examples instead of n_val",
                 "the caller says how many examples to hold out: use `n_val`, not a number written in the function.",
-                "`val, train = perm[:n_val], perm[n_val:]`",
-                matches=lambda j, c: val_count(j, c) != j.case(c).dims["n_val"]),
+                Fix((Edit("val, train = perm[:10000], perm[10000:]", SPLIT),)), matches=fixed_count),
         Mistake("separate_permutations", "shuffling X and Y with two different permutations",
                 "every image must keep its label. Draw one permutation of the example numbers and use it for "
                 "both X and Y; two draws shuffle them apart, and a network trained on that learns nothing "
                 "(about 10% accuracy).",
-                "`perm = rng.permutation(X.shape[1])`, then the same `perm` for X and for Y",
+                Fix((Edit("X = X[:, rng.permutation(X.shape[1])]\nY = Y[rng.permutation(Y.shape[0])]",
+                          "perm = rng.permutation(X.shape[1])\nX, Y = X[:, perm], Y[perm]"),)),
                 matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None),
         Mistake("overlap", "drawing the validation examples without removing them from the training set",
                 "the validation images must be images the network never trains on: split one permutation into "
                 "two disjoint parts instead of drawing the validation set separately.",
-                "`val, train = perm[:n_val], perm[n_val:]`",
+                Fix((Edit(("val = rng.choice(X.shape[1], n_val)\nreturn X, Y, X[:, val], Y[val]",
+                           "val = rng.choice(X.shape[1], n_val, replace=False)\nreturn X, Y, X[:, val], Y[val]"),
+                          f"perm = rng.permutation(X.shape[1])\n{SPLIT}\n{RETURN}"),)),
                 matches=lambda j, c: np.intersect1d(*split_ids(j.value(c))).size > 0
                 or np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size),
         Mistake("no_shuffle", "splitting without shuffling",
                 "the first or last n_val examples of a file are not a fair sample: files are often sorted by "
                 "writer, by date or by digit. Shuffle the example numbers first, with the rng you were given.",
-                "`perm = rng.permutation(X.shape[1])`",
+                Fix((Edit(("return X[:, :-n_val], Y[:-n_val], X[:, -n_val:], Y[-n_val:]",
+                           "return X[:, n_val:], Y[n_val:], X[:, :n_val], Y[:n_val]"),
+                          f"perm = np.random.default_rng(rng).permutation(X.shape[1])\n{SPLIT}\n{RETURN}"),)),
                 matches=lambda j, c: coverage_ok(j, c) and is_block(split_ids(j.value(c))[1])),
         Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
                 "`np.random.permutation` uses NumPy's global generator, which ignores the seed passed in, so every "
                 "run holds out other examples and no result can be repeated (and `np.random.seed` takes only a "
                 "number, not the Generator a caller may pass). Make a generator from `rng` and draw the "
                 "permutation from it.",
-                "`rng = np.random.default_rng(rng)`, then `rng.permutation(...)`",
+                Fix((Edit("perm = np.random.permutation(X.shape[1])",
+                          "perm = np.random.default_rng(rng).permutation(X.shape[1])"),)),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
                     np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again"))),
                 error=("TypeError", r"Cannot cast scalar from dtype\('O'\)")),
         Mistake("fixed_seed", "a seed written in the function instead of the rng you are given",
                 "the caller chooses the seed: another seed must give another split, so make the generator from "
                 "`rng`, not from a number of your own.",
-                "`rng = np.random.default_rng(rng)`",
+                Fix((Edit("np.random.default_rng(42)", "np.random.default_rng(rng)"),)),
                 matches=lambda j, c: j.value("other_seed") is not None and not is_block(split_ids(j.value(c))[1])
                 and all(np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("other_seed")))),
+        Mistake("no_generator", "calling rng.permutation before making a Generator of rng",
+                "rng may be a seed (the default is 0) or a Generator: only a Generator has a permutation method. "
+                "np.random.default_rng turns either into one.", Fix((Edit(DEF, MAKE, "after"),)),
+                error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
     ]
     return Suite("train_val_split", output, checks, mistakes, expects=False, args=ARGS, signature=SIGNATURE)
 
