@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..learner.checking import judge as notebook_judge
 from ..learner.course import load_course
+from ..learner.pysource import parse
 from ..learner.functions import suite
 from ..learner.judge import Fix
 from .functions import mutant_sources, variants
@@ -53,7 +54,7 @@ def _statement(code):
     if re.match(r"(for|if|elif|else|while|def|with)\b", code):
         return True
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return False
     return bool(tree.body) and not isinstance(tree.body[0], ast.Expr)
