@@ -1,8 +1,9 @@
 """Calling a learner's function and recording what happened: the one core every runner uses.
 
 The notebook's check cell calls it in its own process; the grading sandbox's
-child calls it inside the sandbox. Each call gets copies of its inputs;
-warnings are recorded rather than printed; stdout and stderr are captured
+child calls it inside the sandbox. Each call gets read-only inputs (copies,
+in the check cell): an in-place change raises at once, and the checks name
+it; only the parameters a suite lists as ``writable`` may change. Warnings are recorded rather than printed; stdout and stderr are captured
 (at the file-descriptor level too, where asked, so ``os.write(2, ...)`` is
 seen); a call that runs too long is stopped where the platform allows it
 (SIGALRM: Linux and macOS, not the browser); ``sys.exit`` and ``os._exit``
@@ -33,6 +34,52 @@ from .spec import input_arrays
 LOOP = "it was still running after {:g} s: look for a loop that never ends"
 KEEP_CHARS = 2000  # of stdout and stderr, per call
 MAX_YIELDED = 100_000  # items taken from a function that yields instead of returning a list
+
+
+READ_ONLY = ("this {} was passed in by the caller, who still needs it: it is read-only here. "
+             "Build a new one (list(params), dict(state), params.copy()) and change that")
+
+
+def _refuse(self, *args, **kwargs):
+    raise TypeError(READ_ONLY.format(type(self).__name__.removeprefix("ReadOnly").lower()))
+
+
+class ReadOnlyList(list):
+    """A list input: reading, copying and slicing it work; changing it raises."""
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = extend = insert = pop = remove = clear = sort = \
+        reverse = _refuse
+
+    def __reduce_ex__(self, protocol):  # copies (copy, deepcopy, pickle) are plain, changeable lists
+        return list, (list(self),)
+
+
+class ReadOnlyDict(dict):
+    """A dict input: reading and copying it work; changing it raises."""
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
+
+    def __reduce_ex__(self, protocol):
+        return dict, (dict(self),)
+
+
+def read_only(args, kwargs, names=(), writable=()):
+    """The inputs as the learner's function gets them: arrays read-only, lists and dicts unchangeable, but for
+    the parameters named in ``writable`` (numerical_gradient's x, which it must put back)."""
+    def freeze(v):
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+        elif isinstance(v, tuple):
+            return tuple(freeze(x) for x in v)
+        elif isinstance(v, list):
+            return ReadOnlyList(freeze(x) for x in v)
+        elif isinstance(v, dict):
+            return ReadOnlyDict((k, freeze(x)) for k, x in v.items())
+        return v
+
+    names = tuple(names)
+    args = tuple(v if k < len(names) and names[k] in writable else freeze(v) for k, v in enumerate(args))
+    return args, {k: v if k in writable else freeze(v) for k, v in kwargs.items()}
 
 
 class TimeUp(BaseException):
@@ -184,15 +231,14 @@ def adapt(fn, args, kwargs, names):
 
 
 def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None,
-         copy_inputs=True, capture_stderr=True, on_return=None) -> Outcome:
-    """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened.
+         copy_inputs=True, capture_stderr=True, writable=()) -> Outcome:
+    """Run ``fn(*args, **kwargs)`` on read-only copies of the inputs and describe what happened.
 
     ``names`` are the lesson's parameter names, to fit the call to a learner
-    who wrote the function with another signature (see ``adapt``). The
-    grading sandbox passes ``copy_inputs=False`` (its inputs live in memory
-    its supervisor watches) and ``capture_stderr=False`` (the supervisor reads
-    stderr itself, where the learner's code cannot intercept it) and ``on_return``, called the moment
-    the learner's function returns, before anything else runs (its supervisor then looks at the inputs).
+    who wrote the function with another signature (see ``adapt``), and to
+    find the ``writable`` ones. The grading sandbox passes ``copy_inputs=False``
+    (its inputs are read-only maps of the grader's files), ``capture_stderr=False``
+    (the grader reads stderr itself) and ``timeout=None`` (the grader keeps time).
     """
     args, kwargs = tuple(args), dict(kwargs or {})
     if copy_inputs:
@@ -215,9 +261,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
                     time_limit(timeout), no_hard_exit():
                 if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
+                args, kwargs = read_only(args, kwargs, names or (), writable)
                 value = fn(*args, **kwargs)
-                if on_return is not None:
-                    on_return()
                 if isinstance(value, types.GeneratorType):  # a function that yields: judge what it yields
                     value, outcome.yielded = list(itertools.islice(value, MAX_YIELDED)), True
                 outcome.value = value

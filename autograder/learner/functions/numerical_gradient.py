@@ -120,7 +120,7 @@ def suite():
                 "`for i in np.ndindex(x.shape):`", error=("IndexError", "out of bounds")),
     ]
     return Suite("numerical_gradient", Arr("numerical_gradient(f, x)", "x"), checks, mistakes, args=ARGS,
-                 signature=SIGNATURE)
+                 signature=SIGNATURE, writable=("x",))
 
 
 SUITE = suite()
