@@ -1,21 +1,19 @@
 """Grading a learner's cell without trusting it (instructors' side).
 
-One plain child (``child.py``) runs the learner's cell and then each case, inside the sandbox of
-``autograder.grader.isolation``. Anything in there belongs to the learner; this side owns what decides
-a grade:
+One plain child (``child.py``) runs the learner's cell, then each case, in the sandbox of
+``autograder.grader.isolation``. All in there is the learner's; this side owns what decides a grade:
 
-- **time**: a deadline for the cell, one for its cases (the lesson's limit); past it the sandbox dies;
-- **inputs**: each case's arrays are written, just before it runs, to files of a folder the sandbox sees
-  read-only, and mapped read-only there: an in-place change raises in the learner's own code, and hidden
-  inputs are not in the sandbox before every visible case has been answered. numerical_gradient's x is
-  the one writable input, a file this side reads back itself to judge whether it was put back;
-- **the protocol**: one request at a time, exactly one reply of the expected kind to each, every frame's
-  lengths checked before a byte of it is parsed; anything else ends the run as broken, for this function
-  only (keeping any failure the extra frames admit: evidence against itself is safe to believe);
-- **stderr**, read here from a pipe, bounded, and kept for visible cases only;
-- **secrecy**: for a hidden case nothing the learner's code says (its messages, prints, warnings,
-  exception class names of its own) reaches a report;
-- **every comparison**, in this process, whose NumPy the learner's code never touched.
+- time: a deadline for the cell and one for its cases (the lesson's limit), then the sandbox dies;
+- inputs: each case's arrays are written just before it runs to files in a folder the sandbox sees
+  read-only, and mapped read-only there, so an in-place change raises in the learner's own code and no
+  hidden input is in the sandbox before every visible case is answered (hidden cases run last);
+  numerical_gradient's x is the one writable input, a file read back here to see if it was put back;
+- the protocol: one request at a time and exactly one reply of the expected kind to each, its lengths
+  checked before a byte is parsed; anything else ends the run as broken, for this function only
+  (keeping a failure an extra frame admits: evidence against itself is safe to believe);
+- stderr, read here, bounded, kept for visible cases only; for a hidden case nothing the learner's code
+  says (messages, prints, warnings, exception classes of its own) reaches a report;
+- every comparison, in this process, whose NumPy the learner's code never touched.
 """
 from __future__ import annotations
 
@@ -53,24 +51,24 @@ from .reference import reference
 HERE = Path(__file__).resolve().parent
 FORBIDDEN = ("solutions", "autograder", "mnist_data")
 MEMORY_LIMIT_MB = 1536
-STARTUP_SECONDS = 5.0       # interpreter and NumPy start-up, on top of the function's own time limit
-MAX_SOURCE_BYTES = 100_000  # a graded cell; the course's longest answer is about 1,500 bytes
+STARTUP_SECONDS = 5.0         # interpreter and NumPy start-up, on top of the function's own time limit
+MAX_SOURCE_BYTES = 100_000    # a graded cell; the course's longest answer is about 1,500 bytes
 MAX_RESULT_BYTES = 256 << 20  # every answer's arrays together
-NPROC = 16                  # the child, a thread or two (tqdm's monitor); a fork bomb meets this
+NPROC = 16                    # the child, a thread or two (tqdm's monitor); a fork bomb meets this
 KEEP_STDERR = 2000
-INPUTS = "/io"              # the case files, inside the sandbox
+INPUTS = "/io"                # the case files, inside the sandbox
 DTYPE = re.compile(r"[<>|=]?[biufc]\d{1,2}\Z")
 BUILTIN_ERRORS = {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
 EXIT = {False: "it called sys.exit() or exit(); return a value instead",
         True: "it called os._exit(), which would stop Python; return a value instead"}
+MAGIC, ASSIGNED_MAGIC = re.compile(r"^(\s*)(%%?|!)"), re.compile(r"^(\s*[\w.,\s\[\]()]+=\s*)(%|!)")
 
 
 def too_large(function, source) -> FunctionReport | None:
-    """The refusal of a graded cell over MAX_SOURCE_BYTES, or None. Every entry point asks this first,
-    before anything parses, fingerprints or compares the cell."""
+    """The refusal of a graded cell over MAX_SOURCE_BYTES, or None: every entry point asks first, before
+    anything parses, fingerprints or compares the cell."""
     size = len(source) if isinstance(source, str) else 0
-    if isinstance(source, str) and size <= MAX_SOURCE_BYTES:
-        size = len(source.encode("utf-8", "replace"))
+    size = len(source.encode("utf-8", "replace")) if 0 < size <= MAX_SOURCE_BYTES else size
     if isinstance(source, str) and size <= MAX_SOURCE_BYTES:
         return None
     return FunctionReport(function, problem=(
@@ -78,13 +76,16 @@ def too_large(function, source) -> FunctionReport | None:
         f"keep only the function (and any helpers it needs) in it."))
 
 
-def forbidden_import(source):
-    """The course module a cell imports (which graded code may not), or None."""
+def _parse(source):
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    for node in ast.walk(tree):
+
+
+def forbidden_import(source):
+    """The course module a cell imports (which graded code may not), or None."""
+    for node in ast.walk(_parse(source) or ast.Module([], [])):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
             [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
         for name in names:
@@ -93,14 +94,10 @@ def forbidden_import(source):
     return None
 
 
-MAGIC = re.compile(r"^(\s*)(%%?|!)")
-ASSIGNED_MAGIC = re.compile(r"^(\s*[\w.,\s\[\]()]+=\s*)(%|!)")
-
-
 def to_python(source):
     """The cell as plain Python, in one pass: ``%run x`` and ``!cmd`` become ``pass``, ``out = !cmd`` becomes
-    ``out = None`` (a graded function never needs them; IPython's own transformer costs minutes on a cell
-    padded with escapes); line numbers stay as the learner sees them."""
+    ``out = None`` (IPython's own transformer costs minutes on a cell padded with escapes); line numbers
+    stay as the learner sees them."""
     lines = []
     for line in source.split("\n"):
         if magic := MAGIC.match(line):
@@ -112,94 +109,94 @@ def to_python(source):
 
 
 def static_signature(source, function):
-    """The signature of ``def function`` at the top of the cell, from its source alone; None if not there."""
-    try:
-        defs = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == function]
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    """A stand-in with the signature of ``def function`` at the top of the cell (to fit calls to), made from
+    its source alone: no decorator, no annotation, every default None, an empty body. None if not there."""
+    defs = [n for n in (_parse(source) or ast.Module([], [])).body
+            if isinstance(n, ast.FunctionDef) and n.name == function]
     if not defs:
         return None
-    a, P = defs[-1].args, inspect.Parameter
-    positional = a.posonlyargs + a.args
-    first_default = len(positional) - len(a.defaults)
-    params = [P(x.arg, P.POSITIONAL_ONLY if k < len(a.posonlyargs) else P.POSITIONAL_OR_KEYWORD,
-                default=None if k >= first_default else P.empty) for k, x in enumerate(positional)]
-    params += [P(a.vararg.arg, P.VAR_POSITIONAL)] if a.vararg else []
-    params += [P(x.arg, P.KEYWORD_ONLY, default=P.empty if d is None else None)
-               for x, d in zip(a.kwonlyargs, a.kw_defaults)]
-    params += [P(a.kwarg.arg, P.VAR_KEYWORD)] if a.kwarg else []
-    try:
-        stand_in = lambda *a, **k: None  # noqa: E731 (something to fit calls to)
-        stand_in.__signature__ = inspect.Signature(params)
-        return stand_in
-    except ValueError:
-        return None
+    stub, a = ast.parse(f"def {function}(): pass"), defs[-1].args
+    a.defaults, a.kw_defaults = [ast.Constant(None)] * len(a.defaults), [d and ast.Constant(None) for d in a.kw_defaults]
+    for arg in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg]:
+        if arg is not None:
+            arg.annotation = None
+    stub.body[0].args, namespace = a, {"__builtins__": {}}
+    exec(compile(ast.fix_missing_locations(stub), "<signature>", "exec"), namespace)
+    return namespace[function]
 
 
 _stage, _stage_lock = None, threading.Lock()
 
 
 def stage() -> dict:
-    """What the sandbox sees read-only, made once per process: the learners' package without its data and
-    the child (at iso.LIB), NumPy and tqdm (at iso.SITE); and, for running without isolation, the same in
-    host folders."""
+    """What the sandbox sees read-only, made once per process: the learners' package without its data, and
+    the child (at iso.LIB), NumPy and tqdm (at iso.SITE)."""
     global _stage
     with _stage_lock:
         if _stage is None:
             root = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
             atexit.register(shutil.rmtree, root, ignore_errors=True)
-            lib = root / "lib"
-            shutil.copytree(HERE.parent / "learner", lib / "autograder" / "learner",
+            shutil.copytree(HERE.parent / "learner", root / "autograder" / "learner",
                             ignore=shutil.ignore_patterns("__pycache__", "*.npz", "*.json", "*.pyc"))
-            (lib / "autograder" / "__init__.py").write_text('"""The learners\' package alone."""\n')
-            shutil.copy(HERE / "child.py", lib / "child.py")
-            ro = [(lib, iso.LIB)]
+            (root / "autograder" / "__init__.py").write_text('"""The learners\' package alone."""\n')
+            shutil.copy(HERE / "child.py", root / "child.py")
             site = Path(np.__file__).resolve().parent.parent
-            ro += [(site / n, f"{iso.SITE}/{n}") for n in ("numpy", "numpy.libs") if (site / n).exists()]
             try:
                 import tqdm
-                ro.append((Path(tqdm.__file__).resolve().parent, f"{iso.SITE}/tqdm"))
+                ro = [(Path(tqdm.__file__).resolve().parent, f"{iso.SITE}/tqdm")]
             except ImportError:
-                pass
-            (root / "site").mkdir()
-            for host, inside in ro[1:]:
+                ro = []
+            ro += [(site / n, f"{iso.SITE}/{n}") for n in ("numpy", "numpy.libs") if (site / n).exists()]
+            (root / "site").mkdir()  # without isolation, the same packages through links
+            for host, inside in ro:
                 os.symlink(host, root / "site" / Path(inside).name)
-            _stage = {"ro": ro, "lib": lib, "site": root / "site"}
+            _stage = {"ro": [(root, iso.LIB), *ro], "lib": root, "site": root / "site"}
     return _stage
 
 
 class Stop(Exception):
-    """The run ended early: why ("timeout", "ended", "broken", "too-large"), and the frame that broke it."""
-
-    def __init__(self, why, header=None):
-        super().__init__(why)
-        self.why, self.header = why, header
+    """The run ended early: args are why ("timeout", "ended", "broken", "too-large") and the frame that
+    broke it, if any."""
 
 
 class Sandbox:
     """The grader's end of one child: requests out on its stdin, replies in on a pipe, stderr read as it
     comes; one thread, one selector, every wait against a deadline."""
 
-    def __init__(self, cmd, env, cwd, preexec):
-        replies, reply_w = os.pipe()
+    def __init__(self, folder, rw, uid, memory_mb, cpu_seconds):
+        staged, exe = stage(), os.path.realpath(sys.executable)
+        env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        if uid is None:  # no isolation: the same child and limits, on the host's own paths
+            cmd = [exe, "-I", "-S", str(staged["lib"] / "child.py"), str(folder), str(staged["lib"]),
+                   str(staged["site"])]
+        else:
+            env["AUTOGRADER_UID"] = str(uid)
+            cmd = iso.bwrap_args(staged["ro"] + [(folder, INPUTS)], rw=[(p, f"{INPUTS}/{p.name}") for p in rw]) \
+                + [exe, "-I", "-S", f"{iso.LIB}/child.py", INPUTS, iso.LIB, iso.SITE]
+        nproc = iso.nproc_limit(NPROC) if uid is not None else NPROC
+        self.group = iso.Cgroup(memory_mb, nproc) if uid is not None and iso.Cgroup.usable() else None
+        limits = iso.limits(memory_mb, cpu_seconds, nproc, fsize_mb=1)
+        self.replies, reply_w = os.pipe()
         self.err, err_w = os.pipe()
         try:
-            self.proc = subprocess.Popen(cmd, cwd=cwd, env={**env, "AUTOGRADER_REPLIES": str(reply_w)},
-                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err_w,
-                                         preexec_fn=preexec, start_new_session=True, pass_fds=(reply_w,))
+            self.proc = subprocess.Popen(
+                cmd, cwd="/" if uid is not None else folder, env={**env, "AUTOGRADER_REPLIES": str(reply_w)},
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err_w, start_new_session=True,
+                pass_fds=(reply_w,), preexec_fn=lambda: (limits(), self.group and self.group.enter()))
         finally:
             os.close(reply_w)
             os.close(err_w)
-        self.replies, self.stdin = replies, self.proc.stdin.fileno()
-        for fd in (replies, self.err, self.stdin):
-            os.set_blocking(fd, False)
+        self.stdin = self.proc.stdin.fileno()
         self.selector = selectors.DefaultSelector()
-        self.selector.register(replies, selectors.EVENT_READ)
-        self.selector.register(self.err, selectors.EVENT_READ)
+        for fd in (self.replies, self.err, self.stdin):
+            os.set_blocking(fd, False)
+            if fd != self.stdin:
+                self.selector.register(fd, selectors.EVENT_READ)
         self.buffer, self.out, self.stderr, self.keep, self.received = bytearray(), b"", bytearray(), True, 0
 
     def ask(self, kind, body, expect, case, deadline):
-        """Send one request; return the one reply of kind ``expect`` (for case number ``case``)."""
+        """Send one request and return the one reply of kind ``expect`` (for case number ``case``)."""
         self.out = frame(kind, body)
         self.selector.register(self.stdin, selectors.EVENT_WRITE)
         header, payload = self._next(deadline)
@@ -208,19 +205,19 @@ class Sandbox:
         return header, payload
 
     def finish(self, deadline):
-        """No more requests: the child ends at once; a frame still arriving breaks the run."""
+        """No more requests: the child ends at once, and a frame still arriving breaks the run."""
         self.proc.stdin.close()
         try:
-            header, _ = self._next(deadline)
+            header = self._next(deadline)[0]
         except Stop as stop:
-            if stop.why in ("ended", "timeout"):
+            if stop.args[0] in ("ended", "timeout"):
                 return
             raise
         raise Stop("broken", header)
 
     def _next(self, deadline):
-        """Move bytes both ways until one whole frame has come; Stop at the deadline, at the end of the replies,
-        or at the first length over the limits."""
+        """Move bytes both ways until one whole frame has come; Stop at the deadline, at the end of the
+        replies, or at a length over the limits."""
         while True:
             if len(self.buffer) >= HEAD.size:
                 n_json, n_bin = HEAD.unpack_from(self.buffer)
@@ -232,16 +229,14 @@ class Sandbox:
                         header = json.loads(bytes(self.buffer[HEAD.size:HEAD.size + n_json]))
                     except (ValueError, RecursionError, MemoryError):
                         raise Stop("broken") from None
-                    payload = self.buffer[HEAD.size + n_json:end]
+                    payload, self.received = self.buffer[HEAD.size + n_json:end], self.received + n_bin
                     del self.buffer[:end]
-                    self.received += n_bin
                     if not isinstance(header, dict):
                         raise Stop("broken")
                     return header, payload
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if deadline <= time.monotonic():
                 raise Stop("timeout")
-            for key, _ in self.selector.select(left):
+            for key, _ in self.selector.select(deadline - time.monotonic()):
                 if key.fd == self.stdin:
                     try:
                         self.out = self.out[os.write(self.stdin, self.out[:1 << 16]):]
@@ -255,101 +250,54 @@ class Sandbox:
                         raise Stop("ended")
                     self.buffer += chunk
                 else:
-                    self._read_stderr()
+                    self.take_stderr(keep=True)
 
-    def _read_stderr(self):
+    def take_stderr(self, keep=False) -> str:
+        """Read what reached stderr; return (and forget) what was kept since the last call, unless ``keep``."""
         try:
             while chunk := os.read(self.err, 1 << 16):
-                if self.keep and len(self.stderr) < KEEP_STDERR:
-                    self.stderr += chunk[:KEEP_STDERR - len(self.stderr)]
+                if self.keep:
+                    self.stderr += chunk[:max(0, KEEP_STDERR - len(self.stderr))]
             self.selector.unregister(self.err)  # its end
         except (BlockingIOError, KeyError):
             pass
-
-    def take_stderr(self) -> str:
-        """What reached stderr (and was kept) since the last call."""
-        self._read_stderr()
+        if keep:
+            return ""
         text, self.stderr = bytes(self.stderr).decode(errors="replace"), bytearray()
         return text
 
-    def status(self, wait=1.0):
-        """How the process ended (bwrap passes a signal on as 128 + its number), or None if it had not."""
-        try:
-            return self.proc.wait(wait)
-        except subprocess.TimeoutExpired:
-            return None
-
     def close(self):
+        """Kill the sandbox (bwrap: its PID namespace, and all in it, ends with it)."""
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # bwrap: its PID namespace, and all in it, ends with it
+            os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
         self.selector.close()
-        for fd in (self.replies, self.err):
-            os.close(fd)
-        if not self.proc.stdin.closed:
-            self.proc.stdin.close()
-
-
-def _command(folder, rw, uid, memory_mb, cpu_seconds):
-    """(command, environment, working folder, preexec function, cgroup or None) for one child."""
-    staged, exe = stage(), os.path.realpath(sys.executable)
-    env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    if uid is None:  # no isolation: the same child and limits, on the host's own paths
-        cmd = [exe, "-I", "-S", str(staged["lib"] / "child.py"), str(folder), str(staged["lib"]), str(staged["site"])]
-    else:
-        env["AUTOGRADER_UID"] = str(uid)
-        cmd = iso.bwrap_args(staged["ro"] + [(folder, INPUTS)], rw=[(p, f"{INPUTS}/{p.name}") for p in rw]) + \
-            [exe, "-I", "-S", f"{iso.LIB}/child.py", INPUTS, iso.LIB, iso.SITE]
-    nproc = iso.nproc_limit(NPROC) if uid is not None else NPROC
-    group = iso.Cgroup(memory_mb, nproc) if uid is not None and iso.Cgroup.usable() else None
-    limits = iso.limits(memory_mb, cpu_seconds, nproc, fsize_mb=1)
-
-    def preexec():
-        limits()
-        if group is not None:
-            group.enter()
-    return cmd, env, ("/" if uid is not None else folder), preexec, group
-
-
-def _writable(case, meta, names, writable):
-    """[(position among the case's input arrays, pack key)] for its writable arrays (numerical_gradient's x)."""
-    args, kwargs = meta["items"][0]["items"], meta["items"][1]["items"]
-    found = []
-    for position, (key, _) in enumerate(input_arrays(case.args, case.kwargs)):
-        m = args[key] if isinstance(key, int) and key < len(names) and names[key] in writable else \
-            kwargs.get(key) if key in writable else None
-        if m:
-            found.append((position, m["a"]))
-    return found
+        os.close(self.replies)
+        os.close(self.err)
+        self.proc.stdin.close()
+        if self.group is not None:
+            self.group.remove()
 
 
 def _write_case(folder, i, arrays, writable):
-    """Write case ``i``'s arrays for the child (read-only ones in one file, writable ones into their own
-    files, bound writable from the start); return where each is, for the request."""
+    """Write case ``i``'s arrays for the child (the read-only ones in one file, a writable one into its own
+    file, bound writable from the start); return where each is, for the request."""
     spec, offset = {}, 0
     with open(folder / f"c{i}", "wb") as f:
         for key, a in arrays.items():
             a = np.ascontiguousarray(a)
             if key in writable:
-                with open(folder / f"w{i}_{key}", "r+b") as w:
+                with open(folder / f"w{i}{key}", "r+b") as w:
                     w.write(a.tobytes())
-                spec[key] = [f"w{i}_{key}", 0, a.dtype.str, list(a.shape), True]
-                continue
-            offset += f.write(b"\0" * (-offset % 64))
-            spec[key] = [f"c{i}", offset, a.dtype.str, list(a.shape), False]
-            offset += f.write(a.tobytes())
+                spec[key] = [f"w{i}{key}", 0, a.dtype.str, list(a.shape), True]
+            else:
+                offset += f.write(b"\0" * (-offset % 64))
+                spec[key] = [f"c{i}", offset, a.dtype.str, list(a.shape), False]
+                offset += f.write(a.tobytes())
         f.write(b"\0")  # never empty: an empty file cannot be mapped
     return spec
-
-
-def _read_back(path, a):
-    """The writable input as the call left it, read here from its file (never from the child's words)."""
-    with open(path, "rb") as f:
-        data = f.read(a.nbytes)
-    return np.frombuffer(data, a.dtype).reshape(a.shape).copy() if len(data) == a.nbytes else np.zeros(0)
 
 
 def _text(value, limit):
@@ -358,7 +306,7 @@ def _text(value, limit):
 
 
 def _arrays(spec, payload):
-    """The arrays of an answer from its payload: numeric, shaped as said, exactly filling it."""
+    """An answer's arrays from its payload: numeric, shaped as said, exactly filling it."""
     arrays, offset, payload = {}, 0, bytearray(payload)
     for key, dtype, shape in spec:
         if not (isinstance(key, str) and isinstance(dtype, str) and DTYPE.match(dtype) and isinstance(shape, list)
@@ -374,139 +322,123 @@ def _arrays(spec, payload):
     return arrays
 
 
-def _failure(d, hidden):
-    """A failure the child reported, its text bounded; for a hidden case an exception class of the learner's
-    own making is not named (its name could carry the inputs)."""
-    if not isinstance(d, dict):
-        raise ValueError("a failure that is not a mapping")
-    failure = Failure.from_dict(d)
-    failure.message, failure.type = _text(failure.message, 300), _text(failure.type, 80)
-    if failure.kind == "exit":  # its own words are not trusted: one of two fixed texts
-        failure.message = EXIT["os._exit" in failure.message]
-    elif failure.kind == "memory":
-        failure.message = f"it ran out of memory ({MEMORY_LIMIT_MB} MB allowed): {failure.message}"
-    if hidden and failure.type not in BUILTIN_ERRORS:
-        failure.type = "Exception"
-    return failure
-
-
 def _outcome(header, payload, hidden):
-    """One case's outcome from its reply; for a hidden case, nothing but the value or the failure."""
+    """A case's outcome from its reply: the value or failure; for a hidden case nothing else, and no
+    exception class of the learner's own making (its name could carry the inputs)."""
     try:
         out = Outcome(yielded=header.get("yielded") is True)
         if not hidden:
-            warned = header.get("warnings")
-            out.warnings = [_text(w, 300) for w in warned[:10] if isinstance(w, str)] if isinstance(warned, list) else []
+            warned = header.get("warnings") if isinstance(header.get("warnings"), list) else []
+            out.warnings = [_text(w, 300) for w in warned[:10] if isinstance(w, str)]
             out.stdout, out.adapted = _text(header.get("stdout"), 2000), _text(header.get("adapted"), 300)
-        if "failure" in header:
-            out.failure = _failure(header["failure"], hidden)
-        else:
+        if "failure" not in header:
             out.value = unpack(header["value"], _arrays(header.get("arrays"), payload))
+            return out
+        out.failure = Failure.from_dict(header["failure"])
+        out.failure.message, out.failure.type = _text(out.failure.message, 300), _text(out.failure.type, 80)
+        if out.failure.kind == "exit":  # its own words are not trusted: one of two fixed texts
+            out.failure.message = EXIT["os._exit" in out.failure.message]
+        elif out.failure.kind == "memory":
+            out.failure.message = f"it ran out of memory ({MEMORY_LIMIT_MB} MB allowed): {out.failure.message}"
+        if hidden and out.failure.type not in BUILTIN_ERRORS:
+            out.failure.type = "Exception"
         return out
     except Exception as exc:  # a result the child mangled is a failed call, never a crash of the grader
         return Outcome(failure=Failure("crash", "Error", f"its result could not be read ({type(exc).__name__}"
                                                          + ("" if hidden else f": {_text(str(exc), 120)}") + ")"))
 
 
-def _stopped(stop, status, timeout, cpu_seconds, stderr=""):
-    """Why the calls from here on gave nothing, from what this side saw (never from the child's words)."""
-    if stop.why == "timeout":
+def _stopped(why, status, timeout, stderr=""):
+    """Why no call from here on gave anything, from what this side saw (never from the child's words)."""
+    if why == "timeout":
         return Failure("timeout", "TimeoutError", LOOP.format(timeout))
-    if stop.why == "too-large":
+    if why == "too-large":
         return Failure("crash", "Error", f"it returned more than the grader reads ({MAX_PAYLOAD >> 20} MB of "
                                          f"arrays for one call, {MAX_RESULT_BYTES >> 20} MB in all)")
-    if stop.why == "broken":
+    if why == "broken":
         return Failure("crash", "Error", "its answers could not be read: the grading process sent something other "
                                          "than one answer per call (graded code must only return its value)")
     sig = -status if status is not None and status < 0 else status - 128 if status and status > 128 else None
-    if sig == signal.SIGXCPU:
-        return Failure("timeout", "TimeoutError", f"it used more than {cpu_seconds} s of CPU time")
     if sig in set(signal.Signals):
         name = signal.Signals(sig).name
-        return Failure("crash", name, f"the process was killed by {name} (by a limit on its memory, processes "
-                                      f"or file sizes, or by itself)")
-    last = stderr.strip().splitlines()[-1][:200] if stderr.strip() else ""
+        return Failure("crash", name, f"the process was killed by {name} (by a limit on its memory, CPU time, "
+                                      f"processes or file sizes, or by itself)")
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     return Failure("exit", "SystemExit", "the process ended before the function returned: does your code call "
-                                         "os._exit() or exit()?" + (f" (its last words: {_text(last, 200)!r})"
-                                                                     if last else ""))
+                                         "os._exit() or exit()?" + (f" (it last wrote {_text(last, 200)!r})" * bool(last)))
 
 
 def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
-    """Run the learner's cell, then ``function`` on every case (visible ones first), one child in the sandbox.
+    """Run the learner's cell, then ``function`` on every case (visible ones first), in one sandbox.
 
-    Returns (outcomes: name -> Outcome, cell problems: list of dicts, defined: True, False or None when
-    the cell never finished)."""
-    checks = suite(function)
+    Returns (outcomes: name -> Outcome, the cell's problems: list of dicts, defined: True, False, or None
+    when the cell never finished)."""
+    checks, course, ref = suite(function), load_course(), reference()
     names = [n for n in cases if not cases[n].hidden] + [n for n in cases if cases[n].hidden]
     packed = {n: pack((tuple(cases[n].args), dict(cases[n].kwargs))) for n in names}
-    moving = {n: _writable(cases[n], packed[n][0], checks.args, checks.writable) for n in names}
+    writable = {}  # name -> [(position among its input arrays, pack key)]: numerical_gradient's x
+    for n in names:
+        (args, kwargs), keys = [m["items"] for m in packed[n][0]["items"]], checks.args
+        writable[n] = [(k, m["a"]) for k, (key, _) in enumerate(input_arrays(cases[n].args, cases[n].kwargs))
+                       if (m := args[key] if type(key) is int and key < len(keys) and keys[key] in checks.writable
+                           else kwargs[key] if key in checks.writable else None)]
     uid = iso.sandbox_uid() if iso.isolation().kind == "bwrap" else None
-    cpu_seconds = int(timeout + STARTUP_SECONDS) + 1
-    outcomes, problems, defined, stop = {}, [], None, None
+    outcomes, problems, defined = {}, [], None
     with tempfile.TemporaryDirectory(prefix="autograder-job-") as job:
         folder = Path(job) / "in"
         folder.mkdir(mode=0o755)
-        rw = []
-        for i, n in enumerate(names):  # numerical_gradient's x: a file of its own, writable from the start
-            for _, key in moving[n]:
-                rw.append(folder / f"w{i}_{key}")
-                with open(rw[-1], "wb") as f:
-                    f.truncate(packed[n][1][key].nbytes)
-                if uid is not None and os.getuid() == 0:
-                    os.chown(rw[-1], uid, uid)
-        cmd, env, cwd, preexec, group = _command(folder, rw, uid, memory_mb, cpu_seconds)
-        course, ref = load_course(), reference()
+        rw = [folder / f"w{i}{key}" for i, n in enumerate(names) for _, key in writable[n]]
+        for path, (i, key) in zip(rw, [(i, key) for i, n in enumerate(names) for _, key in writable[n]]):
+            path.touch(0o600)
+            os.truncate(path, packed[names[i]][1][key].nbytes)
+            if uid is not None and os.getuid() == 0:
+                os.chown(path, uid, uid)
         lesson = course.lesson_for(function)
         prelude = ref.prelude(lesson, course)
-        sandbox = Sandbox(cmd, env, cwd, preexec)
+        sandbox = Sandbox(folder, rw, uid, memory_mb, int(timeout + STARTUP_SECONDS) + 1)
         try:
-            start = time.monotonic()
-            header, _ = sandbox.ask(Kind.CELL, {
+            header = sandbox.ask(Kind.CELL, {
                 "function": function, "source": to_python(source), "prelude": prelude,
                 "helpers": prelude + "\n" + ref.toolbox_code(lesson, course), "names": list(checks.args),
-                "writable": list(checks.writable)}, Kind.DEFINED, None, start + STARTUP_SECONDS + timeout)
-            found = header.get("problems")
-            problems = [_problem(p) for p in found[:20] if isinstance(p, dict)] if isinstance(found, list) else []
+                "writable": list(checks.writable)}, Kind.DEFINED, None, time.monotonic() + STARTUP_SECONDS + timeout)[0]
+            found = header.get("problems") if isinstance(header.get("problems"), list) else []
+            problems = [{**{k: _text(p.get(k), 300) for k in ("kind", "type", "message")},
+                         "line": p.get("line") if type(p.get("line")) is int else None}
+                        for p in found[:20] if isinstance(p, dict)]
             defined = header.get("defined") is True
             deadline = time.monotonic() + timeout
             for i, name in enumerate(names if defined else []):
                 if cases[name].hidden and sandbox.keep:  # from here on, nothing the learner's code says is kept
-                    if i:
-                        outcomes[names[i - 1]].stderr += sandbox.take_stderr()
+                    outcomes[names[i - 1]].stderr += sandbox.take_stderr()
                     sandbox.keep = False
                 meta, arrays = packed[name]
-                body = {"case": i, "call": meta, "arrays": _write_case(folder, i, arrays, {k for _, k in moving[name]})}
+                body = {"case": i, "call": meta, "arrays": _write_case(folder, i, arrays, {k for _, k in writable[name]})}
                 outcomes[name] = _outcome(*sandbox.ask(Kind.CASE, body, Kind.RESULT, i, deadline), cases[name].hidden)
                 outcomes[name].stderr = sandbox.take_stderr()
-                if moving[name]:
-                    outcomes[name].inputs_after = [None] * len(input_arrays(cases[name].args, cases[name].kwargs))
-                    for position, key in moving[name]:
-                        outcomes[name].inputs_after[position] = _read_back(folder / f"w{i}_{key}", arrays[key])
+                if writable[name]:  # read here, from the file, never from the child's words
+                    after = outcomes[name].inputs_after = [None] * len(input_arrays(cases[name].args, cases[name].kwargs))
+                    for position, key in writable[name]:
+                        a, data = arrays[key], (folder / f"w{i}{key}").read_bytes()[:arrays[key].nbytes]
+                        after[position] = np.frombuffer(data, a.dtype).reshape(a.shape).copy() \
+                            if len(data) == a.nbytes else np.zeros(0)
             if defined:
                 sandbox.finish(time.monotonic() + 1.0)
-        except Stop as caught:
-            stop = caught
-            header = stop.header if isinstance(stop.header, dict) else {}
+        except Stop as stop:
+            why, header = stop.args[0], stop.args[1] if len(stop.args) > 1 and isinstance(stop.args[1], dict) else {}
             j = header.get("case")
             if header.get("kind") == Kind.RESULT.value and "failure" in header and type(j) is int \
-                    and 0 <= j <= len(outcomes) and j < len(names):
-                outcomes[names[j]] = _outcome(header, b"", cases[names[j]].hidden)  # what it admits stands
-            status = sandbox.status() if stop.why == "ended" else None
-            failure = _stopped(stop, status, timeout, cpu_seconds, sandbox.take_stderr() if defined is None else "")
+                    and 0 <= j <= len(outcomes) and j < len(names):  # what it admits against itself stands
+                outcomes[names[j]] = _outcome(header, b"", cases[names[j]].hidden)
+            try:
+                status = sandbox.proc.wait(1.0) if why == "ended" else None
+            except subprocess.TimeoutExpired:
+                status = None
+            failure = _stopped(why, status, timeout, sandbox.take_stderr() if defined is None else "")
             for name in names:
                 outcomes.setdefault(name, Outcome(failure=failure))
         finally:
             sandbox.close()
-            if group is not None:
-                group.remove()
     return {n: outcomes[n] for n in cases if n in outcomes}, problems, defined
-
-
-def _problem(p):
-    """A problem the child reported about the cell, with only the fields and sizes expected."""
-    line = p.get("line")
-    return {**{k: p[k][:300] if isinstance(p.get(k), str) else "" for k in ("kind", "type", "message")},
-            "line": line if type(line) is int else None}
 
 
 def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
@@ -522,18 +454,17 @@ def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
     cases = oracle.cases(function, include_hidden=include_hidden)
     outcomes, problems, defined = run_in_sandbox(function, source, cases, timeout)
     stand_in = static_signature(source, function)
-    if stand_in is not None:  # the signature check trusts the source, not what the sandbox said of it
-        for name, outcome in outcomes.items():
-            outcome.adapted = adapt(stand_in, cases[name].args, cases[name].kwargs, suite(function).args)[2]
+    for name, outcome in outcomes.items() if stand_in else ():  # the source's signature, not the sandbox's word
+        outcome.adapted = adapt(stand_in, cases[name].args, cases[name].kwargs, suite(function).args)[2]
     if defined is False:
         p = problems[0] if problems else {}
-        detail = f" Running it raised {p.get('type')}" + (f" on line {p['line']}" if p.get("line") else "") + \
-            (f": {p.get('message')}" if p.get("message") else "") + "." if p else ""
+        detail = (f" Running it raised {p['type']}" + (f" on line {p['line']}" if p["line"] else "") +
+                  (f": {p['message']}" if p["message"] else "") + ".") if p else ""
         return FunctionReport(function, problem=(
             f"the graded cell does not define {function}: keep the line `def {function}(...)` as given.{detail}"))
-    exits = [p for p in problems if p.get("kind") == "exit"]
+    exits = [p for p in problems if p["kind"] == "exit"]
     if exits:
         return FunctionReport(function, problem=(
-            f"{exits[0].get('message') or 'your cell calls sys.exit()'}: remove it; graded cells must only "
+            f"{exits[0]['message'] or 'your cell calls sys.exit()'}: remove it; graded cells must only "
             f"define the function."))
     return run_checks(suite(function), cases, outcomes, oracle, include_hidden=include_hidden)
