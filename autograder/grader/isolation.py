@@ -1,18 +1,11 @@
 """Real isolation for learner code: a throwaway bubblewrap sandbox (Linux), or none, said out loud.
 
-``bwrap_args(ro, ...)`` wraps a command in a bubblewrap (``bwrap``, the
-sandbox Flatpak uses) container that sees only the Python runtime and the
-host paths bound read-only; with no network; in its own PID namespace
-(killing bwrap ends everything inside); as an unprivileged user with no
-capabilities (started by root: a user id of its own, so its process limit is
-its own; started by anyone else: 65534 in a user namespace). ``limits()``
-sets the memory, CPU-time, process and file-size limits; as root on cgroup
-v1, a ``Cgroup`` bounds the sandbox's memory (kernel memory such as inodes
-included) and processes as a whole.
-
-When bwrap cannot run (macOS, Windows, no user namespaces, no ``bwrap``),
-``isolation()`` says why, grading works with the same limits but no
-isolation, and every report says ``isolation: none``.
+``bwrap_args`` wraps a command in bubblewrap (``bwrap``, the sandbox Flatpak uses): only the Python
+runtime and the host paths given, read-only; no network; its own PID namespace (killing bwrap ends all
+inside); an unprivileged user with no capabilities (started by root, a user id of its own; else 65534 in
+a user namespace). ``limits`` sets the per-process limits; as root on cgroup v1 a ``Cgroup`` bounds the
+sandbox as a whole (memory, kernel memory such as inodes included, and processes). Where bwrap cannot
+run, ``isolation()`` says why and grading runs with the same limits but no isolation.
 """
 from __future__ import annotations
 
@@ -31,18 +24,16 @@ from pathlib import Path
 
 NOBODY = 65534
 UIDS = range(1_000_000, 2_000_000)  # started by root, each sandbox runs as a user of its own, with no account
-SITE = "/opt/site"        # where NumPy and tqdm appear inside the sandbox
-LIB = "/opt/lib"          # the learners' package (autograder.learner), copied without data
+SITE = "/opt/site"  # where NumPy and tqdm appear inside the sandbox
+LIB = "/opt/lib"    # where the learners' package appears
 
 
 @dataclass(frozen=True)
 class Isolation:
-    """How learner code is isolated on this machine."""
+    """How learner code is isolated on this machine: kind "bwrap" or "none", and a detail (or why none)."""
 
     kind: str
-    """"bwrap" or "none"."""
     detail: str
-    """e.g. "bubblewrap 0.8.0, unprivileged user, no network" or why there is none."""
 
     @property
     def label(self) -> str:
@@ -53,54 +44,40 @@ class Isolation:
 
 
 def python_runtime() -> tuple:
-    """(the real interpreter, the folders it needs read-only, the site folders to hide inside them)."""
+    """(the real interpreter, the folders it needs read-only, the site folders inside them to hide)."""
     exe, base = os.path.realpath(sys.executable), os.path.realpath(sys.base_prefix)
     paths = sysconfig.get_paths(vars={"base": base, "platbase": base})
-    binds = [exe, paths["stdlib"]] if base in ("/usr", "/") else [base]
-    if base in ("/usr", "/") and os.path.isdir(os.path.join(paths["stdlib"], "lib-dynload")):
-        binds.append(os.path.join(paths["stdlib"], "lib-dynload"))
+    dynload = os.path.join(paths["stdlib"], "lib-dynload")
+    binds = [base] if base not in ("/usr", "/") else [exe, paths["stdlib"]] + [dynload] * os.path.isdir(dynload)
     hide = [s for s in {paths["purelib"], paths["platlib"], "/usr/lib/python3/dist-packages"} if os.path.isdir(s)
-            and any(s.startswith(b.rstrip("/") + "/") for b in binds + ["/usr/lib"])]  # possibly the course itself
+            and any(s.startswith(b.rstrip("/") + "/") for b in binds + ["/usr/lib"])]  # possibly the course
     return exe, binds, hide
 
 
 def bwrap_args(ro, *, rw=(), scratch=None, cwd="/") -> list:
-    """bwrap's arguments for a sandbox, up to the command.
-
-    ``ro`` and ``rw`` are (host path, path inside) pairs bound read-only and writable, in order (a later
-    read-only bind of an empty file or folder hides what an earlier one brought in); ``scratch`` is
-    (path inside, MB) for a private in-memory folder, or None. Nothing else can be written: ``/`` and
-    ``/dev`` are read-only.
-    """
+    """bwrap's arguments, up to the command. ``ro`` and ``rw`` are (host path, path inside) pairs bound
+    read-only and writable, in order (a later bind of an empty file or folder hides what an earlier one
+    brought); ``scratch`` is (path inside, MB) for a private in-memory folder. Nothing else is writable."""
     exe, runtime, hide = python_runtime()
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
             "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
     if os.getuid() != 0:  # an ordinary user: a user namespace maps them to 65534 inside, and no deeper one
         args += ["--unshare-user", "--disable-userns", "--uid", str(NOBODY), "--gid", str(NOBODY)]
-    inside = ["/usr/lib", "/tmp", *runtime, *(i for _, i in [*ro, *rw]), *([scratch[0]] if scratch else [])]
-    made = {"/"}
-    for path in inside:
-        for parent in reversed(Path(path).parents):  # traversable by the sandbox's user (bwrap makes 0700)
-            if str(parent) not in made:
-                made.add(str(parent))
-                args += ["--perms", "0755", "--dir", str(parent)]
-    for path in ("/usr/lib", "/usr/lib64", "/usr/lib32"):
-        if os.path.isdir(path) and not os.path.islink(path):
+    inside = ["/usr/lib", "/tmp", *runtime, *(i for _, i in [*ro, *rw]), *(scratch or ())[:1]]
+    for parent in dict.fromkeys(str(p) for path in inside for p in reversed(Path(path).parents) if str(p) != "/"):
+        args += ["--perms", "0755", "--dir", parent]  # traversable by the sandbox's user (bwrap makes 0700)
+    for path in ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32"):
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
             args += ["--ro-bind", path, path]
-    for link in ("/lib", "/lib64", "/lib32"):
-        if os.path.islink(link):
-            args += ["--symlink", os.readlink(link), link]
-        elif os.path.isdir(link):
-            args += ["--ro-bind", link, link]
     args += [a for path in runtime for a in ("--ro-bind", path, path)]
     args += [a for path in hide for a in ("--tmpfs", path, "--remount-ro", path)]
     args += [a for host, path in ro for a in ("--ro-bind", str(host), str(path))]
     args += [a for host, path in rw for a in ("--bind", str(host), str(path))]
-    if scratch:
-        args += ["--perms", "1777", "--size", str(scratch[1] << 20), "--tmpfs", scratch[0]]
-    if "/tmp" not in inside[2:]:
-        args += ["--perms", "0755", "--dir", "/tmp"]
-    # Last: the sandbox's own root and /dev are tmpfs; in a user namespace they would be writable.
+    args += ["--perms", "1777", "--size", str(scratch[1] << 20), "--tmpfs", scratch[0]] if scratch else []
+    args += ["--perms", "0755", "--dir", "/tmp"] if "/tmp" not in inside[2:] else []
+    # Last: the sandbox's own root and /dev are tmpfs, which would be writable in a user namespace.
     return args + ["--proc", "/proc", "--dev", "/dev", "--chdir", cwd, "--remount-ro", "/dev", "--remount-ro", "/"]
 
 
@@ -124,35 +101,27 @@ def limits(memory_mb: int, cpu_seconds: int, nproc: int, fsize_mb: int, nofile: 
     def apply():
         for limit, value in ((resource.RLIMIT_AS, memory_mb << 20), (resource.RLIMIT_FSIZE, fsize_mb << 20),
                              (resource.RLIMIT_NPROC, nproc), (resource.RLIMIT_NOFILE, nofile),
-                             (resource.RLIMIT_CORE, 0)):
-            resource.setrlimit(limit, (value, value))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+                             (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, cpu_seconds)):
+            resource.setrlimit(limit, (value, value + (limit == resource.RLIMIT_CPU)))
     return apply
 
 
 class Cgroup:
-    """A cgroup-v1 pids and memory group for one sandbox, nested under the grader's own (it can only
-    tighten). Only as root where cgroup v1 is writable; elsewhere the per-process limits and, as root,
-    the sandbox's own user id bound what a sandbox can take."""
+    """A cgroup-v1 pids and memory group for one sandbox, under the grader's own (it can only tighten)."""
 
     counter = itertools.count(1)
 
     def __init__(self, memory_mb: int, nproc: int):
-        current = {}
-        with open("/proc/self/cgroup") as f:
-            for line in f:
-                _, controllers, path = line.rstrip("\n").split(":", 2)
-                current.update({c: path for c in controllers.split(",")})
+        mine = {c: path for line in Path("/proc/self/cgroup").read_text().splitlines()
+                for _, controllers, path in [line.split(":", 2)] for c in controllers.split(",")}
         name, self.dirs = f"autograder-{os.getpid()}-{next(Cgroup.counter)}", []
         try:
-            for controller, settings in (("pids", {"pids.max": nproc}),
-                                         ("memory", {"memory.limit_in_bytes": memory_mb << 20,
-                                                     "memory.swappiness": 0})):
-                folder = f"/sys/fs/cgroup/{controller}{current.get(controller, '/')}".rstrip("/") + "/" + name
-                os.mkdir(folder)
-                self.dirs.append(folder)
+            for controller, settings in (("pids", {"pids.max": nproc}), ("memory", {
+                    "memory.limit_in_bytes": memory_mb << 20, "memory.swappiness": 0})):
+                self.dirs.append(f"/sys/fs/cgroup/{controller}{mine.get(controller, '/')}".rstrip("/") + "/" + name)
+                os.mkdir(self.dirs[-1])
                 for key, value in settings.items():
-                    Path(folder, key).write_text(str(value))
+                    Path(self.dirs[-1], key).write_text(str(value))
         except OSError:
             self.remove()
             raise
@@ -191,17 +160,15 @@ def isolation() -> Isolation:
         return Isolation("none", f"bubblewrap needs Linux; this is {sys.platform}: use the Containerfile")
     if shutil.which("bwrap") is None:
         return Isolation("none", "bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
-    probe = ("import os, socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), 1)\nexcept OSError:\n"
-             "    print(os.getpid())\n")
+    probe = "import os; print(os.getpid())"  # 1 or 2: its own PID namespace
     try:
-        version = subprocess.run([shutil.which("bwrap"), "--version"], capture_output=True, text=True,
-                                 timeout=10).stdout.strip()
+        version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
         done = subprocess.run(bwrap_args([]) + [python_runtime()[0], "-I", "-S", "-c", probe], capture_output=True,
                               text=True, timeout=20, env={"PATH": "/nonexistent", "LANG": "C.UTF-8"})
     except (OSError, subprocess.SubprocessError) as exc:
         return Isolation("none", f"bwrap does not run ({type(exc).__name__})")
     if done.returncode != 0 or done.stdout.strip() not in ("1", "2"):
         last = (done.stderr.strip().splitlines() or ["no message"])[-1][:160]
-        return Isolation("none", f"bwrap cannot make a sandbox here ({last}); on Linux, user namespaces may "
-                                 f"be disabled: use the Containerfile")
+        return Isolation("none", f"bwrap cannot make a sandbox here ({last}); on Linux, user namespaces may be "
+                                 f"disabled: use the Containerfile")
     return Isolation("bwrap", f"{version}, unprivileged user, no network, own PID namespace")

@@ -26,8 +26,7 @@ from traitlets import Integer
 
 from . import isolation as iso
 
-LEARNER = Path(__file__).resolve().parent.parent / "learner"
-DATA = Path(__file__).resolve().parents[2] / "mnist_data"
+PACKAGE = Path(__file__).resolve().parent.parent  # autograder/: its learners' side and its own __init__
 SCRATCH = "/scratch"
 SOCKETS = f"{SCRATCH}/.ipc/kernel"  # inside the sandbox
 COURSE_PACKAGES = ("autograder", "solutions", "mnist_data")
@@ -119,12 +118,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if cmd[1:3] != ["-m", "ipykernel_launcher"]:
             raise RuntimeError(f"the sandboxed kernel runs ipykernel only, not {cmd[:3]}")
         site = [p for p in dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")) if os.path.isdir(p)]
-        stub = self._private / "autograder_init.py"
-        stub.write_text('"""The learners\' package alone, as the sandboxed kernel sees it."""\n'
-                        "from .learner import *  # noqa: F401,F403\nfrom .learner import __all__  # noqa: F401\n")
-        ro = [(LEARNER, f"{iso.LIB}/autograder/learner"), (DATA, f"{iso.LIB}/mnist_data"),
-              (stub, f"{iso.LIB}/autograder/__init__.py"), (self.connection_file, self.connection_file),
-              (self._private / "mpl", "/opt/mplcache")]
+        ro = [(PACKAGE / "learner", f"{iso.LIB}/autograder/learner"), (PACKAGE / "__init__.py",
+              f"{iso.LIB}/autograder/__init__.py"), (PACKAGE.parent / "mnist_data", f"{iso.LIB}/mnist_data"),
+              (self.connection_file, self.connection_file), (self._private / "mpl", "/opt/mplcache")]
         for path in site:
             files, folders = _masks(path)
             ro += [(path, path)] + [(self._private / "empty.txt", f) for f in files] + \

@@ -18,20 +18,18 @@ One plain child (``child.py``) runs the learner's cell, then each case, in the s
 from __future__ import annotations
 
 import ast
-import atexit
 import builtins
-import inspect
+import functools
+import importlib.util
 import json
 import math
 import os
 import re
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -125,33 +123,17 @@ def static_signature(source, function):
     return namespace[function]
 
 
-_stage, _stage_lock = None, threading.Lock()
-
-
-def stage() -> dict:
-    """What the sandbox sees read-only, made once per process: the learners' package without its data, and
-    the child (at iso.LIB), NumPy and tqdm (at iso.SITE)."""
-    global _stage
-    with _stage_lock:
-        if _stage is None:
-            root = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
-            atexit.register(shutil.rmtree, root, ignore_errors=True)
-            shutil.copytree(HERE.parent / "learner", root / "autograder" / "learner",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.npz", "*.json", "*.pyc"))
-            (root / "autograder" / "__init__.py").write_text('"""The learners\' package alone."""\n')
-            shutil.copy(HERE / "child.py", root / "child.py")
-            site = Path(np.__file__).resolve().parent.parent
-            try:
-                import tqdm
-                ro = [(Path(tqdm.__file__).resolve().parent, f"{iso.SITE}/tqdm")]
-            except ImportError:
-                ro = []
-            ro += [(site / n, f"{iso.SITE}/{n}") for n in ("numpy", "numpy.libs") if (site / n).exists()]
-            (root / "site").mkdir()  # without isolation, the same packages through links
-            for host, inside in ro:
-                os.symlink(host, root / "site" / Path(inside).name)
-            _stage = {"ro": [(root, iso.LIB), *ro], "lib": root, "site": root / "site"}
-    return _stage
+@functools.lru_cache(maxsize=1)
+def read_only() -> list:
+    """(host path, path inside) for what the sandbox sees besides the runtime: the learners' package (with
+    the package's own ``__init__``, which imports from it alone) and the child at iso.LIB, NumPy and tqdm at
+    iso.SITE."""
+    ro = [(HERE.parent / "__init__.py", f"{iso.LIB}/autograder/__init__.py"), (HERE / "child.py", f"{iso.LIB}/child.py"),
+          (HERE.parent / "learner", f"{iso.LIB}/autograder/learner")]
+    site = Path(np.__file__).resolve().parent.parent
+    ro += [(site / "numpy.libs", f"{iso.SITE}/numpy.libs")] if (site / "numpy.libs").exists() else []
+    return ro + [(Path(spec.origin).resolve().parent, f"{iso.SITE}/{name}") for name in ("numpy", "tqdm")
+                 if (spec := importlib.util.find_spec(name))]
 
 
 class Stop(Exception):
@@ -164,15 +146,15 @@ class Sandbox:
     comes; one thread, one selector, every wait against a deadline."""
 
     def __init__(self, folder, rw, uid, memory_mb, cpu_seconds):
-        staged, exe = stage(), os.path.realpath(sys.executable)
+        exe = os.path.realpath(sys.executable)
         env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         if uid is None:  # no isolation: the same child and limits, on the host's own paths
-            cmd = [exe, "-I", "-S", str(staged["lib"] / "child.py"), str(folder), str(staged["lib"]),
-                   str(staged["site"])]
+            cmd = [exe, "-I", "-S", str(HERE / "child.py"), str(folder), str(HERE.parent.parent),
+                   str(Path(np.__file__).resolve().parent.parent)]
         else:
             env["AUTOGRADER_UID"] = str(uid)
-            cmd = iso.bwrap_args(staged["ro"] + [(folder, INPUTS)], rw=[(p, f"{INPUTS}/{p.name}") for p in rw]) \
+            cmd = iso.bwrap_args(read_only() + [(folder, INPUTS)], rw=[(p, f"{INPUTS}/{p.name}") for p in rw], cwd="/tmp") \
                 + [exe, "-I", "-S", f"{iso.LIB}/child.py", INPUTS, iso.LIB, iso.SITE]
         nproc = iso.nproc_limit(NPROC) if uid is not None else NPROC
         self.group = iso.Cgroup(memory_mb, nproc) if uid is not None and iso.Cgroup.usable() else None

@@ -187,14 +187,14 @@ SANDBOX_ATTACKS = {
                 for _ in range(10_000):
                     f.write(b"x" * (1 << 20))
             return Z
-        """, ["File too large", "larger than", "wrote", "No space", "killed"]),
+        """, ["Read-only file system", "File too large", "larger than", "wrote", "No space", "killed"]),
     "fill the disk with many files": ("""
         def relu(Z):
             for i in range(100_000):
                 with open(f"f{i}", "wb") as f:
                     f.write(b"x" * (8 << 20))
             return Z
-        """, ["wrote more than", "still running", "No space", "killed"]),
+        """, ["Read-only file system", "wrote more than", "still running", "No space", "killed"]),
     "flood stdout": ("""
         import sys
         def relu(Z):
@@ -252,7 +252,7 @@ SANDBOX_ATTACKS = {
             Z[Z < 0] = 0
             print("noise", file=sys.stderr)
             return Z
-        """, ["changed its input", "stderr"]),
+        """, ["changing Z in place", "stderr"]),
     "write forged frames into its own result channel": ("""
         import os, struct, json
         def relu(Z):
@@ -360,7 +360,7 @@ SANDBOX_ATTACKS = {
             _undo.append((Z, Z.copy()))
             np.maximum(Z, 0, out=Z)
             return Z.copy()
-        """, "changed its input"),
+        """, "changing Z in place"),
 }
 
 
@@ -386,7 +386,7 @@ def test_nothing_of_the_sandbox_outlives_it(oracle):
                 cmd = Path(f"/proc/{entry.name}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"/job/child.py" in cmd or (os.getuid() == 0 and 1_000_000 <= uid < 2_000_000 and b"ipykernel" not in cmd):
+            if b"child.py" in cmd or (os.getuid() == 0 and 1_000_000 <= uid < 2_000_000 and b"ipykernel" not in cmd):
                 left.append(cmd[:80])
     assert not left, left
 
