@@ -171,9 +171,9 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         cell, problem = pick_cell(lesson.function, found)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem), None
-        refused = too_large(lesson.function, cell.source)  # before anything parses or fingerprints it
-        if refused:
-            return refused, None
+        too_big = too_large(lesson.function, cell.source)  # before anything parses or fingerprints it
+        if too_big:
+            return too_big, None
         report = grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
                               include_hidden=include_hidden)
         flag = copied_from_course(lesson.function, cell.source)
