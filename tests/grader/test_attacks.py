@@ -8,6 +8,7 @@ the course's own configuration, and against the learner's own ``check()``.
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -803,6 +804,15 @@ KERNEL_ATTACKS = {
     "diskfiller": ("import os\nn = 0\ntry:\n    for i in range(100):\n"
                    "        open(f'fill{i}', 'wb').write(b'x' * (100 << 20)); n += 1\n"
                    "except OSError as e:\n    print('filled', n, e.strerror)\n", "def relu(Z):\n    return Z\n"),
+    # every writable mount it has, then 200,000 files where its sockets live (on the host, before: 150,000 were made)
+    "filer": ("writable = []\nfor line in open('/proc/self/mountinfo'):\n    f = line.split()\n"
+              "    kind = f[f.index('-') + 1]\n"
+              "    if 'rw' in f[5].split(',') and kind not in ('proc', 'devtmpfs', 'devpts', 'mqueue'):\n"
+              "        writable.append((f[4], kind))\nprint('writable:', writable)\nn = 0\ntry:\n"
+              "    for i in range(200_000):\n        open(f'/scratch/.ipc/f{i}', 'w').close()\n        n += 1\n"
+              "except OSError as e:\n    print('files made:', n, e.strerror)\nelse:\n    print('files made:', n)\n",
+              "def relu(Z):\n    return Z\n"),
+    "leaker": ("", LEAKS["every channel at once, on the hidden case only"]),
     "reader": ("print([p for p in everything('/') if '/solutions/' in p and 'site-packages' not in p][:3])\n"
                "print([p for p in everything('/') if '/submitted/' in p and 'site-packages' not in p][:3])\n",
                "def relu(Z):\n    return Z\n"),
@@ -914,20 +924,45 @@ def test_the_other_students_submission_survives(attacked_class):
     assert vera.is_dir() and digest(sorted(vera.rglob("*"))) == attacked_class["vera_before"]
 
 
+def printed(attacked_class, student):
+    """What an attacker's own cell printed in its kernel."""
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def everything" in c.source]
+    return "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+def test_the_kernel_can_write_to_no_folder_of_the_host_and_only_so_many_files(attacked_class):
+    """Its one writable place is its own in-memory folder, which also holds its sockets (nbgrader reaches them
+    through /proc/<pid>/root); started by root, that folder is capped in files as well as in bytes."""
+    out = printed(attacked_class, "filer")
+    assert "writable: [('/scratch', 'tmpfs')]" in out, out
+    made = int(out.split("files made: ")[1].split()[0])
+    if os.getuid() == 0:
+        assert made < 20_000 and "No space left" in out, out
+
+
 def test_the_kernel_saw_no_gradebook_no_submissions_and_no_course(attacked_class):
     root, lesson = attacked_class["root"], attacked_class["lesson"]
 
     def outputs(student):
-        """What the attacker's own cell printed."""
-        nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
-        (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def everything" in c.source]
-        return "".join(o.get("text", "") for o in cell.get("outputs", []))
+        return printed(attacked_class, student)
 
     assert "gradebooks written: []" in outputs("gradebook_writer")
     assert outputs("reader") == "[]\n[]\n"
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
         assert gb.find_submission(lesson.id, "vera").score == lesson.points
+
+
+def test_no_hidden_input_reaches_the_autograded_notebook_or_the_results(attacked_class):
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    nb = nbformat.read(root / "autograded" / "leaker" / lesson.id / lesson.notebook, as_version=4)
+    texts = [json.dumps([c.get("outputs", []) for c in nb.cells]),
+             (root / "results" / lesson.id / "leaker.json").read_text()]
+    assert not any("HIDDEN" in t or re.search(r"E_\d+p\d{6}", t) for t in texts)
+    saved = json.loads(texts[1])
+    assert saved["points"] == 0 and any(c["hidden"] and not c["passed"] for c in saved["checks"])
 
 
 def test_the_verdict_in_the_test_cell_is_the_graders_not_the_kernels(attacked_class):
@@ -939,6 +974,42 @@ def test_the_verdict_in_the_test_cell_is_the_graders_not_the_kernels(attacked_cl
     assert any(o.output_type == "error" for o in test.outputs)
     saved = json.loads((root / "results" / lesson.id / "rebinder.json").read_text())
     assert saved["points"] == 0 and saved["isolation"]["kind"] == "bwrap"
+
+
+@pytest.fixture(scope="module")
+def in_place_class(tmp_path_factory):
+    """Plain nbgrader, with the course's own configuration, grading the three lessons whose in-place answers
+    once scored full marks: right answers, answers that change their inputs, and the same forging replies."""
+    from autograder.grader import classroom
+    root = tmp_path_factory.mktemp("in_place")
+    shutil.copytree(ROOT / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copy(ROOT / "course.yml", root)
+    api = classroom.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
+    lessons = [COURSE.lesson_for(f) for f in ("update_params", "adam_step", "decay_weights")]
+    classroom.release(api, [lesson.id for lesson in lessons])
+    answers = {"right": lambda f: reference().source(f), "plain": lambda f: IN_PLACE[f][1],
+               "forger": lambda f: forged(*IN_PLACE[f][1:])}
+    for student, answer in answers.items():
+        for lesson in lessons:
+            nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+            for cell in nb.cells:
+                if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
+                    cell.source = answer(lesson.function)
+            (root / "submitted" / student / lesson.id).mkdir(parents=True)
+            nbformat.write(nb, root / "submitted" / student / lesson.id / lesson.notebook)
+    classroom.autograde(api, [lesson.id for lesson in lessons])
+    return root, lessons, classroom.scores(api)
+
+
+def test_plain_nbgrader_scores_answers_that_change_their_inputs_0_with_the_mistake_named(in_place_class):
+    root, lessons, scores = in_place_class
+    for lesson in lessons:
+        assert scores[("right", lesson.id)] == lesson.points, lesson.id
+        for student in ("plain", "forger"):
+            assert scores.get((student, lesson.id), 0) == 0, (student, lesson.id)
+            saved = json.loads((root / "results" / lesson.id / f"{student}.json").read_text())
+            assert "in_place" in saved["mistakes"], (student, lesson.id, saved["checks"])
 
 
 # ----------------------------------------------------------------------------- the learner's own check()
