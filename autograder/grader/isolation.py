@@ -3,9 +3,9 @@
 ``bwrap_args`` wraps a command in bubblewrap (``bwrap``, the sandbox Flatpak uses): only the Python
 runtime and the host paths given, read-only; no network; its own PID namespace (killing bwrap ends all
 inside); an unprivileged user with no capabilities (started by root, a user id of its own; else 65534 in
-a user namespace). ``limits`` sets the per-process limits; as root on cgroup v1 a ``Cgroup`` bounds the
-sandbox as a whole (memory, kernel memory such as inodes included, and processes). Where bwrap cannot
-run, ``isolation()`` says why and grading runs with the same limits but no isolation.
+a user namespace). ``prepare`` sets its limits: per process, and as root on cgroup v1 for the sandbox as a
+whole (memory, kernel memory such as inodes included, and processes). Where bwrap cannot run,
+``isolation()`` says why and grading runs with the same limits but no isolation.
 """
 from __future__ import annotations
 
@@ -19,28 +19,25 @@ import subprocess
 import sys
 import sysconfig
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 NOBODY = 65534
 UIDS = range(1_000_000, 2_000_000)  # started by root, each sandbox runs as a user of its own, with no account
+_counter = itertools.count(1)
 SITE = "/opt/site"  # where NumPy and tqdm appear inside the sandbox
 LIB = "/opt/lib"    # where the learners' package appears
 
 
-@dataclass(frozen=True)
-class Isolation:
+class Isolation(NamedTuple):
     """How learner code is isolated on this machine: kind "bwrap" or "none", and a detail (or why none)."""
 
     kind: str
     detail: str
-
-    @property
-    def label(self) -> str:
-        return f"isolation: {self.kind}" + (f" ({self.detail})" if self.detail else "")
+    label = property(lambda self: f"isolation: {self.kind}" + (f" ({self.detail})" if self.detail else ""))
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "detail": self.detail}
+        return self._asdict()
 
 
 def python_runtime() -> tuple:
@@ -54,10 +51,11 @@ def python_runtime() -> tuple:
     return exe, binds, hide
 
 
-def bwrap_args(ro, *, rw=(), scratch=None, cwd="/") -> list:
+def bwrap_args(ro, *, rw=(), scratch=None, late=(), cwd="/") -> list:
     """bwrap's arguments, up to the command. ``ro`` and ``rw`` are (host path, path inside) pairs bound
     read-only and writable, in order (a later bind of an empty file or folder hides what an earlier one
-    brought); ``scratch`` is (path inside, MB) for a private in-memory folder. Nothing else is writable."""
+    brought); ``scratch`` is (path inside, MB) for a private in-memory folder, and ``late`` bwrap arguments
+    that put things into it. Nothing else is writable."""
     exe, runtime, hide = python_runtime()
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
             "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
@@ -75,7 +73,7 @@ def bwrap_args(ro, *, rw=(), scratch=None, cwd="/") -> list:
     args += [a for path in hide for a in ("--tmpfs", path, "--remount-ro", path)]
     args += [a for host, path in ro for a in ("--ro-bind", str(host), str(path))]
     args += [a for host, path in rw for a in ("--bind", str(host), str(path))]
-    args += ["--perms", "1777", "--size", str(scratch[1] << 20), "--tmpfs", scratch[0]] if scratch else []
+    args += ["--perms", "1777", "--size", str(scratch[1] << 20), "--tmpfs", scratch[0], *late] if scratch else []
     args += ["--perms", "0755", "--dir", "/tmp"] if "/tmp" not in inside[2:] else []
     # Last: the sandbox's own root and /dev are tmpfs, which would be writable in a user namespace.
     return args + ["--proc", "/proc", "--dev", "/dev", "--chdir", cwd, "--remount-ro", "/dev", "--remount-ro", "/"]
@@ -86,69 +84,58 @@ def sandbox_uid() -> int:
     return UIDS[int.from_bytes(os.urandom(4), "little") % len(UIDS)] if os.getuid() == 0 else NOBODY
 
 
-def nproc_limit(extra: int) -> int:
-    """RLIMIT_NPROC counts every process of the real user: ours plus ``extra`` when we are not root."""
-    if os.getuid() == 0:
-        return extra
-    try:
-        return extra + sum(1 for p in Path("/proc").iterdir() if p.name.isdigit() and p.stat().st_uid == os.getuid())
-    except OSError:
-        return extra + 256
+def prepare(memory_mb: int, cpu_seconds: int, nproc: int, fsize_mb: int, isolated: bool = True) -> tuple:
+    """(a preexec function for the sandbox's first process, a function that removes what is left of it).
 
-
-def limits(memory_mb: int, cpu_seconds: int, nproc: int, fsize_mb: int, nofile: int = 256):
-    """A preexec function setting the sandbox's resource limits (inherited by everything it starts)."""
-    def apply():
-        for limit, value in ((resource.RLIMIT_AS, memory_mb << 20), (resource.RLIMIT_FSIZE, fsize_mb << 20),
-                             (resource.RLIMIT_NPROC, nproc), (resource.RLIMIT_NOFILE, nofile),
-                             (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, cpu_seconds)):
-            resource.setrlimit(limit, (value, value + (limit == resource.RLIMIT_CPU)))
-    return apply
-
-
-class Cgroup:
-    """A cgroup-v1 pids and memory group for one sandbox, under the grader's own (it can only tighten)."""
-
-    counter = itertools.count(1)
-
-    def __init__(self, memory_mb: int, nproc: int):
-        mine = {c: path for line in Path("/proc/self/cgroup").read_text().splitlines()
-                for _, controllers, path in [line.split(":", 2)] for c in controllers.split(",")}
-        name, self.dirs = f"autograder-{os.getpid()}-{next(Cgroup.counter)}", []
+    The first sets limits that everything inside inherits (RLIMIT_NPROC counts every process of the real
+    user, so when we are not root, ours too) and, as root on cgroup v1, moves the process into a pids and
+    memory cgroup of its own (under the grader's: it can only tighten); the second kills what is left in
+    that cgroup and removes it."""
+    if isolated and os.getuid() != 0:
         try:
-            for controller, settings in (("pids", {"pids.max": nproc}), ("memory", {
-                    "memory.limit_in_bytes": memory_mb << 20, "memory.swappiness": 0})):
-                self.dirs.append(f"/sys/fs/cgroup/{controller}{mine.get(controller, '/')}".rstrip("/") + "/" + name)
-                os.mkdir(self.dirs[-1])
-                for key, value in settings.items():
-                    Path(self.dirs[-1], key).write_text(str(value))
+            nproc += sum(1 for p in Path("/proc").iterdir() if p.name.isdigit() and p.stat().st_uid == os.getuid())
         except OSError:
-            self.remove()
-            raise
+            nproc += 256
+    groups = []
 
-    @staticmethod
-    def usable() -> bool:
-        return os.geteuid() == 0 and all(os.access(f"/sys/fs/cgroup/{c}/cgroup.procs", os.W_OK)
-                                         for c in ("pids", "memory"))
-
-    def enter(self):
-        """For preexec_fn: move the starting process (bwrap) into the group, before it execs."""
-        for folder in self.dirs:
-            Path(folder, "cgroup.procs").write_text(str(os.getpid()))
-
-    def remove(self):
-        """Kill whatever is left in the group, then remove it."""
-        for folder in self.dirs:
+    def remove():
+        for folder in groups:
             for _ in range(300):
                 try:
                     for pid in Path(folder, "cgroup.procs").read_text().split():
                         os.kill(int(pid), signal.SIGKILL)
                     os.rmdir(folder)
-                    break
                 except FileNotFoundError:
-                    break
+                    pass
                 except OSError:  # busy while the last processes are reaped
                     time.sleep(0.01)
+                    continue
+                break
+
+    if isolated and os.geteuid() == 0 and all(os.access(f"/sys/fs/cgroup/{c}/cgroup.procs", os.W_OK)
+                                               for c in ("pids", "memory")):
+        mine = {c: path for line in Path("/proc/self/cgroup").read_text().splitlines()
+                for _, controllers, path in [line.split(":", 2)] for c in controllers.split(",")}
+        try:
+            for controller, settings in (("pids", {"pids.max": nproc}), ("memory", {
+                    "memory.limit_in_bytes": memory_mb << 20, "memory.swappiness": 0})):
+                groups.append(f"/sys/fs/cgroup/{controller}{mine.get(controller, '/')}".rstrip("/") +
+                              f"/autograder-{os.getpid()}-{next(_counter)}")
+                os.mkdir(groups[-1])
+                for key, value in settings.items():
+                    Path(groups[-1], key).write_text(str(value))
+        except OSError:
+            remove()
+            raise
+
+    def apply():
+        for limit, value in ((resource.RLIMIT_AS, memory_mb << 20), (resource.RLIMIT_FSIZE, fsize_mb << 20),
+                             (resource.RLIMIT_NPROC, nproc), (resource.RLIMIT_NOFILE, 1024), (resource.RLIMIT_CORE, 0),
+                             (resource.RLIMIT_CPU, cpu_seconds)):
+            resource.setrlimit(limit, (value, value + (limit == resource.RLIMIT_CPU)))
+        for folder in groups:
+            Path(folder, "cgroup.procs").write_text(str(os.getpid()))
+    return apply, remove
 
 
 @functools.lru_cache(maxsize=1)

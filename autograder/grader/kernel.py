@@ -1,13 +1,10 @@
 """The learner's Jupyter kernel inside bubblewrap, for nbgrader's autograde (instructors' side).
 
-``SandboxedKernelManager`` is jupyter_client's ``AsyncKernelManager`` with ipykernel started in the same
-kind of sandbox as the grader's child (``autograder.grader.isolation``): its own unprivileged user, no
-network, its own PID namespace, limits on memory, CPU time, processes and file sizes, and a file system
-of the Python runtime, the environment's packages (the course's own masked), the learners' package and
-MNIST, all read-only. It may write in one place only, a private in-memory folder, sized (and, started by
-root, capped in files), which also holds its ZeroMQ sockets ("ipc" transport). nbgrader reaches them
-through ``/proc/<pid>/root``: no folder of the host is writable from inside. Interrupts go as messages
-(bwrap does not pass SIGINT on).
+ipykernel in the same kind of sandbox as the grader's child (``isolation``), seeing read-only the runtime,
+the environment's packages (the course's own masked), the learners' package and MNIST. It writes in one
+place, its own in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ
+sockets ("ipc"): nbgrader reaches them through ``/proc/<pid>/root``, so no host folder is writable from
+inside. Interrupts go as messages (bwrap does not pass SIGINT on).
 """
 from __future__ import annotations
 
@@ -31,29 +28,17 @@ SCRATCH = "/scratch"
 SOCKETS = f"{SCRATCH}/.ipc/kernel"  # inside the sandbox
 COURSE_PACKAGES = ("autograder", "solutions", "mnist_data")
 
-# Runs first in the kernel's process: limits; started by root, the folder's file cap and its own user;
-# then ipykernel, as `python -m` would.
+# Runs first in the kernel's process. Started by root, it caps its folder's files (a remount with
+# MS_NOSUID | MS_NODEV) and becomes the sandbox's own user; then ipykernel runs, as `python -m` would.
 BOOT = r"""
-import os as _o, resource as _r, sys as _s
-_as, _cpu, _fs, _np, _uid, _mb, _files = map(int, _s.argv[1].split(","))
-for _k, _v in ((_r.RLIMIT_AS, _as), (_r.RLIMIT_FSIZE, _fs), (_r.RLIMIT_NPROC, _np), (_r.RLIMIT_CORE, 0)):
-    _r.setrlimit(_k, (_v, _v))
-_r.setrlimit(_r.RLIMIT_CPU, (_cpu, _cpu + 1))
-if _o.getuid() == 0:  # MS_REMOUNT | MS_NOSUID | MS_NODEV
+import os, runpy, sys
+if os.getuid() == 0:
     import ctypes
-    if ctypes.CDLL(None).mount(b"tmpfs", b"/scratch", b"tmpfs", 38, b"size=%dm,nr_inodes=%d" % (_mb, _files)):
+    if ctypes.CDLL(None).mount(b"tmpfs", b"/scratch", b"tmpfs", 32 | 2 | 4, sys.argv[1].encode()):
         raise SystemExit("the kernel's folder could not be capped")
-    _o.setgroups([]); _o.setgid(_uid); _o.setuid(_uid)
-for _d in ("/scratch/.ipc", "/scratch/.mpl"):
-    _o.makedirs(_d, exist_ok=True)
-for _f in _o.listdir("/opt/mplcache"):  # the host's font cache: matplotlib need not rebuild it
-    with open("/opt/mplcache/" + _f, "rb") as _i, open("/scratch/.mpl/" + _f, "wb") as _w:
-        _w.write(_i.read())
-_o.chdir("/scratch")
-import runpy as _rp
-_s.argv = _s.argv[4:]  # after -c: LIMITS -- -m MODULE ARGS...
-del _o, _r, _as, _cpu, _fs, _np, _uid, _mb, _files, _k, _v, _d
-_rp.run_module(_s.argv[0], run_name="__main__", alter_sys=True)
+    os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[2]))
+sys.argv = sys.argv[5:]  # after -c: OPTIONS UID -- -m MODULE ARGS...
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
@@ -78,14 +63,13 @@ class SandboxedKernelManager(AsyncKernelManager):
     nproc = Integer(128, help="processes and threads (ipykernel itself uses about ten)").tag(config=True)
     fsize_mb = Integer(256, help="largest file the kernel may write").tag(config=True)
     max_written_mb = Integer(512, help="the kernel's own folder, in its memory").tag(config=True)
-    max_files = Integer(20_000, help="files and folders in the kernel's own folder (started by root)").tag(config=True)
+    max_files = Integer(20_000, help="files in the kernel's own folder (started by root)").tag(config=True)
     max_seconds = Integer(900, help="the kernel's sandbox is killed after this long, whatever it does "
                                     "(an uninterruptible cell would otherwise hold autograde)").tag(config=True)
 
     def __init__(self, **kwargs):
-        kwargs["transport"] = "ipc"
-        super().__init__(**kwargs)
-        self._private, self._uid, self._group, self._timer, self._info = None, iso.sandbox_uid(), None, None, None
+        super().__init__(**{**kwargs, "transport": "ipc"})
+        self._private, self._uid, self._remove, self._timer = None, iso.sandbox_uid(), None, None
 
     @property
     def kernel_spec(self):
@@ -95,17 +79,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         return spec
 
     async def _async_pre_start_kernel(self, **kw):
-        if self._private is None:  # read-only for the kernel: its connection file, the font cache, masks
+        if self._private is None:  # what the kernel reads from the host: its connection file, masks, fonts
             self._private = Path(tempfile.mkdtemp(prefix="autograder-kernel-"))
-            for name in ("empty", "mpl"):
-                (self._private / name).mkdir()
+            (self._private / "empty").mkdir()
             (self._private / "empty.txt").touch()
-            try:  # this machine's matplotlib font cache, so the kernel does not rebuild it at each start
-                import matplotlib
-                for font_list in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
-                    shutil.copy(font_list, self._private / "mpl")
-            except Exception:  # no cache yet: matplotlib builds one in the sandbox, a little more slowly
-                pass
         self._info = os.pipe()  # bwrap writes the sandbox's first process id there (--info-fd)
         self.ip, self.connection_file = SOCKETS, str(self._private / "kernel.json")
         result = await super()._async_pre_start_kernel(**kw)
@@ -120,12 +97,19 @@ class SandboxedKernelManager(AsyncKernelManager):
         site = [p for p in dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")) if os.path.isdir(p)]
         ro = [(PACKAGE / "learner", f"{iso.LIB}/autograder/learner"), (PACKAGE / "__init__.py",
               f"{iso.LIB}/autograder/__init__.py"), (PACKAGE.parent / "mnist_data", f"{iso.LIB}/mnist_data"),
-              (self.connection_file, self.connection_file), (self._private / "mpl", "/opt/mplcache")]
+              (self.connection_file, self.connection_file)]
         for path in site:
             files, folders = _masks(path)
             ro += [(path, path)] + [(self._private / "empty.txt", f) for f in files] + \
                 [(self._private / "empty", d) for d in folders]
-        args = iso.bwrap_args(ro, scratch=(SCRATCH, self.max_written_mb)) + ["--info-fd", str(self._info[1])]
+        late = [a for d in (".ipc", ".mpl") for a in ("--perms", "1777", "--dir", f"{SCRATCH}/{d}")]
+        try:  # this machine's matplotlib font cache, read-only in the kernel's folder: it need not rebuild it
+            import matplotlib
+            late += [a for f in Path(matplotlib.get_cachedir()).glob("fontlist-*.json")
+                     for a in ("--ro-bind", str(f), f"{SCRATCH}/.mpl/{f.name}")]
+        except ImportError:
+            pass
+        args = iso.bwrap_args(ro, scratch=(SCRATCH, self.max_written_mb), late=late, cwd=SCRATCH)
         env = {"HOME": SCRATCH, "TMPDIR": SCRATCH, "PATH": "/nonexistent", "LANG": "C.UTF-8",
                "MPLCONFIGDIR": f"{SCRATCH}/.mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYTHONNOUSERSITE": "1",
@@ -133,14 +117,13 @@ class SandboxedKernelManager(AsyncKernelManager):
                "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": f"{SCRATCH}/.ipython",
                "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
         args += [a for key, value in env.items() for a in ("--setenv", key, value)] + ["--unsetenv", "JPY_PARENT_PID"]
-        limits = (f"{self.memory_mb << 20},{self.cpu_seconds},{self.fsize_mb << 20},{iso.nproc_limit(self.nproc)},"
-                  f"{self._uid},{self.max_written_mb},{self.max_files}")
-        return args + [iso.python_runtime()[0], "-c", BOOT, limits, "--"] + cmd[1:]
+        options = f"size={self.max_written_mb}m,nr_inodes={self.max_files}"
+        return args + ["--info-fd", str(self._info[1]), iso.python_runtime()[0], "-c", BOOT, options,
+                       str(self._uid), "--"] + cmd[1:]
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        if iso.Cgroup.usable():
-            self._group = iso.Cgroup(self.memory_mb + self.max_written_mb, self.nproc)
-            kw["preexec_fn"] = self._group.enter
+        kw["preexec_fn"], self._remove = iso.prepare(self.memory_mb + self.max_written_mb, self.cpu_seconds,
+                                                    self.nproc, self.fsize_mb)
         if self.max_seconds:
             self._timer = threading.Timer(self.max_seconds, self.kill_sandbox)
             self._timer.daemon = True
@@ -152,20 +135,16 @@ class SandboxedKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             os.close(self._info[1])
-        info = b""
-        while chunk := os.read(self._info[0], 4096):
-            info += chunk
-        os.close(self._info[0])
-        try:  # the kernel's sockets, seen from here through the sandbox's own root
-            self.ip = f"/proc/{json.loads(info)['child-pid']}/root{SOCKETS}"
-        except (ValueError, KeyError):  # bwrap failed: the kernel never starts, and nbclient says so
-            pass
+        with os.fdopen(self._info[0], "rb") as info:
+            try:  # the kernel's sockets, seen from here through the sandbox's own root
+                self.ip = f"/proc/{json.load(info)['child-pid']}/root{SOCKETS}"
+            except (ValueError, KeyError):  # bwrap failed: the kernel never starts, and nbclient says so
+                pass
 
     def kill_sandbox(self):
         """SIGKILL the whole sandbox now: bwrap, and with it its PID namespace and everything in it."""
-        proc = getattr(getattr(self, "provisioner", None), "process", None)
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(self.provisioner.process.pid, signal.SIGKILL)
         except (AttributeError, ProcessLookupError, PermissionError):
             pass
 
@@ -173,14 +152,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if self._timer is not None:
             self._timer.cancel()
-            self._timer = None
         if not restart and self._private is not None:
             self.kill_sandbox()
-            if self._group is not None:
-                self._group.remove()
-                self._group = None
+            if self._remove is not None:
+                self._remove()
             shutil.rmtree(self._private, ignore_errors=True)
-            self._private = None
+            self._private = self._remove = self._timer = None
 
     cleanup_resources = _async_cleanup_resources
 
