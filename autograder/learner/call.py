@@ -5,9 +5,10 @@ child calls it inside the sandbox. Each call gets read-only inputs (copies,
 in the check cell): an in-place change raises at once, and the checks name
 it; only the parameters a suite lists as ``writable`` may change. Warnings
 are recorded rather than printed; stdout and stderr are captured (at the
-file-descriptor level too, where asked, so ``os.write(2, ...)`` is seen); a call that runs too long is stopped where the platform allows it
-(SIGALRM: Linux and macOS, not the browser); ``sys.exit`` and ``os._exit``
-end the call, not the process. Standard library and NumPy only.
+file-descriptor level too, where asked, so ``os.write(2, ...)`` is seen);
+a call that runs too long is stopped where the platform allows it (SIGALRM:
+Linux and macOS, not the browser); ``sys.exit`` and ``os._exit`` end the
+call, not the process. Standard library and NumPy only.
 """
 from __future__ import annotations
 
