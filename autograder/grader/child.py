@@ -3,7 +3,7 @@
 ``python -I -S child.py INPUTS LIB SITE``, in the sandbox: each line on stdin names a request, a JSON file
 the grader has just written to INPUTS; each gets one reply, a frame on the pipe $AUTOGRADER_REPLIES (stdout
 is /dev/null, stderr a pipe the grader reads). ``CELL`` gets ``DEFINED``; ``CASE`` (one call, its arrays in
-.npy files, mapped read-only but for numerical_gradient's x) gets ``RESULT``: JSON and raw array bytes,
+raw files, mapped read-only but for numerical_gradient's x) gets ``RESULT``: JSON and raw array bytes,
 never a pickle. All of this runs in the learner's process and is theirs to change: the grader takes a reply
 as the learner's answer and nothing more. Standard library, NumPy and the learners' package only.
 """
@@ -63,8 +63,9 @@ def main():
             exec(compile(job["helpers"], "<course helpers>", "exec"), namespace)
             reply(Kind.DEFINED, {"problems": problems[:20], "defined": callable(fn)})
             continue
-        arrays = {key: np.load(os.path.join(folder, name), mmap_mode="r+" if writable else "r").view(np.ndarray)
-                  for key, (name, writable) in request["arrays"].items()}
+        arrays = {key: np.memmap(os.path.join(folder, name), dtype, "r+" if writable else "r", shape=tuple(shape))
+                  .view(np.ndarray) if all(shape) else np.zeros(shape, dtype)
+                  for key, (name, dtype, shape, writable) in request["arrays"].items()}
         args, kwargs = unpack(request["call"], arrays)
         outcome = call(fn, args, kwargs, timeout=None, filename=CELL, names=job["names"], copy_inputs=False,
                        capture_stderr=False, writable=job["writable"])
