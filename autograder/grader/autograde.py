@@ -302,7 +302,10 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         cell, problem = pick_cell(lesson.function, cells)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem), None
-        from .sandbox import grade_source
+        from .sandbox import grade_source, too_large
+        refused = too_large(lesson.function, cell.source)  # before anything parses or fingerprints it
+        if refused:
+            return refused, None
         try:
             report = grade_source(lesson.function, cell.source, live_oracle(), timeout=lesson.timeout)
         except Exception as exc:  # the grader's own failure must show, and score 0, never pass

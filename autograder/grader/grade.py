@@ -182,7 +182,7 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         return single or bool(owned(lesson)) or lesson.notebook in names
 
     def grade_one(lesson):
-        from .sandbox import grade_source
+        from .sandbox import grade_source, too_large
         found = owned(lesson)
         if not found:
             mine = lambda p: p.name == lesson.notebook or path.is_file()  # noqa: E731
@@ -195,6 +195,9 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         cell, problem = pick_cell(lesson.function, found)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem), None
+        too_big = too_large(lesson.function, cell.source)  # before anything parses or fingerprints it
+        if too_big:
+            return too_big, None
         report = grade_source(lesson.function, cell.source, oracle, timeout=lesson.timeout,
                               include_hidden=include_hidden)
         flag = copied_from_course(lesson.function, cell.source)
@@ -220,7 +223,7 @@ def grade_source_file(path, functions):
     if not functions or len(functions) != 1:
         raise FileNotFoundError("--source needs exactly one --function.")
     from .oracle import LiveOracle
-    from .sandbox import grade_source
+    from .sandbox import grade_source, too_large
     course = load_course()
     try:
         lesson = course.lesson_for(functions[0])
@@ -228,6 +231,9 @@ def grade_source_file(path, functions):
         raise FileNotFoundError(f"no lesson teaches {functions[0]!r}; the graded functions are "
                                 f"{', '.join(course.functions)}.") from None
     source = Path(path).read_text(encoding="utf-8", errors="replace")
+    refused = too_large(lesson.function, source)  # before anything parses or fingerprints it
+    if refused:
+        return Grade(str(path), [FunctionGrade(lesson.function, lesson.id, lesson.points, refused)])
     report = grade_source(lesson.function, source, LiveOracle(), timeout=lesson.timeout)
     flag = copied_from_course(lesson.function, source)
     if flag:

@@ -8,6 +8,7 @@ learners' side gets the same numbers, computed once, from ``fixtures.npz``.
 import contextlib
 import copy
 import io
+import secrets
 import warnings
 
 import numpy as np
@@ -45,15 +46,19 @@ def mutant_function(function, mistake_id, source=None):
 
 
 class LiveOracle:
-    """Cases, expected values and known mistakes' outcomes, computed from the reference."""
+    """Cases, expected values and known mistakes' outcomes, computed from the reference.
 
-    def __init__(self):
+    Hidden inputs are drawn from ``seed``: by default one chosen when the oracle is made (one grading run),
+    never stored."""
+
+    def __init__(self, seed=None):
         self._cases, self._expected, self._mistakes = {}, {}, {}
+        self.seed = secrets.randbits(63) if seed is None else seed
 
     def cases(self, function, include_hidden=True):
         key = (function, include_hidden)
         if key not in self._cases:
-            self._cases[key] = build_cases(function, include_hidden)
+            self._cases[key] = build_cases(function, include_hidden, self.seed)
         return self._cases[key]
 
     def case(self, function, name):

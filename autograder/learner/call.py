@@ -1,12 +1,15 @@
 """Calling a learner's function and recording what happened: the one core every runner uses.
 
 The notebook's check cell calls it in its own process; the grading sandbox's
-child calls it inside the sandbox. Each call gets copies of its inputs;
-warnings are recorded rather than printed; stdout and stderr are captured
-(at the file-descriptor level too, where asked, so ``os.write(2, ...)`` is
-seen); a call that runs too long is stopped where the platform allows it
-(SIGALRM: Linux and macOS, not the browser); ``sys.exit`` and ``os._exit``
-end the call, not the process. Standard library and NumPy only.
+child calls it inside the sandbox. Each call gets read-only inputs (copies,
+in the check cell): an in-place change to an array raises at once, and so
+does a change to a list or dict passed in (``lend``), and the checks name
+it; only the parameters a suite lists as ``writable`` may change. Warnings
+are recorded rather than printed; stdout and stderr are captured (at the
+file-descriptor level too, where asked, so ``os.write(2, ...)`` is seen);
+a call that runs too long is stopped where the platform allows it (SIGALRM:
+Linux and macOS, not the browser); ``sys.exit`` and ``os._exit`` end the
+call, not the process. Standard library and NumPy only.
 """
 from __future__ import annotations
 
@@ -33,6 +36,26 @@ from .spec import input_arrays
 LOOP = "it was still running after {:g} s: look for a loop that never ends"
 KEEP_CHARS = 2000  # of stdout and stderr, per call
 MAX_YIELDED = 100_000  # items taken from a function that yields instead of returning a list
+
+
+def read_only(args, kwargs, names=(), writable=()):
+    """The inputs as the learner's function gets them: every array read-only (lists and dicts are already
+    lent, see ``lend``), but for the parameters named in ``writable`` (numerical_gradient's x, which it must
+    nudge and put back)."""
+    def freeze(v):
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+        elif isinstance(v, (tuple, list)):
+            for x in v:
+                freeze(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                freeze(x)
+        return v
+
+    names = tuple(names)
+    args = tuple(v if k < len(names) and names[k] in writable else freeze(v) for k, v in enumerate(args))
+    return args, {k: v if k in writable else freeze(v) for k, v in kwargs.items()}
 
 
 class TimeUp(BaseException):
@@ -243,15 +266,14 @@ def adapt(fn, args, kwargs, names):
 
 
 def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=None, names=None,
-         copy_inputs=True, capture_stderr=True, on_return=None) -> Outcome:
-    """Run ``fn(*args, **kwargs)`` on copies of the inputs and describe what happened.
+         copy_inputs=True, capture_stderr=True, writable=()) -> Outcome:
+    """Run ``fn(*args, **kwargs)`` on read-only copies of the inputs and describe what happened.
 
     ``names`` are the lesson's parameter names, to fit the call to a learner
-    who wrote the function with another signature (see ``adapt``). The
-    grading sandbox passes ``copy_inputs=False`` (its inputs live in memory
-    its supervisor watches) and ``capture_stderr=False`` (the supervisor reads
-    stderr itself, where the learner's code cannot intercept it) and ``on_return``, called the moment
-    the learner's function returns, before anything else runs (its supervisor then looks at the inputs).
+    who wrote the function with another signature (see ``adapt``), and to
+    find the ``writable`` ones. The grading sandbox passes ``copy_inputs=False``
+    (its inputs are read-only maps of the grader's files), ``capture_stderr=False``
+    (the grader reads stderr itself) and ``timeout=None`` (the grader keeps time).
     """
     args, kwargs = tuple(args), dict(kwargs or {})
     if copy_inputs:
@@ -275,9 +297,8 @@ def call(fn, args, kwargs=None, *, timeout=10.0, capture_fds=False, filename=Non
                     time_limit(timeout), no_hard_exit():
                 if has_lookup((args, kwargs)):  # inputs made by the learner's own functions
                     args, kwargs = resolve(args, fn.__globals__), resolve(kwargs, fn.__globals__)
+                args, kwargs = read_only(args, kwargs, names or (), writable)
                 value = fn(*args, **kwargs)
-                if on_return is not None:
-                    on_return()
                 if isinstance(value, types.GeneratorType):  # a function that yields: judge what it yields
                     value, outcome.yielded = list(itertools.islice(value, MAX_YIELDED)), True
                 outcome.value = value

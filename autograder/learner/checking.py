@@ -40,7 +40,7 @@ def judge(function, fn, include_hidden=False, oracle=None):
     if not callable(fn):
         return FunctionReport(function, problem=f"{function} is {type(fn).__name__}, not a function: "
                                                 f"run the cell that defines it (def {function}(...)).")
-    outcomes = run_cases(fn, cases, timeout=TIMEOUT, names=suite(function).args)
+    outcomes = run_cases(fn, cases, timeout=TIMEOUT, names=suite(function).args, writable=suite(function).writable)
     return run_checks(suite(function), cases, outcomes, oracle, include_hidden=include_hidden)
 
 

@@ -163,6 +163,9 @@ class Suite:
     messages about changed inputs)."""
     signature: str = ""
     """The lesson's signature, e.g. "init_params(rng=None)"."""
+    writable: tuple = ()
+    """Parameters the function may change while it runs (and must put back: numerical_gradient's x); every
+    other input is read-only, so an in-place change raises at once."""
     yields: bool = False
     """True: a function that yields its items is judged on what it yields (minibatches); otherwise a
     generator is a wrong type of answer, since the lesson's next cells index it and take its len()."""
@@ -259,7 +262,8 @@ class Judge:
         answer, ``Mistake.partial``: then a second mistake may explain the rest).
         """
         out = self.outcomes[name]
-        if out.failure is None and self.changed_input(name):
+        if out.failure is None and self.changed_input(name) or out.failure is not None and \
+                out.failure.type in ("ValueError", "TypeError") and "read-only" in out.failure.message:
             return self.generic(IN_PLACE)
         if out.failure is not None and self.fits(CHANGES_LIST, name):
             return self.generic(CHANGES_LIST)
@@ -331,17 +335,11 @@ class Judge:
         from .spec import input_arrays
         out = self.outcomes[name]
         c = self.cases[name]
-        if out.changed is not None:  # observed outside the learner's reach (the grading sandbox's supervisor)
-            keys = [key for key, _ in input_arrays(c.args, c.kwargs)]
-            for k in out.changed:
-                if 0 <= k < len(keys):
-                    return self._input_name(keys[k])
-            return None
         if out.inputs_after is None:
             return None
         for (key, before), after in zip(input_arrays(c.args, c.kwargs), out.inputs_after):
-            if not (isinstance(after, np.ndarray) and after.shape == before.shape
-                    and np.array_equal(after, before, equal_nan=True)):
+            if after is not None and not (isinstance(after, np.ndarray) and after.shape == before.shape
+                                          and np.array_equal(after, before, equal_nan=True)):
                 return self._input_name(key)
         return None
 

@@ -70,16 +70,13 @@ class Outcome:
     stdout: str = ""
     stderr: str = ""
     inputs_after: list | None = None
-    """The input arrays after the call, in ``spec.input_arrays`` order (to see in-place changes); in the
-    grading sandbox only the changed ones, the others None (and None altogether if nothing changed)."""
+    """The input arrays after the call, in ``spec.input_arrays`` order; in the grading sandbox only the
+    writable ones (read back by the grader), the others None."""
     seconds: float = 0.0
     adapted: str = ""
     """How the call was adapted to a signature other than the lesson's (say so, and judge the rest)."""
     yielded: bool = False
     """The function gave a generator (it uses ``yield``); ``value`` is the list of what it yielded."""
-    changed: list | None = None
-    """Which inputs (by position among the call's arrays) the call modified, as a trusted observer saw it;
-    None where the runner compares ``inputs_after`` itself (the check cell)."""
 
 
 @dataclass

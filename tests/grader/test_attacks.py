@@ -8,6 +8,7 @@ the course's own configuration, and against the learner's own ``check()``.
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -17,12 +18,14 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
+from autograder.grader.functions.adam_step import mutant as adam_mutant
 from autograder.grader.isolation import isolation
 from autograder.grader.reference import reference
 from autograder.grader.sandbox import grade_source
-from coursekit import COURSE, write_notebook
+from coursekit import COURSE, MUTANTS, write_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 RIGHT_RELU = "def relu(Z):\n    return np.maximum(Z, 0)\n"
@@ -55,6 +58,9 @@ def attack(oracle, source, function="relu", timeout=3):
     return report
 
 
+SLOW = {"read the reference through /proc/1/cwd and /proc/<ppid>/cwd": 30}  # walks the whole file system
+
+
 def assert_defeated(report, course_before, canary, oracle, expect=None):
     """0 points, a clear message, nothing outside touched, and the next (right) submission unaffected."""
     assert not report.passed
@@ -70,6 +76,28 @@ def assert_defeated(report, course_before, canary, oracle, expect=None):
 # ----------------------------------------------------------------------------- the grading sandbox (CLI)
 
 REFERENCE = str(ROOT / "solutions" / "network.py")
+
+# Learner code that finds the grader's reply channel and writes a result frame of its own into it, for the
+# case now running (found on the stack, as the issue's attack did), claiming ``value``.
+FORGE = """
+import json as _json, os as _os, struct as _struct, sys as _sys
+_pack = __import__("autograder.learner.serial", fromlist=["pack"]).pack  # (an import statement is refused)
+def forge(value, case=None, kind="result"):
+    frame = _sys._getframe()
+    while frame is not None and not isinstance(frame.f_locals.get("request"), dict):
+        frame = frame.f_back
+    if case is None:
+        case = frame.f_locals["request"].get("case", 0) if frame is not None else 0
+    meta, arrays = _pack(value)
+    body = _json.dumps({"kind": kind, "case": case, "value": meta, "warnings": [], "stdout": "", "adapted": "",
+                        "defined": True, "problems": [],
+                        "arrays": [[k, a.dtype.str, list(a.shape)] for k, a in arrays.items()]}).encode()
+    payload = b"".join(a.tobytes() for a in arrays.values())
+    data = _struct.pack(">II", len(body), len(payload)) + body + payload
+    fd = int(_os.environ.get("AUTOGRADER_REPLIES", "3"))
+    while data:
+        data = data[_os.write(fd, data):]
+"""
 
 SANDBOX_ATTACKS = {
     "exec the reference found by walking up from the working folder": (f"""
@@ -187,14 +215,14 @@ SANDBOX_ATTACKS = {
                 for _ in range(10_000):
                     f.write(b"x" * (1 << 20))
             return Z
-        """, ["File too large", "larger than", "wrote", "No space", "killed"]),
+        """, ["Read-only file system", "File too large", "larger than", "wrote", "No space", "killed"]),
     "fill the disk with many files": ("""
         def relu(Z):
             for i in range(100_000):
                 with open(f"f{i}", "wb") as f:
                     f.write(b"x" * (8 << 20))
             return Z
-        """, ["wrote more than", "still running", "No space", "killed"]),
+        """, ["Read-only file system", "wrote more than", "still running", "No space", "killed"]),
     "flood stdout": ("""
         import sys
         def relu(Z):
@@ -252,7 +280,7 @@ SANDBOX_ATTACKS = {
             Z[Z < 0] = 0
             print("noise", file=sys.stderr)
             return Z
-        """, ["changed its input", "stderr"]),
+        """, ["changing Z in place", "stderr"]),
     "write forged frames into its own result channel": ("""
         import os, struct, json
         def relu(Z):
@@ -348,6 +376,34 @@ SANDBOX_ATTACKS = {
                             view = view[os.write(fd, view):]
             return np.maximum(Z, 0)
         """, ["killed", "could not be read", "did not return"]),
+    "forge the right answer into the grader's channel, then change the input in place": (FORGE + """
+def relu(Z):
+    forge(np.maximum(Z, 0))
+    Z[Z < 0] = 0
+    return Z
+""", "changing Z in place"),
+    "forge the right answer, then exit so that the real reply never comes": (FORGE + """
+import os
+def relu(Z):
+    forge(np.maximum(Z, 0))
+    os._exit(0)
+""", ["os._exit", "could not be read", "ended before"]),
+    "answer every case in advance from the cell's top level, then return nonsense": (FORGE + """
+for _case in range(12):
+    forge(np.zeros((10, 4)), case=_case)
+def relu(Z):
+    return Z * 0
+""", ["could not be read", "differs"]),
+    "take over the protocol: answer the grader's requests from the learner's own loop": (FORGE + """
+import json, os, sys
+def relu(Z):
+    return np.maximum(Z, 0)
+_ = forge(None, kind="defined", case=None)  # (an assignment: bare expressions of a cell are not run)
+for _line in sys.stdin:  # every request the grader sends from here on, answered with nonsense
+    with open(os.path.join(sys.argv[1], _line.strip())) as _f:
+        forge(np.zeros((10, 1)), case=json.load(_f)["case"])
+os._exit(0)
+""", ["could not be read", "differs", "expected", "shape"]),
     "change the input in place, then undo it in a patched np.savez before the supervisor looks": ("""
         _real_savez, _undo = np.savez, []
         def _savez(*args, **kwargs):
@@ -360,7 +416,7 @@ SANDBOX_ATTACKS = {
             _undo.append((Z, Z.copy()))
             np.maximum(Z, 0, out=Z)
             return Z.copy()
-        """, "changed its input"),
+        """, "changing Z in place"),
 }
 
 
@@ -368,17 +424,14 @@ SANDBOX_ATTACKS = {
 def test_sandbox_attack_earns_nothing_and_touches_nothing(oracle, course_before, canary, name):
     source, expect = SANDBOX_ATTACKS[name]
     start = time.monotonic()
-    report = attack(oracle, source)
+    report = attack(oracle, source, timeout=SLOW.get(name, 3))
     assert time.monotonic() - start < 60, "the grader was held up"
     assert_defeated(report, course_before, canary, oracle, expect)
 
 
-def test_nothing_of_the_sandbox_outlives_it(oracle):
-    """After a forking, looping attack, no process of any sandbox is left on the machine."""
-    attack(oracle, SANDBOX_ATTACKS["a double-forked daemon that outlives grading to rewrite later results"][0])
-    attack(oracle, SANDBOX_ATTACKS["fork bomb"][0])
-    time.sleep(0.5)
-    left = []
+def sandboxed():
+    """Processes that look like a grading sandbox's: its child, or anything of a sandbox's own user id."""
+    found = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
@@ -386,8 +439,19 @@ def test_nothing_of_the_sandbox_outlives_it(oracle):
                 cmd = Path(f"/proc/{entry.name}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"/job/child.py" in cmd or (os.getuid() == 0 and 1_000_000 <= uid < 2_000_000 and b"ipykernel" not in cmd):
-                left.append(cmd[:80])
+            if b"child.py" in cmd or (os.getuid() == 0 and 1_000_000 <= uid < 2_000_000 and b"ipykernel" not in cmd):
+                found[entry.name] = cmd[:80]
+    return found
+
+
+def test_nothing_of_the_sandbox_outlives_it(oracle):
+    """After a forking, looping attack, no process of any sandbox is left on the machine (other than those
+    of gradings that were already running: the machine may be shared)."""
+    before = sandboxed()
+    attack(oracle, SANDBOX_ATTACKS["a double-forked daemon that outlives grading to rewrite later results"][0])
+    attack(oracle, SANDBOX_ATTACKS["fork bomb"][0])
+    time.sleep(0.5)
+    left = {pid: cmd for pid, cmd in sandboxed().items() if pid not in before and b"/job/child.py" not in cmd}
     assert not left, left
 
 
@@ -464,6 +528,238 @@ def test_every_report_says_how_learner_code_was_isolated(tmp_path):
     assert "isolation: none" in text
 
 
+# ----------------------------------------------------------------------------- inputs the child cannot change
+
+# name: (function, an answer that changes its inputs, a line that forges a reply, run first in the call that
+# changes them, as the issue's attack did: the right answer where it is short to write)
+IN_PLACE = {
+    "update_params": ("update_params", MUTANTS["update_params"]["in_place"],
+                      "forge(tuple(p - alpha * g for p, g in zip((W1, b1, W2, b2), (dW1, db1, dW2, db2))))"),
+    "adam_step": ("adam_step", MUTANTS["adam_step"]["in_place"], "forge((params, state))"),
+    "decay_weights": ("decay_weights", MUTANTS["decay_weights"]["in_place"],
+                      "forge([(W * (1 - lr * weight_decay), b) for W, b in params])"),
+    "decay_weights, replacing the pairs in the caller's list": ("decay_weights", """
+def decay_weights(params, lr, weight_decay):
+    for i, (W, b) in enumerate(params):
+        params[i] = (W * (1 - lr * weight_decay), b)
+    return params
+""", "forge([(W * (1 - lr * weight_decay), b) for W, b in params])"),
+    "adam_step, counting its steps in the caller's state": ("adam_step", adam_mutant(
+        t='(state.update(t=state["t"] + 1), state["t"])[1]'), "if state is not None: forge((params, state))"),
+}
+
+
+def forged(source, line):
+    """``source`` with ``line`` (a call of FORGE's forge) run first in its function."""
+    return FORGE + source.replace("):\n", "):\n    " + line + "\n", 1)
+
+
+@pytest.mark.parametrize("forge", [False, True], ids=["plain", "forged"])
+@pytest.mark.parametrize("name", list(IN_PLACE))
+def test_an_answer_that_changes_its_inputs_scores_0_with_the_mistake_named(oracle, name, forge):
+    """Inputs are read-only memory maps (lists and dicts that refuse changes): an in-place change raises in the
+    learner's own code and the grader names it; a forged reply for the same call is caught as a second reply,
+    and the failure the real one admits stands."""
+    function, source, line = IN_PLACE[name]
+    report = grade_source(function, forged(source, line) if forge else source, oracle, timeout=20)
+    assert not report.passed and "in_place" in report.mistakes, report.first_failure
+    assert " in place" in report.first_failure and "read-only" in report.first_failure, report.first_failure
+
+
+RIGHT_COPIES = {
+    "decay_weights": ["""
+def decay_weights(params, lr, weight_decay):
+    new = params.copy()
+    for i, (W, b) in enumerate(new):
+        new[i] = (W * (1 - lr * weight_decay), b)
+    return new
+""", """
+def decay_weights(params, lr, weight_decay):
+    new = list(params)
+    for i in range(len(new)):
+        W, b = new[i]
+        W = W.copy()
+        W *= 1 - lr * weight_decay
+        new[i] = (W, b)
+    return new
+"""],
+    "adam_step": [MUTANTS["adam_step"]["in_place"].replace(
+        "    state[\"t\"] += 1", "    import copy\n    params, state = copy.deepcopy(params), copy.deepcopy(state)\n"
+        "    state[\"t\"] += 1")],
+}
+
+
+@pytest.mark.parametrize("function, k", [(f, k) for f in RIGHT_COPIES for k in range(len(RIGHT_COPIES[f]))])
+def test_a_right_answer_that_changes_its_own_copies_passes_both_runners(oracle, function, k):
+    from autograder.learner.checking import judge
+    source = RIGHT_COPIES[function][k]
+    assert grade_source(function, source, oracle, timeout=20).passed
+    namespace = {"np": __import__("numpy")}
+    exec(source, namespace)
+    assert judge(function, namespace[function]).passed
+
+
+def test_numerical_gradient_is_judged_on_the_x_the_grader_reads_back(oracle):
+    """x is the one writable input: a file the grader maps too and reads back when the reply comes. Leaving it
+    nudged fails 'restored' and is named; the reference, which puts it back, passes; a forged reply earns 0."""
+    from autograder.grader.functions import mutants
+    assert grade_source("numerical_gradient", reference().source("numerical_gradient"), oracle).passed
+    report = grade_source("numerical_gradient", mutants("numerical_gradient")["in_place"], oracle)
+    assert not report.passed and "in_place" in report.mistakes, report.first_failure
+    assert "x was not put back" in report.first_failure
+    report = grade_source("numerical_gradient", forged(mutants("numerical_gradient")["in_place"],
+                                                       "forge(np.zeros(x.shape))"), oracle)
+    assert not report.passed, report.first_failure
+
+
+# ----------------------------------------------------------------------------- hidden cases stay hidden
+
+LEAKS = {
+    "every channel at once, on the hidden case only": """
+import os, sys, warnings
+def relu(Z):
+    if Z.ndim == 2 and Z.shape[1] == 13:  # (the marker is put together at run time: no traceback shows it)
+        text = "HID" + "DEN:" + ",".join(f"{v:.6f}" for v in Z.ravel()[:60])
+        print(text)
+        print(text, file=sys.stderr)
+        os.write(2, text.encode())
+        warnings.warn(text)
+        raise type("E_" + "_".join(f"{abs(v):.6f}".replace(".", "p") for v in Z.ravel()[:8]), (Exception,), {})(text)
+    return np.maximum(Z, 0)
+""",
+    "an exit code made of the hidden inputs": """
+import os
+def relu(Z):
+    if Z.ndim == 2 and Z.shape[1] == 13:
+        os.write(2, ("HID" + "DEN:" + ",".join(f"{v:.6f}" for v in Z.ravel()[:60])).encode())
+        os._exit(int(abs(Z[0, 0]) * 1000) % 256)
+    return np.maximum(Z, 0)
+""",
+    "a visible error after stashing every array and input file it can find": """
+import gc, os
+FOUND = []
+def _stash():
+    FOUND.extend(a for a in gc.get_objects() if isinstance(a, np.ndarray) and a.dtype == np.float64)
+    for root in ("/io", "/job", "/tmp"):
+        for name in (os.listdir(root) if os.path.isdir(root) else []):
+            data = open(os.path.join(root, name), "rb").read()
+            FOUND.append(np.frombuffer(data[:len(data) // 8 * 8], dtype=np.float64))
+_stash()
+def relu(Z):
+    _stash()
+    if Z.ndim == 2 and Z.shape[1] == 6:  # the last visible case
+        raise ValueError(";".join(",".join(f"{v:.6f}" for v in a.ravel()[:200]) for a in FOUND)[:100000])
+    return np.maximum(Z, 0)
+""",
+    "no top-level def, and the child's signature note rewritten to carry the inputs": """
+_call = __import__("autograder.learner.call", fromlist=["adapt"])
+_adapt = _call.adapt
+def _leaky(fn, args, kwargs, names):
+    a, k, note = _adapt(fn, args, kwargs, names)
+    return a, k, "its parameters are " + ",".join(f"{v:.6f}" for v in np.asarray(args[0]).ravel()[:60])
+_call.adapt = _leaky
+relu = lambda Z: np.maximum(Z, 0)
+""",
+    "forged failure frames for the hidden case, carrying its inputs": FORGE + """
+import json, os, struct
+def relu(Z):
+    if Z.ndim == 2 and Z.shape[1] == 13:
+        text = ",".join(f"{v:.6f}" for v in Z.ravel()[:60])
+        for kind in ("E_" + text.replace(",", "_").replace(".", "p").replace("-", "m")[:200], "ValueError"):
+            body = json.dumps({"kind": "result", "case": 4, "failure": {"kind": "exception", "type": kind,
+                                                                       "message": text, "line": 1}}).encode()
+            os.write(int(os.environ["AUTOGRADER_REPLIES"]), struct.pack(">II", len(body), 0) + body)
+    return np.maximum(Z, 0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", list(LEAKS))
+def test_no_hidden_input_value_reaches_any_report(oracle, name):
+    """Hidden inputs reach the sandbox only after every visible case is answered, and nothing the learner's code
+    says about a hidden case (messages, prints, warnings, class names, exit codes) is kept."""
+    from autograder.learner import render
+    report = grade_source("relu", LEAKS[name], oracle, timeout=10)
+    assert not report.passed or name.startswith("no top-level")
+    text = json.dumps(report.to_dict()) + render.text(report) + render.html_table(report)
+    (Z,) = oracle.cases("relu")["hidden"].args
+    leaked = [f"{v:.6f}" for v in Z.ravel() if f"{v:.6f}" in text or f"{abs(v):.6f}".replace(".", "p") in text]
+    assert not leaked and "HIDDEN" not in text, (leaked, report.first_failure)
+    assert any(r.hidden for r in report.results)
+
+
+def test_hidden_inputs_are_drawn_afresh_for_each_grading_run():
+    """Each LiveOracle (one grading run) draws its own hidden inputs from a seed chosen at run time; the
+    visible ones are the course's, the same every time."""
+    from autograder.grader.oracle import LiveOracle
+    from autograder.learner.serial import pack
+
+    def same(a, b):
+        (ma, xa), (mb, xb) = pack((a.args, a.kwargs)), pack((b.args, b.kwargs))
+        return ma == mb and all(np.array_equal(xa[k], xb[k]) for k in xa)
+
+    first, second = LiveOracle(), LiveOracle()
+    for function in COURSE.functions:
+        a, b = first.cases(function), second.cases(function)
+        assert all(same(a[n], b[n]) for n in a if not a[n].hidden), function
+        assert not all(same(a[n], b[n]) for n in a if a[n].hidden), function
+
+
+# ----------------------------------------------------------------------------- nothing unbounded in the grader
+
+BIG_CELL = r"""
+import json, resource, sys, time, tracemalloc
+from pathlib import Path
+entry, path = sys.argv[1], Path(sys.argv[2])
+from autograder.learner.course import load_course
+lesson = load_course().lesson_for("relu")
+if entry == "nbgrader":  # nbgrader has read the notebook already: its GradeOutsideKernel step, then its save
+    import nbformat
+    from autograder.grader.autograde import GradeOutsideKernel
+    nb, step = nbformat.read(path, as_version=4), GradeOutsideKernel()
+    step.results_directory = str(path.parent / "results")
+    step.config.CourseDirectory.root = str(path.parent)
+else:
+    from autograder.grader.grade import grade_path, grade_source_file
+tracemalloc.start()
+before, start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter()
+if entry == "nbgrader":
+    report, source = step.grade(nb, lesson)
+    step.save(report, lesson, "student", source)
+    problem = report.problem
+elif entry == "cli":
+    problem = grade_path(path).functions[0].report.problem
+else:
+    problem = grade_source_file(path, ["relu"]).functions[0].report.problem
+seconds = time.perf_counter() - start
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps({"seconds": seconds, "grown_mb": grown, "peak_mb": tracemalloc.get_traced_memory()[1] / 2 ** 20,
+                  "problem": problem}))
+"""
+
+
+@pytest.mark.parametrize("entry", ["nbgrader", "cli", "source"])
+def test_a_14_mb_graded_cell_is_refused_at_once_in_bounded_memory(tmp_path, entry):
+    """A 2,000,000-statement graded cell (14 MB, under the 25 MB notebook cap) is refused at every entry point
+    before the copy check or the fingerprint reads it: the grader's own memory grows by less than 200 MB."""
+    source = "x = 1\n" * 2_000_000 + RIGHT_RELU
+    path = tmp_path / ("relu.py" if entry == "source" else "relu.ipynb")
+    if entry == "source":
+        path.write_text(source)
+    else:  # the cell's source as one string, as nbformat allows: a 14 MB notebook, under the 25 MB cap
+        nb = json.loads(write_notebook(path, {"relu": RIGHT_RELU}).read_text())
+        nb["cells"][0]["source"] = source
+        path.write_text(json.dumps(nb))
+    done = subprocess.run([sys.executable, "-c", BIG_CELL, entry, str(path)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{entry}: refused in {data['seconds']:.2f} s; the grader's peak RSS grew by {data['grown_mb']:.0f} MB, "
+          f"its allocations peaked at {data['peak_mb']:.0f} MB")
+    assert "bytes, more than the 100,000 a cell may hold" in data["problem"]
+    assert data["grown_mb"] < 200 and data["peak_mb"] < 200
+
+
 # ----------------------------------------------------------------------------- plain nbgrader autograde
 
 # Walks the kernel's whole file system but /proc, /sys and /dev, as a snooping student would.
@@ -518,6 +814,15 @@ KERNEL_ATTACKS = {
     "diskfiller": ("import os\nn = 0\ntry:\n    for i in range(100):\n"
                    "        open(f'fill{i}', 'wb').write(b'x' * (100 << 20)); n += 1\n"
                    "except OSError as e:\n    print('filled', n, e.strerror)\n", "def relu(Z):\n    return Z\n"),
+    # every writable mount it has, then 200,000 files where its sockets live (on the host, before: 150,000 were made)
+    "filer": ("writable = []\nfor line in open('/proc/self/mountinfo'):\n    f = line.split()\n"
+              "    kind = f[f.index('-') + 1]\n"
+              "    if 'rw' in f[5].split(',') and kind not in ('proc', 'devtmpfs', 'devpts', 'mqueue'):\n"
+              "        writable.append((f[4], kind))\nprint('writable:', writable)\nn = 0\ntry:\n"
+              "    for i in range(200_000):\n        open(f'/scratch/.ipc/f{i}', 'w').close()\n        n += 1\n"
+              "except OSError as e:\n    print('files made:', n, e.strerror)\nelse:\n    print('files made:', n)\n",
+              "def relu(Z):\n    return Z\n"),
+    "leaker": ("", LEAKS["every channel at once, on the hidden case only"]),
     "reader": ("print([p for p in everything('/') if '/solutions/' in p and 'site-packages' not in p][:3])\n"
                "print([p for p in everything('/') if '/submitted/' in p and 'site-packages' not in p][:3])\n",
                "def relu(Z):\n    return Z\n"),
@@ -629,20 +934,45 @@ def test_the_other_students_submission_survives(attacked_class):
     assert vera.is_dir() and digest(sorted(vera.rglob("*"))) == attacked_class["vera_before"]
 
 
+def printed(attacked_class, student):
+    """What an attacker's own cell printed in its kernel."""
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def everything" in c.source]
+    return "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+def test_the_kernel_can_write_to_no_folder_of_the_host_and_only_so_many_files(attacked_class):
+    """Its one writable place is its own in-memory folder, which also holds its sockets (nbgrader reaches them
+    through /proc/<pid>/root); started by root, that folder is capped in files as well as in bytes."""
+    out = printed(attacked_class, "filer")
+    assert "writable: [('/scratch', 'tmpfs')]" in out, out
+    made = int(out.split("files made: ")[1].split()[0])
+    if os.getuid() == 0:
+        assert made < 20_000 and "No space left" in out, out
+
+
 def test_the_kernel_saw_no_gradebook_no_submissions_and_no_course(attacked_class):
     root, lesson = attacked_class["root"], attacked_class["lesson"]
 
     def outputs(student):
-        """What the attacker's own cell printed."""
-        nb = nbformat.read(root / "autograded" / student / lesson.id / lesson.notebook, as_version=4)
-        (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def everything" in c.source]
-        return "".join(o.get("text", "") for o in cell.get("outputs", []))
+        return printed(attacked_class, student)
 
     assert "gradebooks written: []" in outputs("gradebook_writer")
     assert outputs("reader") == "[]\n[]\n"
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
         assert gb.find_submission(lesson.id, "vera").score == lesson.points
+
+
+def test_no_hidden_input_reaches_the_autograded_notebook_or_the_results(attacked_class):
+    root, lesson = attacked_class["root"], attacked_class["lesson"]
+    nb = nbformat.read(root / "autograded" / "leaker" / lesson.id / lesson.notebook, as_version=4)
+    texts = [json.dumps([c.get("outputs", []) for c in nb.cells]),
+             (root / "results" / lesson.id / "leaker.json").read_text()]
+    assert not any("HIDDEN" in t or re.search(r"E_\d+p\d{6}", t) for t in texts)
+    saved = json.loads(texts[1])
+    assert saved["points"] == 0 and any(c["hidden"] and not c["passed"] for c in saved["checks"])
 
 
 def test_the_verdict_in_the_test_cell_is_the_graders_not_the_kernels(attacked_class):
@@ -654,6 +984,42 @@ def test_the_verdict_in_the_test_cell_is_the_graders_not_the_kernels(attacked_cl
     assert any(o.output_type == "error" for o in test.outputs)
     saved = json.loads((root / "results" / lesson.id / "rebinder.json").read_text())
     assert saved["points"] == 0 and saved["isolation"]["kind"] == "bwrap"
+
+
+@pytest.fixture(scope="module")
+def in_place_class(tmp_path_factory):
+    """Plain nbgrader, with the course's own configuration, grading the three lessons whose in-place answers
+    once scored full marks: right answers, answers that change their inputs, and the same forging replies."""
+    from autograder.grader import classroom
+    root = tmp_path_factory.mktemp("in_place")
+    shutil.copytree(ROOT / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copy(ROOT / "course.yml", root)
+    api = classroom.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
+    lessons = [COURSE.lesson_for(f) for f in ("update_params", "adam_step", "decay_weights")]
+    classroom.release(api, [lesson.id for lesson in lessons])
+    answers = {"right": lambda f: reference().source(f), "plain": lambda f: IN_PLACE[f][1],
+               "forger": lambda f: forged(*IN_PLACE[f][1:])}
+    for student, answer in answers.items():
+        for lesson in lessons:
+            nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+            for cell in nb.cells:
+                if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == lesson.function:
+                    cell.source = answer(lesson.function)
+            (root / "submitted" / student / lesson.id).mkdir(parents=True)
+            nbformat.write(nb, root / "submitted" / student / lesson.id / lesson.notebook)
+    classroom.autograde(api, [lesson.id for lesson in lessons])
+    return root, lessons, classroom.scores(api)
+
+
+def test_plain_nbgrader_scores_answers_that_change_their_inputs_0_with_the_mistake_named(in_place_class):
+    root, lessons, scores = in_place_class
+    for lesson in lessons:
+        assert scores[("right", lesson.id)] == lesson.points, lesson.id
+        for student in ("plain", "forger"):
+            assert scores.get((student, lesson.id), 0) == 0, (student, lesson.id)
+            saved = json.loads((root / "results" / lesson.id / f"{student}.json").read_text())
+            assert "in_place" in saved["mistakes"], (student, lesson.id, saved["checks"])
 
 
 # ----------------------------------------------------------------------------- the learner's own check()

@@ -278,7 +278,8 @@ def test_minibatches_may_yield_its_batches(oracle):
 
 
 def test_the_sandbox_sees_how_far_numerical_gradient_moved_x(oracle):
-    """x put back exactly passes; x left nudged fails with the size of the move, measured by the supervisor."""
+    """x put back exactly passes; x left nudged fails with the size of the move, measured by the grader on the
+    file it reads back when the reply comes."""
     nudged = """def numerical_gradient(f, x, eps=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -296,7 +297,7 @@ def test_the_sandbox_sees_how_far_numerical_gradient_moved_x(oracle):
 
 
 def test_a_case_still_running_is_not_judged_by_its_half_nudged_x(oracle):
-    """numerical_gradient nudges x and puts it back; the supervisor judges only what a finished call left.
+    """numerical_gradient nudges x and puts it back; the grader judges only what a finished call left.
     (This right answer spends most of its time with an entry nudged: looking at the running case while
     it ran would see a moved x and fail it.)"""
     slow = """import time

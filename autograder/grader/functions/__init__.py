@@ -10,9 +10,14 @@ differently.
 from __future__ import annotations
 
 import importlib
+import secrets
+import threading
 from functools import lru_cache
 
 from ...learner.functions import suite
+from . import _inputs
+
+_lock = threading.Lock()
 
 
 @lru_cache(maxsize=None)
@@ -21,9 +26,15 @@ def module(function: str):
     return importlib.import_module(f"{__name__}.{function}")
 
 
-def build_cases(function: str, include_hidden: bool = True) -> dict:
-    """The cases of ``function``'s checks, name -> Case, in the order the checks first use them."""
-    cases = {c.name: c for c in module(function).cases()}
+def build_cases(function: str, include_hidden: bool = True, seed: int | None = None) -> dict:
+    """The cases of ``function``'s checks, name -> Case, in the order the checks first use them; hidden ones
+    drawn from ``seed`` (by default one chosen now, at random)."""
+    with _lock:
+        _inputs._hidden["seed"] = secrets.randbits(63) if seed is None else seed
+        try:
+            cases = {c.name: c for c in module(function).cases()}
+        finally:
+            _inputs._hidden["seed"] = None
     wanted = suite(function).case_names(include_hidden)
     missing = [n for n in wanted if n not in cases]
     assert not missing, f"{function}: no case for {missing}"

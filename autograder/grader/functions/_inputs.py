@@ -1,7 +1,9 @@
 """Input builders shared by the graded functions' cases (instructors' side).
 
 Seeded and small, so checks are fast and every runner sees the same
-calls. Inputs that must be consistent with a forward pass (backward_prop's
+visible calls. Hidden inputs come from ``hidden_rng``: a seed chosen when a
+grading run starts (``LiveOracle``), never stored anywhere, so no leak of
+one run's hidden inputs holds for another. Inputs that must be consistent with a forward pass (backward_prop's
 Z1, A1, Z2, A2) are computed with the reference network, which is why this
 module is not shipped to learners: they get the cases, already built, in
 ``fixtures.npz``.
@@ -13,6 +15,19 @@ from solutions import network as ref
 from ...learner.model import Case
 
 F32_RTOL = 1e-4
+_hidden = {"seed": None}  # this grading run's seed, set by ``functions.build_cases`` while it builds cases
+
+
+def hidden_rng(salt):
+    """A Generator for one function's hidden inputs, from the run's seed."""
+    if _hidden["seed"] is None:
+        raise RuntimeError("hidden inputs are drawn only while functions.build_cases builds cases")
+    return np.random.default_rng([_hidden["seed"], salt])
+
+
+def hidden_seed(salt):
+    """A hidden seed (an input of init_params and init_layers), from the run's seed."""
+    return int(hidden_rng(salt).integers(2 ** 31))
 
 
 def _images(rng, m):
@@ -66,7 +81,7 @@ def _batch(m, what="examples"):
 def elementwise(seed):
     """Cases for a function applied entry by entry to Z (10, m): relu and its slope."""
     r = np.random.default_rng(seed)
-    h = np.random.default_rng(9000 + seed)
+    h = hidden_rng(9000 + seed)
     return [
         _case("fixed", "a (10, 4) Z with negative, zero and positive values", [_z_with_zeros(r, 4)], m=4),
         _case("random", "a random (10, 9) Z", [r.normal(0, 2, (10, 9))], m=9),

@@ -1,7 +1,7 @@
 """``adam_step``: the inputs its checks call it with, its catalogued mistakes and right variants."""
 import numpy as np
 
-from ._inputs import F32_RTOL, _layer_case, _layers
+from ._inputs import F32_RTOL, _layer_case, _layers, hidden_rng
 
 
 def _grads(rng, params, scale):
@@ -17,7 +17,7 @@ def _state(rng, params, t):
 
 def cases():
     r = np.random.default_rng(21)
-    h = np.random.default_rng(9021)
+    h = hidden_rng(9021)
     sizes = [4, 3, 2]
     params = _layers(r, sizes)
     out = [

@@ -7,12 +7,12 @@ import numpy as np
 
 from solutions import deep as ref
 
-from ._inputs import F32_RTOL, _images, _labels, _layer_case, _layers
+from ._inputs import F32_RTOL, _images, _labels, _layer_case, _layers, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(20)
-    h = np.random.default_rng(9020)
+    h = hidden_rng(9020)
     out = []
     for name, label, sizes, m, rng, digits in (
             ("fixed", "a 6-5-4-10 network on 3 examples", [6, 5, 4, 10], 3, r, 10),

@@ -9,12 +9,12 @@ import numpy as np
 
 from solutions import network as ref
 
-from ._inputs import _batch, _case, _images, _labels, _params, _shared_params
+from ._inputs import _batch, _case, _images, _labels, _params, _shared_params, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(17)
-    h = np.random.default_rng(9017)
+    h = hidden_rng(9017)
     cases = []
     for name, m, rng, digits in (("fixed", 6, r, 10), ("random", 15, r, 10), ("m1", 1, r, 10),
                                  ("no9", 10, r, 9), ("hidden", 21, h, 10)):

@@ -1,12 +1,12 @@
 """``decay_weights``: the inputs its checks call it with, its catalogued mistakes and right variants."""
 import numpy as np
 
-from ._inputs import F32_RTOL, _layer_case, _layers
+from ._inputs import F32_RTOL, _layer_case, _layers, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(22)
-    h = np.random.default_rng(9022)
+    h = hidden_rng(9022)
     sizes = [4, 3, 2]
     deep = [6, 5, 4, 3]
     p32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in _layers(r, sizes)]

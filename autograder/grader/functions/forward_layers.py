@@ -1,12 +1,12 @@
 """``forward_layers``: the inputs its checks call it with, its catalogued mistakes and right variants."""
 import numpy as np
 
-from ._inputs import F32_RTOL, _images, _layer_case, _layers
+from ._inputs import F32_RTOL, _images, _layer_case, _layers, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(19)
-    h = np.random.default_rng(9019)
+    h = hidden_rng(9019)
     out = []
     for name, label, sizes, m, rng in (
             ("fixed", "a 6-5-4-10 network on 3 examples", [6, 5, 4, 10], 3, r),

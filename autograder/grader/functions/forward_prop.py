@@ -7,12 +7,12 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import F32_RTOL, _batch, _case, _images, _params, _shared_params
+from ._inputs import F32_RTOL, _batch, _case, _images, _params, _shared_params, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(14)
-    h = np.random.default_rng(9014)
+    h = hidden_rng(9014)
     cases = []
     for name, m, rng in (("fixed", 5, r), ("random", 12, r), ("m1", 1, r), ("f32", 6, r), ("hidden", 17, h)):
         X = _images(rng, m)

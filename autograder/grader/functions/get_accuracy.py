@@ -7,12 +7,12 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import _case, _labels
+from ._inputs import _case, _labels, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(20)
-    h = np.random.default_rng(9020)
+    h = hidden_rng(9020)
     Y50 = _labels(r, 50)
     guess50 = np.where(r.random(50) < 0.6, Y50, _labels(r, 50))
     Y37 = _labels(h, 37)

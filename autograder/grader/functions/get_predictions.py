@@ -7,12 +7,12 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import _case, _probs
+from ._inputs import _case, _probs, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(19)
-    h = np.random.default_rng(9019)
+    h = hidden_rng(9019)
     return [
         _case("fixed", "a (10, 5) A2", [_probs(r, 5)], m=5),
         _case("random", "a random (10, 30) A2", [_probs(r, 30)], m=30),

@@ -8,12 +8,12 @@ answers written differently, which must pass every check.
 import numpy as np
 
 from ...learner.serial import Lookup
-from ._inputs import _case, _images, _labels, _params, _shared_params
+from ._inputs import _case, _images, _labels, _params, _shared_params, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(21)
-    h = np.random.default_rng(9021)
+    h = hidden_rng(9021)
     X, Y = _images(r, 60), _labels(r, 60)
     X_val, Y_val = _images(r, 30), _labels(r, 30)
     quiet = {"progress": False}

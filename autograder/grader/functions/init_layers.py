@@ -1,5 +1,6 @@
 """``init_layers``: the calls its checks make, its catalogued mistakes and right variants."""
 from ...learner.model import Case
+from ._inputs import hidden_seed
 
 
 def case(name, label, sizes, **kwargs):
@@ -14,7 +15,7 @@ def cases():
         case("default", "init_layers([784, 256, 128, 10])", [784, 256, 128, 10]),
         case("deep", "init_layers([60, 40, 40, 40, 10], rng=2)", [60, 40, 40, 40, 10], rng=2),
         case("one_layer", "init_layers([784, 10], rng=3)", [784, 10], rng=3),
-        case("hidden", "init_layers(<hidden sizes>, rng=<a hidden seed>)", [300, 100, 50, 10], rng=90210),
+        case("hidden", "init_layers(<hidden sizes>, rng=<a hidden seed>)", [300, 100, 50, 10], rng=hidden_seed(90210)),
     ]
 
 

@@ -7,12 +7,12 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import _case, _images, _params, _shared_params
+from ._inputs import _case, _images, _params, _shared_params, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(22)
-    h = np.random.default_rng(9022)
+    h = hidden_rng(9022)
     return [
         _case("fixed", "a batch of 8 images", [_images(r, 8), *_shared_params()], m=8),
         _case("random", "a batch of 25 images", [_images(r, 25), *_shared_params()], m=25),

@@ -7,6 +7,7 @@ import numpy as np
 
 from ...learner.model import Case
 from ...learner.serial import Arg, Lookup
+from ._inputs import hidden_rng
 
 
 def case(name, label, f, x, **kwargs):
@@ -16,7 +17,7 @@ def case(name, label, f, x, **kwargs):
 
 def cases():
     r = np.random.default_rng(16)
-    h = np.random.default_rng(9016)
+    h = hidden_rng(9016)
     return [
         case("square", "f = sum(x²) at a (3, 4) x", "square_sum", np.round(r.normal(0, 1, (3, 4)), 3)),
         case("sine", "f = sum(sin x) at a vector x of 5", "sine_sum", r.uniform(-3, 3, 5)),

@@ -7,7 +7,7 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import _case, _labels
+from ._inputs import _case, _labels, hidden_rng
 
 
 def cases():
@@ -18,7 +18,7 @@ def cases():
         _case("m1", "a single label, Y = [7]", [np.array([7])], m=1),
         _case("no9", "a batch of 12 labels with no 9", [_labels(r, 12, digits=9)], m=12),
         _case("uint8", "15 labels of dtype uint8", [_labels(r, 15).astype(np.uint8)], m=15),
-        _case("hidden", "a hidden batch of 23 labels", [_labels(np.random.default_rng(9011), 23)], m=23),
+        _case("hidden", "a hidden batch of 23 labels", [_labels(hidden_rng(9011), 23)], m=23),
     ]
 
 

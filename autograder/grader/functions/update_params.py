@@ -7,12 +7,12 @@ answers written differently, which must pass every check.
 """
 import numpy as np
 
-from ._inputs import _case, _grads, _params, _shared_params
+from ._inputs import _case, _grads, _params, _shared_params, hidden_rng
 
 
 def cases():
     r = np.random.default_rng(18)
-    h = np.random.default_rng(9018)
+    h = hidden_rng(9018)
     return [
         _case("fixed", "alpha = 0.1", [*_shared_params(), *_grads(r), 0.1]),
         _case("random", "other gradients, alpha = 0.5", [*_shared_params(), *_grads(r), 0.5]),

@@ -170,7 +170,7 @@ def suite():
                 Fix((Edit("return grad", "return grad.reshape(x.shape)"),)), matches=flat),
     ]
     return Suite("numerical_gradient", Arr("numerical_gradient(f, x)", "x"), checks, mistakes, args=ARGS,
-                 signature=SIGNATURE)
+                 signature=SIGNATURE, writable=("x",))
 
 
 SUITE = suite()
