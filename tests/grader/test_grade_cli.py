@@ -43,7 +43,7 @@ def test_grade_folder_scores_each_function_and_explains_the_damage(damaged_submi
     hunt = [f for f in grade.functions if f.lesson == "24_bug_hunt"]
     assert [f.function for f in hunt] == ["one_hot", "softmax", "init_params", "backward_prop"]
     # one_hot.ipynb's graded cell is lesson 1's: the bug hunt's one_hot was never submitted
-    assert all("is missing" in f.report.problem and not f.handed_in for f in hunt)
+    assert all("not handed in" in f.report.problem and not f.handed_in for f in hunt)
     assert by["one_hot"].points == 2
     assert by["relu"].points == 0 and "np.max instead of np.maximum" in by["relu"].report.first_failure
     assert "is missing: it was deleted" in by["softmax"].report.problem
