@@ -179,7 +179,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10000, help="how many test digits (default: all 10,000)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--smoke", action="store_true",
+                    help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     args = ap.parse_args(argv)
+    args.n = 200 if args.smoke else args.n
     t0 = time.perf_counter()
     predict = reference_network()
     print(f"reference network (784-10-10, course defaults, rng=0), {args.n} MNIST test digits, seed {args.seed}")

@@ -83,8 +83,11 @@ def whole_submission(repeat, mode, roots=(ROOT,)):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true",
+                        help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     parser.add_argument("--against", type=Path, help="another checkout of the course, measured alongside")
     args = parser.parse_args()
+    args.repeat = 1 if args.smoke else args.repeat
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.against:
         return compare(args.repeat, args.against.resolve())

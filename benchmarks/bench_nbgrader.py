@@ -10,6 +10,7 @@ on 2 cores). ``--against`` runs the same for another checkout of the course (an 
 it prints figures and asserts nothing.
 """
 import argparse
+import dataclasses
 import contextlib
 import os
 import shutil
@@ -28,17 +29,22 @@ from autograder.learner.course import load_course
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SMOKE_LESSONS = ("01_one_hot", "03_relu")  # --smoke: two quick lessons
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", type=Path, help="another checkout of the course, measured in the same run")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true",
+                        help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker)
     if args.against:
         return compare(args.against.resolve())
-    with course_directory(ROOT) as (api, course):
-        for jobs in (1, 2, 3):
+    with course_directory(ROOT, SMOKE_LESSONS if args.smoke else None) as (api, course):
+        for jobs in (1, 2) if args.smoke else (1, 2, 3):
             if jobs > 1:  # grade again, several lessons at a time
                 seconds, failed = autograde(api, [l.id for l in course.lessons], jobs)
                 print(f"autograde, one student, {len(course.lessons)} lessons, {jobs} at a time: {seconds:.1f} s "
@@ -54,10 +60,12 @@ def main():
 
 
 @contextlib.contextmanager
-def course_directory(source):
-    """A temporary course directory made from the checkout ``source``: every lesson released, and the
-    reference answers submitted by one student. Yields (nbgrader API, course)."""
+def course_directory(source, lessons=None):
+    """A temporary course directory made from the checkout ``source``: every lesson released (or those
+    named in ``lessons``), and the reference answers submitted by one student. Yields (nbgrader API, course)."""
     course, ref = load_course(), reference()
+    if lessons:
+        course = dataclasses.replace(course, lessons=tuple(course.lesson(l) for l in lessons))
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         shutil.copytree(source / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__", "*.py"))

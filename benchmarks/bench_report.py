@@ -25,6 +25,7 @@ from pathlib import Path
 from autograder.grader.classreport import collect, summarise, write
 from autograder.learner.course import load_course
 from autograder.learner.functions import suite
+from autograder.learner.judge import fix_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +54,7 @@ def results_json(student: str, lesson, kind: str, k: int, i: int) -> dict:
         checks.append({"name": c.id, "purpose": c.purpose, "passed": not fail, "status": "fail" if fail else "pass",
                        "message": f"{lesson.function} gave the wrong values. This looks like {mistake.title}."
                        if fail else "", "hidden": c.hidden, "mistake": mistake.id if fail else "",
-                       "hint": mistake.hint if fail else "", "fix": mistake.fix if fail else ""})
+                       "hint": mistake.hint if fail else "", "fix": fix_text(mistake.fix) if fail else ""})
     problem = not_attempted = ""
     if kind == "stub":
         checks = [{"name": "attempted", "purpose": "the function has been written", "passed": False,
@@ -129,7 +130,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--keep", help="copy the course directory and its report here")
+    parser.add_argument("--smoke", action="store_true",
+                        help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     args = parser.parse_args()
+    args.submissions = 30 if args.smoke else args.submissions
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         start = time.perf_counter()

@@ -72,10 +72,11 @@ def part1_minibatches(name, seed, X, Y, X_test, Y_test, epochs=5, batch_size=32,
     return name, curve
 
 
-def part2_best(name, seed, X, Y, X_test, Y_test):
+def part2_best(name, seed, X, Y, X_test, Y_test, epochs=train.BEST["epochs"]):
     # train_deep measures the set it is given as "validation" after each epoch; here that set is the test set,
     # measured, never chosen on (keep_best=False: the last epoch is the answer).
-    params, history = train.train_deep(X, Y, X_test, Y_test, rng=seed, progress=False, keep_best=False)
+    params, history = train.train_deep(X, Y, X_test, Y_test, rng=seed, progress=False, keep_best=False,
+                                       epochs=epochs)
     return name, list(zip(history["val_accuracy"], history["seconds"], history["cpu_seconds"]))
 
 
@@ -83,21 +84,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-original", action="store_true", help="skip the 500 iterations of the original settings")
+    parser.add_argument("--smoke", action="store_true",
+                        help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     args = parser.parse_args()
     X, Y, X_val, Y_val, X_test, Y_test = train.load()
     X = np.asfortranarray(X)
     X_centred, _, _, _, X_test_centred, _ = train.load(centre=True)
+    steps = 2 if args.smoke else None  # iterations and epochs of every run
+    if args.smoke:
+        X, Y, X_centred, X_test, Y_test, X_test_centred = X[:, :2000], Y[:2000], X_centred[:, :2000], \
+            X_test[:, :500], Y_test[:500], X_test_centred[:, :500]
     data = (X, Y, X_test, Y_test)
     runs = []
     if not args.skip_original:
         runs.append(part1_full_batch("part 1, original settings (±0.5, α 0.1)", nn.seed_init_params(args.seed),
-                                     nn.SEED_ALPHA, nn.SEED_ITERATIONS, *data))
+                                     nn.SEED_ALPHA, steps or nn.SEED_ITERATIONS, *data))
     runs += [
-        part1_full_batch("part 1, lesson 12 (α 0.25)", nn.init_params(args.seed), nn.ALPHA, nn.ITERATIONS, *data),
+        part1_full_batch("part 1, lesson 12 (α 0.25)", nn.init_params(args.seed), nn.ALPHA, steps or nn.ITERATIONS,
+                         *data),
         part1_full_batch("part 1, solutions.train (centred, α 0.5)", nn.init_params(args.seed), train.FAST_ALPHA,
-                         train.FAST_ITERATIONS, X_centred, Y, X_test_centred, Y_test),
-        part1_minibatches("part 1, lesson 17 (minibatches of 32)", args.seed, *data),
-        part2_best("part 2, solutions.train --best", args.seed, *data),
+                         steps or train.FAST_ITERATIONS, X_centred, Y, X_test_centred, Y_test),
+        part1_minibatches("part 1, lesson 17 (minibatches of 32)", args.seed, *data, epochs=steps or 5),
+        part2_best("part 2, solutions.train --best", args.seed, *data, epochs=steps or train.BEST["epochs"]),
     ]
     head = f"{'network and settings':<43}{'test acc':>9}{'epochs':>7}{'train s (cpu)':>15}"
     head += "".join(f"{f'to {t:.0%}: ep, s (cpu)':>24}" for t in TARGETS)

@@ -280,3 +280,29 @@ def only_first(j, case, count):
         if not isinstance(value, (list, tuple)) or len(value) != 1:
             return False
     return True
+
+
+def is_softmax_of(A, Z, tol=1e-4) -> bool:
+    """Is ``A`` (n, m) softmax of ``Z`` down each column? Said by what softmax must satisfy, not by computing
+    it (the learners' package holds no answer): non-negative columns summing to 1, and log A - Z the same
+    number all down a column, where A has not underflowed to 0."""
+    A, Z = np.asarray(A, dtype=float), np.asarray(Z, dtype=float)
+    if A.shape != Z.shape or A.ndim != 2 or not np.isfinite(A).all() or not np.isfinite(Z).all() or (A < 0).any() \
+            or not np.allclose(A.sum(axis=0), 1, atol=1e-6):
+        return False
+    kept = A > 1e-30
+    with np.errstate(divide="ignore"):
+        D = np.where(kept, np.log(np.where(kept, A, 1.0)) - Z, np.nan)
+    if not kept.any(axis=0).all():
+        return False
+    return bool(np.all(np.nanmax(D, axis=0) - np.nanmin(D, axis=0) < tol))
+
+
+def same_softmax(Z1, Z2, tol=1e-6) -> bool:
+    """Do two score matrices give the same softmax: do they differ by one number in each column?"""
+    Z1, Z2 = np.asarray(Z1, dtype=float), np.asarray(Z2, dtype=float)
+    if Z1.shape != Z2.shape or Z1.ndim != 2:
+        return False
+    D = Z1 - Z2
+    return bool(np.allclose(D, D.mean(axis=0, keepdims=True), atol=tol))
+

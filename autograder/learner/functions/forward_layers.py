@@ -1,7 +1,7 @@
 """``forward_layers``: what it returns, its checks in order, and the mistakes they can name."""
 import numpy as np
 
-from ..checks import matches, standard, prop
+from ..checks import is_softmax_of, matches, prop, same_softmax, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, Layers, Tup, leaves
 
@@ -24,11 +24,6 @@ def float64_out(j, case):
     value = j.value(case)
     return value is not None and any(isinstance(v, np.ndarray) and v.dtype == np.float64
                                      for _, v in leaves(j.spec, value))
-
-
-def _softmax(Z):
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
 
 
 def _close(a, b):
@@ -84,7 +79,7 @@ def suite():
     def relu_last(A, Z):
         R = np.maximum(Z, 0)
         with np.errstate(all="ignore"):
-            return (_close(A, R) and not _close(R, Z)) or (_close(A, _softmax(R)) and not _close(_softmax(R), _softmax(Z)))
+            return (_close(A, R) and not _close(R, Z)) or (is_softmax_of(A, R) and not same_softmax(R, Z))
 
     def hidden(test):
         """A matcher: some hidden layer's output, as the next layer's cached input, fits ``test(its own Z)``."""
@@ -113,7 +108,7 @@ def suite():
             return False
         _, _, A, pairs = found
         last = len(pairs) - 1
-        return any(_close(a, np.maximum(z, 0) if l < last else _softmax(z)) and a.shape == z.shape
+        return any((_close(a, np.maximum(z, 0)) if l < last else is_softmax_of(a, z)) and a.shape == z.shape
                    for l, (a, z) in enumerate(pairs))
 
     def bias_left_out(j, c):
@@ -170,7 +165,8 @@ def suite():
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
                     "become probabilities over the ten digits.",
                     Fix((Edit("A = softmax(Z)", LAST),)),
-                    matches=hidden(lambda out, z: _close(out, _softmax(z)) and not _close(out, np.maximum(z, 0))), partial=True),
+                    matches=hidden(lambda out, z: is_softmax_of(out, z) and not _close(out, np.maximum(z, 0))),
+                    partial=True),
             Mistake("no_relu", "no ReLU on the hidden layers",
                     "without a bend between them, layers of W A + b add up to one layer: a product of matrices is "
                     "a matrix. Each hidden layer's scores go through ReLU before the next layer reads them.",

@@ -5,7 +5,7 @@ A2 from their Z2), so a mistake in one stage is named however many others there 
 """
 import numpy as np
 
-from ..checks import matches, standard
+from ..checks import is_softmax_of, matches, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, Tup
 
@@ -26,11 +26,6 @@ def _close(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
-def _softmax(Z):
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
-
-
 def stage(test):
     """A matcher from a test on (inputs, the answer's stages), for a wrong answer only."""
     def run(j, c):
@@ -42,9 +37,9 @@ def stage(test):
 def suite():
     no_bias = stage(lambda p, s: (_close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1]))
                     or (_close(s[2], p[2] @ s[1]) and not _close(s[2], p[2] @ s[1] + p[3])))
-    relu_output = stage(lambda p, s: _close(s[3], np.maximum(s[2], 0)) and not _close(s[3], _softmax(s[2])))
+    relu_output = stage(lambda p, s: _close(s[3], np.maximum(s[2], 0)) and not is_softmax_of(s[3], s[2]))
     skip_activation = stage(lambda p, s: _close(s[2], p[2] @ s[0] + p[3]) and not _close(s[2], p[2] @ s[1] + p[3]))
-    softmax_hidden = stage(lambda p, s: _close(s[1], _softmax(s[0])) and not _close(s[1], np.maximum(s[0], 0)))
+    softmax_hidden = stage(lambda p, s: is_softmax_of(s[1], s[0]) and not _close(s[1], np.maximum(s[0], 0)))
     return standard(
         "forward_prop", Tup("forward_prop(...)", tuple(Arr(n, (10, "m")) for n in ("Z1", "A1", "Z2", "A2"))),
         edge=[matches("f32", "works on float32 images")],
