@@ -17,7 +17,7 @@ def cases():
 MUTANTS = {
     'returns_relu': '''
 def relu_deriv(Z):
-    return np.maximum(Z, 0)
+    return np.maximum(0, Z)
 ''',
     'inverted': '''
 def relu_deriv(Z):

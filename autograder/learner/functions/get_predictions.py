@@ -6,6 +6,8 @@ from ..spec import Arr
 
 SIGNATURE = "get_predictions(A2)"
 ARGS = ('A2',)  # the parameters the checks pass by position, in order
+# A right spelling other than the course's own: the learners' package holds no answer of the course's.
+RIGHT = "A2.argmax(axis=0)"
 
 
 def suite():
@@ -16,20 +18,20 @@ def suite():
             Mistake("wrong_axis", "argmax over the wrong axis",
                     "each column is one example; its prediction is the row with the largest probability, found "
                     "down the column, which gives one digit per example.",
-                    Fix((Edit("np.argmax(A2, axis=1)", "np.argmax(A2, axis=0)"),))),
+                    Fix((Edit("np.argmax(A2, axis=1)", RIGHT),))),
             Mistake("no_axis", "argmax with no axis",
                     "without an axis, argmax looks at the whole matrix as one long list and returns one number; "
-                    "each column needs its own answer.", Fix((Edit("return np.argmax(A2)", "return np.argmax(A2, axis=0)"),))),
+                    "each column needs its own answer.", Fix((Edit("return np.argmax(A2)", f"return {RIGHT}"),))),
             Mistake("argmin", "np.argmin instead of np.argmax",
                     "the network's guess is the digit it gives the *highest* probability, not the lowest.",
-                    Fix((Edit("np.argmin(A2, axis=0)", "np.argmax(A2, axis=0)"),))),
+                    Fix((Edit("np.argmin(A2, axis=0)", RIGHT),))),
             Mistake("plus_one", "adding 1 to the digit",
                     "rows are numbered from 0 and so are the digits: row 0 is the digit 0, so the row of the "
                     "largest probability is already the digit.",
-                    Fix((Edit("np.argmax(A2, axis=0) + 1", "np.argmax(A2, axis=0)"),))),
+                    Fix((Edit(f"{RIGHT} + 1", RIGHT),))),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
                     "the largest probability says how sure the network is, not which digit it chose: the digit is "
-                    "the position of that largest value.", Fix((Edit("np.max(A2, axis=0)", "np.argmax(A2, axis=0)"),))),
+                    "the position of that largest value.", Fix((Edit("np.max(A2, axis=0)", RIGHT),))),
         ],
         args=ARGS, signature=SIGNATURE, shape_purpose="returns one digit per example, shape (m,)", type_purpose="returns a NumPy array of ints")
 

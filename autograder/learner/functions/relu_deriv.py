@@ -31,7 +31,7 @@ def suite():
         mistakes=[
             Mistake("returns_relu", "returning relu(Z) instead of its slope",
                     "the slope of ReLU is not its value: it is 1 where ReLU rises (Z > 0) and 0 where it is flat.",
-                    Fix((Edit("return np.maximum(Z, 0)", "return Z > 0"),),
+                    Fix((Edit("return np.maximum(0, Z)", "return Z > 0"),),
                         "The comparison is True where the slope is 1; `.astype(float)` turns True and False into "
                         "1.0 and 0.0 if you want numbers.")),
             Mistake("inverted", "the slope with the comparison reversed",
