@@ -167,6 +167,41 @@ def test_bug_hunt_text_names_no_bug_before_the_learner_has_probed():
     assert not re.search(r"\b\d+ checks\b", prose)  # the check's count and the grader's (hidden ones too) differ
 
 
+def test_bug_hunt_figures_hold_for_every_start_its_check_accepts(executed):
+    """The text's range for the repaired notebook holds for the course's start (the solution's run) and for
+    each right init_params of the catalogue (He, LeCun uniform, Glorot, ...) from ``init_params(0)``, as the
+    lesson calls it, trained by the lesson's own cells (its data, its ``train``, its ``first_reaching``)."""
+    import numpy as np
+    from types import SimpleNamespace
+
+    import solutions.network as nn
+    from autograder.grader.functions import variants
+    from autograder.learner.starters import function_source
+    from mnist_data import load_mnist
+
+    cells = _bug_hunt_text()
+    said = re.search(r"The repaired notebook, from 60 starts .*? ended between ([\d.]+)% and ([\d.]+)% and reached "
+                     r"85% after (\d+) to (\d+) iterations", _between(cells, "One run each is one draw each"))
+    low, high, first, last = float(said[1]), float(said[2]), int(said[3]), int(said[4])
+    out = _stdout(executed[("solution", "24_bug_hunt")])
+    accuracy, iterations = re.search(r"^repaired +(\d+\.\d)% +\d\.\d+ +(\d+) iterations", out, re.MULTILINE).groups()
+    assert low <= float(accuracy) <= high and first <= int(iterations) <= last, out[-600:]
+    code = [c.source for c in cells if c.cell_type == "code"]
+    ns = {"np": np, "time": __import__("time"), "load_mnist": load_mnist, "cross_entropy": nn.cross_entropy,
+          "repairs_pass": False, "grading": lambda: False, "print": lambda *args, **kwargs: None}
+    exec(next(c for c in code if "np.column_stack" in c), ns)  # its data: 5,000 digits to train, 1,000 dev
+    exec(next(c for c in code if "def train(" in c), ns)       # its training loop, runs nothing yet
+    repaired = SimpleNamespace(**{f: getattr(nn, f) for f in ("forward_prop", "backward_prop", "update_params",
+                                                              "get_predictions")})
+    for variant in variants("init_params"):
+        start = {"np": np}
+        exec(function_source(variant, "init_params"), start)
+        _, history = ns["train"](repaired, start["init_params"](0))
+        reached = ns["first_reaching"](history)
+        assert reached and first <= reached[0] <= last and low <= round(100 * history["dev_accuracy"][-1], 1) <= high, \
+            (variant, reached, history["dev_accuracy"][-1])
+
+
 def test_bug_hunt_sets_the_repaired_notebook_beside_the_original(executed):
     text = _stdout(executed[("solution", "24_bug_hunt")])
     found = {name: float(v) for name, v in re.findall(r"^(original|repaired) +(\d+\.\d)% +\d\.\d+ ", text,
