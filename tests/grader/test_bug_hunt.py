@@ -342,7 +342,7 @@ def graded_class(tmp_path_factory):
     instructor.release(api, [HUNT.id])
     for student, sources in STUDENTS.items():
         path = root / "submitted" / student / HUNT.id / HUNT.notebook
-        nb = nbformat.read(root / "lessons" / HUNT.id / HUNT.notebook, as_version=4)
+        nb = nbformat.read(root / "release" / HUNT.id / HUNT.notebook, as_version=4)
         for cell in nb.cells:
             if nbg(cell).get("solution") and nbg(cell)["grade_id"] in sources:
                 cell.source = sources[nbg(cell)["grade_id"]]
@@ -355,7 +355,7 @@ def graded_class(tmp_path_factory):
 
 
 def test_nbgrader_releases_the_originals_code_to_repair(graded_class):
-    nb = nbformat.read(graded_class["root"] / "lessons" / HUNT.id / HUNT.notebook, as_version=4)
+    nb = nbformat.read(graded_class["root"] / "release" / HUNT.id / HUNT.notebook, as_version=4)
     assert {nbg(c)["grade_id"]: c.source for c in nb.cells if nbg(c).get("solution")} == ORIGINAL
     assert not any("autograder" in c.metadata for c in nb.cells)
     from nbgrader.api import Gradebook
