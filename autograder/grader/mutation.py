@@ -20,6 +20,7 @@ from ..learner.checking import judge as notebook_judge
 from ..learner.course import load_course
 from ..learner.functions import suite
 from ..learner.judge import Fix
+from ..learner.pysource import parse
 from .functions import mutant_sources, variants
 from .oracle import LiveOracle, mutant_function
 from .sandbox import grade_source
@@ -53,7 +54,7 @@ def _statement(code):
     if re.match(r"(for|if|elif|else|while|def|with)\b", code):
         return True
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return False
     return bool(tree.body) and not isinstance(tree.body[0], ast.Expr)
