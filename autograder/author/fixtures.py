@@ -2,8 +2,11 @@
 
 Every visible case of every graded function, its expected value, and what
 each catalogued mistake returns on it (as a fingerprint). Hidden cases are
-never stored. The file is rewritten only when its content changes beyond
-rounding: a BLAS on another machine may differ in the last bits.
+never stored. Beside them, for each lesson that hands out code to repair (the
+bug hunt), a digest of each function it hands out (``starters``, from the
+source notebooks the lessons step has just written), so that its check knows
+a cell nobody has changed yet. The file is rewritten only when its content
+changes beyond rounding: a BLAS on another machine may differ in the last bits.
 """
 import hashlib
 import json
@@ -15,6 +18,7 @@ import numpy as np
 from ..learner import fixtures as stored
 from ..learner.functions import suite
 from ..learner.serial import pack
+from ..learner.starters import digest
 
 NAME = "fixtures"
 RTOL, ATOL = 1e-9, 1e-12
@@ -55,6 +59,27 @@ def build(oracle, functions):
     return json.loads(json.dumps(meta)), arrays
 
 
+def starters(root, course):
+    """{lesson id: {function: digest}} of the code each lesson hands out to repair, read from its source
+    notebook's graded cells (the lessons step puts a starter in their metadata, from the lesson's text)."""
+    from .lessons import STARTER
+    found = {}
+    for lesson in course.lessons:
+        path = Path(root) / "solutions" / lesson.id / lesson.notebook
+        if not path.exists():
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {})
+            code, function = meta.get("autograder", {}).get(STARTER), meta.get("nbgrader", {}).get("grade_id")
+            if isinstance(code, str) and function in lesson.functions:
+                key = digest(code, function)
+                if key is None:
+                    raise ValueError(f"solutions/{lesson.id}: the code it hands out for {function} does not "
+                                     f"define `def {function}(...)`; the learner's check could never know it.")
+                found.setdefault(lesson.id, {})[function] = key
+    return found
+
+
 def write(path, meta, arrays):
     blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
     np.savez_compressed(path, __meta__=blob, **arrays)
@@ -90,6 +115,7 @@ def run(ctx):
     from ..grader.oracle import LiveOracle
 
     fresh = build(LiveOracle(), ctx.course.functions)
+    fresh[0]["starters"] = starters(ctx.root, ctx.course)
     path = Path(ctx.root) / "autograder" / "learner" / "fixtures.npz"
     if path.exists():
         try:

@@ -9,7 +9,9 @@ the function: ``#| generated: solution one_hot``, ``#| generated: check one_hot`
 Code under a ``solution`` marker is the *starter*: what the student copy holds
 in place of nbgrader's ``raise NotImplementedError()`` (the bug hunt's original,
 buggy functions); it travels in the cell's metadata, and nbgrader's release puts
-it in (``autograder.grader.release.StarterCode``).
+it in (``autograder.grader.release.StarterCode``). Its check cell, after it, names the lesson
+(``check("one_hot", lesson="24_bug_hunt")``), so that the check holds back what it finds in that code
+until the learner has changed it.
 """
 import re
 from pathlib import Path
@@ -51,11 +53,14 @@ def toolbox_cell(ref, lesson, course):
     return "\n\n".join(p.strip("\n") for p in parts)
 
 
-def check_cell(function):
+def check_cell(function, lesson_id=None):
     """The check cell: the learner's own check. Under nbgrader its outputs are replaced by the verdict of
-    the sandboxed grader, run by nbgrader itself (autograder.grader.autograde), which is the only score."""
-    return (f'# Check your {function}: run this cell. It is read-only.\n'
-            f'check("{function}")')
+    the sandboxed grader, run by nbgrader itself (autograder.grader.autograde), which is the only score.
+    ``lesson_id``: given where the lesson hands out code to repair, so that the check knows that code and
+    holds its findings back until the learner has changed it (``autograder.learner.checking.withhold``)."""
+    call = f'check("{function}", lesson="{lesson_id}")' if lesson_id else f'check("{function}")'
+    return f'# Check your {function}: run this cell. It is read-only.\n{call}'
+
 
 
 def online_links(course, lesson):
@@ -95,7 +100,12 @@ def source_notebook(lesson, course, ref, text_path, root):
     text = text_path.read_text(encoding="utf-8")
     nb = jupytext.reads(text, fmt="md")
     cells = [nbformat.v4.new_markdown_cell(banner(lesson, course, text_path.relative_to(root).as_posix()))]
-    seen = set()
+    seen, handed_out = set(), set()
+    for cell in nb.cells:  # the functions handed out as code to repair, wherever their check cell is
+        first, _, body = cell.source.strip().partition("\n") if cell.cell_type == "code" else ("", "", "")
+        marker = MARKER.match(first)
+        if marker and marker.group(1) == "solution" and body.strip():
+            handed_out.add(marker.group(2) or lesson.function)
     for cell in nb.cells:
         first, _, body = cell.source.strip().partition("\n") if cell.cell_type == "code" else ("", "", "")
         marker = MARKER.match(first)
@@ -131,7 +141,7 @@ def source_notebook(lesson, course, ref, text_path, root):
         elif kind == "check":
             points = next(v.points for v in lesson.per_function if v.function == function)
             cells.append(nbformat.v4.new_code_cell(
-                check_cell(function),
+                check_cell(function, lesson.id if function in handed_out else None),
                 metadata=nbgrader_meta(f"check_{function}", grade=True, locked=True, points=points)))
         else:
             raise ValueError(f"{text_path}: unknown generated cell {kind!r}; use setup, toolbox, solution or check.")

@@ -21,6 +21,7 @@ from ..learner.course import load_course
 from ..learner.pysource import parse
 from ..learner.functions import suite
 from ..learner.judge import Fix
+from ..learner.pysource import parse
 from .functions import mutant_sources, variants
 from .oracle import LiveOracle, mutant_function
 from .sandbox import grade_source

@@ -1,4 +1,5 @@
-"""The stored oracle: cases, expected values and known mistakes' outcomes, shipped as data.
+"""The stored oracle: cases, expected values and known mistakes' outcomes, shipped as data; and the digest
+of the code a lesson hands out to repair (the bug hunt's), so its check knows when it is still untouched.
 
 ``fixtures.npz`` is made by ``python -m autograder build`` (its step
 ``autograder.author.fixtures``) from the reference network and lets the
@@ -61,6 +62,11 @@ class StoredOracle:
 
     def mistake_outcome(self, function, name, mistake_id):
         return self._entry(function)["mistakes"].get(name, {}).get(mistake_id)
+
+    def starter_digest(self, lesson_id, function):
+        """The digest of the code lesson ``lesson_id`` hands out for ``function`` to repair
+        (``autograder.learner.starters``), or None when it hands out a stub."""
+        return self.meta.get("starters", {}).get(lesson_id, {}).get(function)
 
 
 @lru_cache(maxsize=1)

@@ -128,6 +128,9 @@ class FunctionReport:
     not_attempted: bool = False
     flags: list = field(default_factory=list)
     """Notes for the instructor that do not change the score, e.g. "matches the course's own version"."""
+    withheld: str = ""
+    """Set when the verdict holds its findings back (the learner's check on code a lesson handed out to
+    repair, not changed yet): what to say instead of the rows, whose messages are then empty."""
 
     @property
     def passed(self) -> bool:
@@ -160,10 +163,14 @@ class FunctionReport:
         return list(dict.fromkeys(r.mistake for r in self.results if r.mistake and not r.passed))
 
     def to_dict(self) -> dict:
-        """{"function", "passed", "not_attempted", "problem", "flags", "checks": [...]}."""
-        return {"function": self.function, "passed": self.passed, "not_attempted": self.not_attempted,
-                "problem": self.problem, "flags": list(self.flags), "mistakes": self.mistakes,
-                "checks": [r.to_dict() for r in self.results]}
+        """{"function", "passed", "not_attempted", "problem", "flags", "checks": [...]}, and "withheld" when
+        set."""
+        out = {"function": self.function, "passed": self.passed, "not_attempted": self.not_attempted,
+               "problem": self.problem, "flags": list(self.flags), "mistakes": self.mistakes,
+               "checks": [r.to_dict() for r in self.results]}
+        if self.withheld:
+            out["withheld"] = self.withheld
+        return out
 
     @classmethod
     def combined(cls, name: str, reports: list) -> "FunctionReport":
@@ -188,4 +195,4 @@ class FunctionReport:
         return cls(str(d.get("function", function or "?")),
                    [CheckResult.from_dict(c) for c in d.get("checks", []) if isinstance(c, dict)],
                    str(d.get("problem", "")), bool(d.get("not_attempted", False)),
-                   [str(f) for f in d.get("flags", [])])
+                   [str(f) for f in d.get("flags", [])], str(d.get("withheld", "")))

@@ -31,6 +31,7 @@ from .notebooks import (
     read_notebook,
 )
 from .pysource import parse
+from .starters import handed_out
 
 
 @dataclass
@@ -51,6 +52,8 @@ class LessonState:
 
 
 MISSING = "missing"  # the lesson's notebook is not in the folder (not downloaded or released yet)
+UNTOUCHED = ("still the original notebook's {function}, as the lesson handed it out: investigate it with the "
+             "lesson's probe, then repair it (its check says what is wrong once you have changed it).")
 
 
 def default_folder():
@@ -78,17 +81,17 @@ def _toolbox(nb):
 
 
 def _load_function(lesson, folder, namespace=None):
-    """(function or None, problem text) from the learner's notebook for ``lesson``."""
+    """(function or None, problem text, its cell's source or "") from the learner's notebook for ``lesson``."""
     path = _notebook_path(folder, lesson)
     if path is None:
-        return None, MISSING
+        return None, MISSING, ""
     try:
         nb = read_notebook(path)
     except NotebookError as exc:
-        return None, str(exc)
+        return None, str(exc), ""
     cell, problem = pick_cell(lesson.function, graded_cells(path, nb).get(lesson.function, []))
     if cell is None:
-        return None, problem
+        return None, problem, ""
     if namespace is None:
         namespace = {"__name__": "__lesson__"}
         run_cell(_toolbox(nb), namespace, "<toolbox>")
@@ -108,12 +111,12 @@ def _load_function(lesson, folder, namespace=None):
     except BaseException as exc:  # the runner's time-up, raised inside the learner's cell
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return None, f"running the cell of {lesson.function} took more than 10 s."
+        return None, f"running the cell of {lesson.function} took more than 10 s.", ""
     fn = namespace.get(lesson.function)
     if not callable(fn):
         detail = f" ({problems[0]['type']}: {problems[0]['message']})" if problems else ""
-        return None, f"the cell of {lesson.function} does not define it{detail}."
-    return fn, ""
+        return None, f"the cell of {lesson.function} does not define it{detail}.", ""
+    return fn, "", cell.source
 
 
 def lesson_state(lesson, folder, namespace=None):
@@ -122,7 +125,7 @@ def lesson_state(lesson, folder, namespace=None):
 
 def _state_and_function(lesson, folder, namespace=None):
     """(LessonState, the learner's function or None)."""
-    fn, problem = _load_function(lesson, folder, namespace)
+    fn, problem, source = _load_function(lesson, folder, namespace)
     if problem is MISSING:
         return LessonState(lesson, "not here yet", f"{lesson.id}/{lesson.notebook} is not in {folder} yet."), None
     if fn is None:
@@ -133,6 +136,8 @@ def _state_and_function(lesson, folder, namespace=None):
         return LessonState(lesson, "not attempted", "", checks), fn
     if report.passed:
         return LessonState(lesson, "passing", "", checks), fn
+    if handed_out(lesson.id, lesson.function, source=source):  # the bug hunt's original, not changed yet
+        return LessonState(lesson, "failing", UNTOUCHED.format(function=lesson.function), checks), fn
     return LessonState(lesson, "failing", report.first_failure, checks), fn
 
 

@@ -4,6 +4,8 @@ The check verdict, the progress table, the gradient check and the grading
 CLI's summary. One verdict design everywhere:
 
 - a banner with the counts ("softmax · 10 passed · 1 failed · 2 waiting");
+- on code a lesson handed out to repair and the learner has not changed yet (the bug hunt), the banner
+  and one paragraph only: how many checks fail and where to look, none of their findings;
 - one row per check that ran, failing rows marked by a red left border, each
   saying what is wrong and where;
 - checks that wait for an earlier one folded into one line per check waited on;
@@ -129,6 +131,8 @@ def headline(report) -> str:
         return f"{report.function}: cannot be checked"
     if report.not_attempted:
         return f"{report.function}: not attempted yet"
+    if report.withheld:
+        return f"{report.function}: still the original's code · {report.n_failed} of {len(report.results)} checks fail"
     if report.passed:
         return f"{report.function}: all {len(report.results)} checks pass"
     return f"{report.function}: {counts(report)}"
@@ -148,6 +152,8 @@ def text(report, width=TEXT_WIDTH, fix=False) -> str:
     lines = [f"{mark} {headline(report)}"]
     if report.problem:
         lines += wrapped(report.problem, width, "  ")
+    if report.withheld:
+        return clean("\n".join(lines + wrapped(report.withheld, width, "  ")))
     for r in report.results:
         if r.status == "skip":
             continue
@@ -193,6 +199,9 @@ def html_table(report, fix_open=False) -> str:
             f'monospace)">{html.escape(report.function)}</span>: {html.escape(headline(report).split(": ", 1)[1])}')
     rows = []
     cell = "padding:3px 8px;vertical-align:top;text-align:left;border-top:1px solid " + PALETTE["rule"]
+    if report.withheld:
+        said = f'<div style="margin-top:4px;padding:3px 8px">{code(report.withheld)}</div>'
+        return f'<div class="autograder-verdict" style="{BOX}">{_banner(kind, head)}{said}</div>'
     if report.problem:
         rows.append(f'<tr style="border-left:3px solid {PALETTE["fail"]}"><td style="{cell};color:{PALETTE["fail"]}">'
                     f'✗</td><td style="{cell}">{code(report.problem)}</td></tr>')

@@ -78,7 +78,16 @@ def test_each_lesson_leaves_exactly_the_functions_course_yml_names(lesson):
     assert [(nbg(c)["grade_id"], nbg(c)["points"]) for c in tests] == [
         (f"check_{v.function}", v.points) for v in lesson.per_function]
     for cell, function in zip(tests, lesson.functions):
-        assert f'check("{function}")' in code(cell) and "HIDDEN" not in code(cell)
+        # a function handed out as code to repair: its check names the lesson, so that it knows that code
+        call = f'check("{function}", lesson="{lesson.id}")' if function in start else f'check("{function}")'
+        assert call in code(cell) and "HIDDEN" not in code(cell)
+    # and the learners' fixtures know each handed-out function by its digest (the check's only way to know it)
+    from autograder.learner.fixtures import StoredOracle
+    from autograder.learner.starters import digest
+    stored = StoredOracle()
+    for function in lesson.functions:
+        assert stored.starter_digest(lesson.id, function) == (digest(start[function], function)
+                                                               if function in start else None)
 
 
 @pytest.mark.parametrize("lesson", COURSE.lessons, ids=[l.id for l in COURSE.lessons])

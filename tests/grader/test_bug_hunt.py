@@ -8,8 +8,11 @@ The original's code is the released student copy's (the lesson's text, through n
 a repair is made from it the way a learner would, one line at a time.
 """
 import ast
+import contextlib
 import html
+import io
 import json
+import linecache
 import shutil
 import subprocess
 import sys
@@ -22,7 +25,9 @@ from coursekit import VARIANTS
 from autograder.grader import classroom as instructor
 from autograder.grader.grade import grade_path
 from autograder.grader.reference import reference
-from autograder.learner.checking import check
+from autograder.learner import render
+from autograder.learner.checking import CheckFailed, check
+from autograder.learner.starters import digest
 from autograder.learner.course import load_course
 from autograder.learner.functions import suite
 
@@ -136,6 +141,120 @@ def test_the_learners_check_names_the_originals_backward_prop_whatever_one_hot_i
     assert named(judged("backward_prop", BACKWARD, ns), "one_hot_rows", "backward_prop")
     exec(REPAIRED["one_hot"], ns)
     assert named(judged("backward_prop", BACKWARD, ns), "scalar_db", "backward_prop")
+
+
+# ----------------------------------------------------------------------------- the check holds back on the original
+
+def in_a_cell(source, ns, number=[0]):
+    """Run ``source`` as a notebook cell does: IPython keeps each cell's text (in linecache, under a name of
+    its own), which is how the check reads the source of a function defined in it."""
+    number[0] += 1
+    name = f"<cell {number[0]}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(keepends=True), name)
+    exec(compile(source, name, "exec"), ns)
+
+
+def checked(function, source, ns, lesson=HUNT.id):
+    """(report, printed verdict) of the check cell, for ``source`` typed into the function's cell."""
+    in_a_cell(source, ns)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        report = check(function, namespace=ns, raise_on_failure=False, lesson=lesson)
+    return report, out.getvalue()
+
+
+def gives_nothing_away(function, report, text):
+    """No mistake named, no idea, no fix, no check's message: only the count and where to look."""
+    flat = " ".join(text.split())
+    mistakes = suite(function).mistakes
+    assert not report.mistakes and not any(r.message or r.hint or r.fix for r in report.results)
+    assert "This looks like" not in flat and "What to try" not in flat and "fix" not in flat.lower()
+    assert not [m.title for m in mistakes if m.title in flat] and not [m.id for m in mistakes if m.hint in flat]
+    assert not [r.purpose for r in report.results if r.purpose in flat]  # not even which checks fail
+    return flat
+
+
+@pytest.mark.parametrize("function", HUNT.functions)
+def test_the_check_on_the_untouched_original_names_no_bug_and_says_to_investigate(function):
+    ns = notebook_namespace()
+    report, text = checked(function, ORIGINAL[function], ns)
+    assert not report.passed and report.withheld
+    flat = gives_nothing_away(function, report, text)
+    assert flat.startswith(f"✗ {function}: still the original's code · {report.n_failed} of "
+                           f"{len(report.results)} checks fail"), flat
+    assert f"still the original notebook's {function}, as lesson {HUNT.number} handed it out" in flat
+    assert "investigate it with the lesson's probes above" in flat and "once" not in flat
+    page = html.unescape(render.html_table(report))
+    assert "still the original notebook's" in page and "This looks like" not in page and "<table" not in page
+    with pytest.raises(CheckFailed) as raised:  # Run All stops here, with a line that names nothing either
+        with contextlib.redirect_stdout(io.StringIO()):
+            check(function, namespace=ns, lesson=HUNT.id)
+    assert str(raised.value) == f"{function}: still the original's code; {report.n_failed} of " \
+                                f"{len(report.results)} checks fail."
+
+
+def test_the_check_knows_the_original_whatever_its_layout_and_comments():
+    ns = notebook_namespace()
+    source = ORIGINAL["one_hot"].replace("\n", "  # looked at this\n\n", 1).replace("(Y.size, Y.max() + 1)",
+                                                                                    "(Y.size,\n    Y.max() + 1)")
+    report, text = checked("one_hot", "# my notes\n" + source, ns)
+    assert report.withheld and "max_plus_one" not in text
+
+
+CHANGED = {  # each cell changed by the learner, its bug still there
+    "one_hot": (ORIGINAL["one_hot"].replace("one_hot_Y", "target"), "max_plus_one"),
+    "softmax": (ORIGINAL["softmax"].replace("sum(np.exp(Z))", "np.sum(np.exp(Z), axis=0)"), "no_shift"),
+    "init_params": (ORIGINAL["init_params"].replace("def init_params():", "def init_params(rng=None):"),
+                    "seed_uniform"),
+    "backward_prop": (repaired_m(BACKWARD), "scalar_db"),
+}
+
+
+@pytest.mark.parametrize("function", HUNT.functions)
+def test_once_the_learner_has_changed_the_cell_the_check_says_everything(function):
+    ns = notebook_namespace()
+    for earlier in HUNT.functions[:HUNT.functions.index(function)]:
+        in_a_cell(REPAIRED[earlier], ns)
+    source, mistake = CHANGED[function]
+    report, text = checked(function, source, ns)
+    assert not report.withheld and not report.passed and named(report, mistake, function), text
+    assert "still the original" not in text and "What to try" in text
+    report, text = checked(function, REPAIRED[function], ns)
+    assert report.passed and not report.withheld
+
+
+def test_the_check_says_everything_where_the_lesson_handed_out_no_code():
+    """Lesson 1 hands out a stub: there, the original's one_hot is a learner's answer like any other (some
+    paste it), and its check names its bug. So does a check that cannot read the function's source."""
+    ns = notebook_namespace()
+    report, text = checked("one_hot", ORIGINAL["one_hot"], ns, lesson="01_one_hot")
+    assert not report.withheld and named(report, "max_plus_one", "one_hot")
+    exec(ORIGINAL["one_hot"], ns)  # no cell text kept: nothing to compare with
+    with contextlib.redirect_stdout(io.StringIO()):
+        report = check("one_hot", namespace=ns, raise_on_failure=False, lesson=HUNT.id)
+    assert not report.withheld and named(report, "max_plus_one", "one_hot")
+
+
+def test_the_digest_sets_layout_aside_and_nothing_else():
+    original = ORIGINAL["softmax"]
+    assert digest(original, "softmax") == digest("import numpy as np\n\n" + original.replace("\n", "   \n"),
+                                                  "softmax")
+    assert digest(original, "softmax") != digest(original.replace("A = ", "P = ").replace("return A", "return P"),
+                                                  "softmax")
+    assert digest(original, "relu") is None and digest("def softmax(:", "softmax") is None
+
+
+def test_progress_holds_back_too_until_the_cell_is_changed(tmp_path):
+    from autograder.learner.progress import progress
+    hunt_notebook(tmp_path / HUNT.id / HUNT.notebook, {})
+    states = {s.lesson.function: s for s in progress(tmp_path) if s.lesson.id == HUNT.id}
+    for function, state in states.items():
+        assert state.state == "failing" and state.hint.startswith(f"still the original notebook's {function}")
+        assert not [m.title for m in suite(function).mistakes if m.title in state.hint]
+    hunt_notebook(tmp_path / HUNT.id / HUNT.notebook, {f: source for f, (source, _) in CHANGED.items()})
+    states = {s.lesson.function: s for s in progress(tmp_path) if s.lesson.id == HUNT.id}
+    assert all(s.state == "failing" and not s.hint.startswith("still the original") for s in states.values())
+    assert "This looks like" in states["one_hot"].hint
 
 
 # ----------------------------------------------------------------------------- the grading CLI

@@ -1,8 +1,8 @@
 """Partial credit, for authors who want it, through the real ``nbgrader autograde``.
 
-One lesson (softmax, 3 points, 16 checks) is handed in by four students: a right answer, a half-right one
-(it divides by the sum of the whole matrix: 8 of the 16 checks pass), a nearly right one (15 of 16) and an
-untouched stub. Graded as course.yml ships (all or nothing), only the right answer scores. Then the course
+One lesson (softmax, 3 points, 17 checks) is handed in by four students: a right answer, a half-right one
+(it divides by the sum of the whole matrix: 9 of the 17 checks pass), a nearly right one (13 of 17: two fail,
+two wait for one of them) and an untouched stub. Graded as course.yml ships (all or nothing), only the right answer scores. Then the course
 directory's course.yml says ``scoring: per-check`` and the same submissions are graded again: each earns
 its share, which nbgrader reads from the test cell's result (its own partial-credit path), and which the
 gradebook, the feedback and the class report's score chart all show.
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSON = load_course().lesson("04_softmax")
 ANSWERS = {"rita": VARIANTS["softmax"][0], "hal": MUTANTS["softmax"]["sum_all"],
            "nora": MUTANTS["softmax"]["min_shift"], "stu": None}
+HAL = round(3 * 9 / 17, 2)  # hal's share of the points: 9 of the 17 checks pass
 
 
 def autograde(root, *extra):
@@ -51,7 +52,7 @@ def graded(tmp_path_factory, oracle):
     for student, source in ANSWERS.items():
         folder = root / "submitted" / student / LESSON.id
         folder.mkdir(parents=True)
-        nb = nbformat.read(root / "lessons" / LESSON.id / LESSON.notebook, as_version=4)
+        nb = nbformat.read(root / "release" / LESSON.id / LESSON.notebook, as_version=4)
         for cell in nb.cells:
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == LESSON.function and source:
                 cell.source = source
@@ -68,8 +69,8 @@ def graded(tmp_path_factory, oracle):
 
 def test_the_answers_are_what_they_say(graded):
     checks = graded["checks"]
-    assert (checks["hal"].n_passed, len(checks["hal"].results)) == (8, 16)  # half right
-    assert (checks["nora"].n_passed, len(checks["nora"].results)) == (15, 16)
+    assert (checks["hal"].n_passed, len(checks["hal"].results)) == (9, 17)  # about half right
+    assert (checks["nora"].n_passed, len(checks["nora"].results)) == (13, 17)
     assert checks["rita"].passed
 
 
@@ -79,7 +80,7 @@ def test_all_or_nothing_by_default(graded):
 
 def test_per_check_scoring_gives_each_answer_its_share(graded):
     assert {s: graded["on"][(s, LESSON.id)] for s in ANSWERS} == \
-        {"rita": 3.0, "hal": 1.5, "nora": round(3 * 15 / 16, 2), "stu": 0.0}
+        {"rita": 3.0, "hal": HAL, "nora": round(3 * 13 / 17, 2), "stu": 0.0}
 
 
 def test_nbgrader_reads_the_share_from_the_test_cells_result(graded):
@@ -87,7 +88,7 @@ def test_nbgrader_reads_the_share_from_the_test_cells_result(graded):
     (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"check_{LESSON.function}"]
     kinds = [o.output_type for o in cell.outputs]
     assert kinds == ["display_data", "execute_result"]  # no error: nbgrader's partial credit, not a 0
-    assert cell.outputs[1].data["text/plain"] == "1.5"
+    assert cell.outputs[1].data["text/plain"] == str(HAL)
     stub = nbformat.read(graded["root"] / "autograded" / "stu" / LESSON.id / LESSON.notebook, as_version=4)
     (cell,) = [c for c in stub.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"check_{LESSON.function}"]
     assert [o.output_type for o in cell.outputs] == ["display_data", "error"]  # a stub still scores 0
@@ -96,18 +97,18 @@ def test_nbgrader_reads_the_share_from_the_test_cells_result(graded):
 def test_the_feedback_says_how_the_points_were_earned(graded):
     html = (graded["root"] / "feedback" / "hal" / LESSON.id / "softmax.html").read_text()
     text = re.sub(r"<[^>]+>", "", html)
-    assert "1.5 of 3 points: 8 of 16 checks pass" in text
+    assert f"{HAL:g} of 3 points: 9 of 17 checks pass" in text
 
 
 def test_the_class_reports_score_chart_now_spreads(graded, tmp_path):
     report = make_report(graded["root"], tmp_path / "report").report
     (softmax,) = report.lessons
-    assert softmax.score_counts == {0.0: 1, 1.5: 1, round(3 * 15 / 16, 2): 1, 3.0: 1}
+    assert softmax.score_counts == {0.0: 1, HAL: 1, round(3 * 13 / 17, 2): 1, 3.0: 1}
     statuses = {s: report.data.submission(s, LESSON.id).status for s in ANSWERS}
     assert statuses == {"rita": "passing", "hal": "failing", "nora": "failing", "stu": "not attempted"}
     page = (tmp_path / "report" / "index.html").read_text()
     assert "Each lesson earns a share of its points for each check that passes" in page
-    assert "1.5 pts ×1" in page
+    assert f"{HAL:g} pts ×1" in page
 
 
 def test_course_yml_scoring_is_an_optional_key_for_the_course_or_one_lesson():

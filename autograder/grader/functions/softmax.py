@@ -35,11 +35,15 @@ def softmax(Z):
     A = np.exp(Z) / sum(np.exp(Z))
     return A
 ''',
-    'min_shift': '''
+    'min_shift': ['''
 def softmax(Z):
     E = np.exp(Z - Z.min(axis=0, keepdims=True))
     return E / E.sum(axis=0, keepdims=True)
-''',
+''', '''
+def softmax(Z):
+    E = np.exp(Z - Z.mean(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+'''],
     'wrong_axis': '''
 def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -58,6 +62,11 @@ def softmax(Z):
     'shift_rows': '''
 def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+''',
+    'float32_result': '''
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True)).astype(np.float32)
     return E / E.sum(axis=0, keepdims=True)
 ''',
 }

@@ -154,9 +154,9 @@ def suite():
                 on=properties),
         Mistake("seed_uniform", "the original notebook's uniform ±0.5 start",
                 "uniform ±0.5 ignores the fan-in: with 784 inputs each hidden score sums hundreds of such weights, "
-                "so the scores start large, softmax is sure of random answers, and training crawls (about 470 "
-                "iterations to reach 85% against the course's 57). Scale each layer by its own number of inputs, "
-                "and start the biases at 0.",
+                "so the scores start large, softmax is sure of random answers, and training crawls while it "
+                "unlearns that certainty. Scale each layer by its own number of inputs (a spread of the square "
+                "root of 1 or 2 over it), and start the biases at 0.",
                 Fix((Edit("W1 = rng.random((10, 784)) - 0.5", f"W1 = {W1}"),
                      Edit("b1 = rng.random((10, 1)) - 0.5", "b1 = np.zeros((10, 1))"),
                      Edit("W2 = rng.random((10, 10)) - 0.5", f"W2 = {W2}"),

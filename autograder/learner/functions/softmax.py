@@ -30,7 +30,20 @@ def _broken(j, c):
     return v is not None and not np.isfinite(v).all()
 
 
+def _narrowed(j, c):
+    """float64 scores gave probabilities of a smaller float type."""
+    value, Z = j.value(c), np.asarray(j.case(c).args[0])
+    return isinstance(value, np.ndarray) and Z.dtype == np.float64 and value.dtype.kind == "f" \
+        and value.dtype.itemsize < 8
+
+
 def suite():
+    def keeps_float64(j, value):
+        if _narrowed(j, "random"):
+            return (f"softmax(Z) is {value.dtype} for float64 scores; float64 scores must give float64 "
+                    f"probabilities.")
+        return None
+
     def columns_sum_to_one(j, value):
         sums = np.asarray(value, dtype=float).sum(axis=0)
         if not np.allclose(sums, 1.0, atol=1e-6):
@@ -49,7 +62,8 @@ def suite():
             and j.right_on("random")
 
     def min_shift(j, c):
-        """Right when every score of a column is large, NaN when one score towers over its column."""
+        """Right when every score of a column is large, NaN when one score towers over its column: a shift by
+        less than the column's maximum (its minimum, its mean)."""
         return _broken(j, c) and j.right_on("huge") and j.right_on("mixed") and _broken(j, "spread")
 
     def rows_sum_to_one(j, c):
@@ -80,7 +94,8 @@ def suite():
               matches("spread", "stays finite when one score of a column towers over the rest"),
               matches("f32", "works on float32 input")],
         # after "finite": a column holding a NaN sums to nothing, so no "sums to 1 ✓" above a NaN
-        first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",))],
+        first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",)),
+               prop("precision", "random", "returns float64 probabilities for float64 scores", keeps_float64)],
         mistakes=[
             Mistake("no_shift", "softmax without subtracting the maximum (the original notebook's version)",
                     "exp of a large score overflows to infinity, and infinity / infinity is NaN. Shifting every "
@@ -89,10 +104,19 @@ def suite():
                     Fix((Edit("A = np.exp(Z) / sum(np.exp(Z))",
                               f"E = np.exp(Z - {COLUMNS})\nA = E / {SUM}"),)),
                     matches=no_shift),
-            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
+            Mistake("min_shift", "subtracting each column's minimum or mean instead of its maximum",
                     "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
-                    "subtracting the smallest score, a column with one score of 800 still asks for exp(800), "
-                    "which overflows.", Fix((Edit("Z.min(axis=0, keepdims=True)", COLUMNS),)), matches=min_shift),
+                    "subtracting the smallest score, or the average, a column with one score of 800 among ordinary "
+                    "ones still asks for exp of 700 or more, and exp overflows above 709.",
+                    Fix((Edit(("Z.min(axis=0, keepdims=True)", "Z.mean(axis=0, keepdims=True)"), COLUMNS),)),
+                    matches=min_shift),
+            Mistake("float32_result", "turning float64 scores into float32 probabilities",
+                    "float32 keeps about 7 significant digits, float64 about 16. A loss computed from float32 "
+                    "probabilities is uncertain in its 7th digit, enough to drown a gradient check (lesson 16), "
+                    "whose slopes come from differences of the loss far smaller than that. Keep Z's own float type "
+                    "(float32 scores may stay float32, as part 2 has them).",
+                    Fix((Edit(".astype(np.float32)", ""),)), matches=lambda j, c: _narrowed(j, c),
+                    on=("precision",)),
             Mistake("global_shift", "subtracting the maximum of the whole matrix",
                     "one maximum for the whole matrix leaves a column of much smaller scores at exp(-1000) = 0, "
                     "and 0 / 0 is NaN. Each column needs its own largest score subtracted.",
