@@ -52,8 +52,11 @@ def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None, tit
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.45 * ncols, 1.7 * nrows + 0.5), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
+    # One grey scale for the whole grid, from the images shown (not all of X: 47 million pixels for the
+    # training set, once per image, took seconds in the browser).
+    vmax = float(X[:, indices].max()) if indices else 1.0
     for ax, j in zip(axes.flat, indices):
-        ax.imshow(X[:, j].reshape(28, 28), cmap="gray_r", vmin=0, vmax=X.max() or 1)
+        ax.imshow(X[:, j].reshape(28, 28), cmap="gray_r", vmin=0, vmax=vmax or 1)
         label, color = _title(j, Y, predictions)
         ax.set_title(label, color=color, fontsize=12 if len(label) < 4 else 10)
     if title is None:

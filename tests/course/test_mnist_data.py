@@ -789,6 +789,21 @@ def test_show_digits(small_test_set):
         plt.close(fig)
 
 
+def test_show_digits_shares_one_grey_scale_taken_from_the_images_shown(small_test_set):
+    import matplotlib.pyplot as plt
+
+    X, Y = small_test_set
+    X = X.copy()
+    X[:, :3] *= 0.5
+    X[:, 3:] = 1.0  # brighter images elsewhere: the scale is the shown images', not the whole set's
+    fig = mnist_data.show_digits(X, Y, n=3)
+    try:
+        limits = {ax.images[0].get_clim() for ax in fig.axes if ax.images}
+        assert limits == {(0, X[:, :3].max())}
+    finally:
+        plt.close(fig)
+
+
 def test_show_digits_marks_wrong_predictions(small_test_set):
     import matplotlib.pyplot as plt
 
