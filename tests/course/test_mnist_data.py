@@ -217,9 +217,45 @@ def test_second_call_uses_the_cache(monkeypatch):
     def no_reading(*args):
         raise AssertionError("the files were read again")
 
-    monkeypatch.setattr(loader, "read_idx_bytes", no_reading)
+    monkeypatch.setattr(loader, "read_idx_file", no_reading)
     X, Y = load_mnist("test")
     assert X.shape == (784, 10_000)
+
+
+def test_shipped_gz_checksums_are_those_of_the_shipped_original_files():
+    import hashlib
+    from mnist_data.checksums import FILE_SHA256, SHIPPED_GZ_SHA256
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        for kind, idx in (("images", "idx3"), ("labels", "idx1")):
+            raw = (mnist_data.DATA_DIR / f"{prefix}-{kind}-{idx}-ubyte.gz").read_bytes()
+            assert hashlib.sha256(raw).hexdigest() == SHIPPED_GZ_SHA256[f"{split}-{kind}"]
+            assert hashlib.sha256(gzip.decompress(raw)).hexdigest() == FILE_SHA256[f"{split}-{kind}"]
+
+
+def test_a_pristine_shipped_split_is_recognised_without_hashing_its_decompressed_content(monkeypatch):
+    import hashlib
+    hashed = []
+    real = hashlib.sha256
+
+    def recording(data=b""):
+        hashed.append(len(data))
+        return real(data)
+    monkeypatch.setattr(loader, "_CACHE", {})
+    monkeypatch.setattr(loader.hashlib, "sha256", recording)
+    X, Y = load_mnist("test")
+    sizes = [p.stat().st_size for p in loader.shipped_files("test")]
+    assert sorted(hashed) == sorted(sizes)  # the two .gz files, not their 7.8 MB of content
+    assert X.shape == (784, 10_000)
+
+
+def test_another_gzip_of_the_original_content_still_matches(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="mnist_data")
+    for kind in ("images", "labels"):
+        data = gzip.decompress((mnist_data.DATA_DIR / idx_name("test", kind, gz=True)).read_bytes())
+        (tmp_path / idx_name("test", kind, gz=True)).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    X, _ = load_mnist("test", data_dir=tmp_path)
+    np.testing.assert_array_equal(X, load_mnist("test")[0])
+    assert "content matches the known MNIST SHA-256" in caplog.text
 
 
 @pytest.mark.parametrize("split", ["validation", "TRAIN", "t10k", None, 1])
