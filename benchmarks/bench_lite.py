@@ -134,17 +134,19 @@ def build_sites(folder):
     from autograder.author.lite import build_site
     folder = Path(folder)
     course, bare = folder / "course", folder / "bare"
-    if not (course / "index.html").exists():
+    if not (folder / "built").exists():  # written last: a build that failed half-way is not reused
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         build_site(course, pyodide=pyodide_runtime(), contents=[lesson_notebook(folder / LESSON),
                                                                  blank_notebook(folder / BLANK)],
                    log=lambda *a: None)
-        print(f"built the course's site in {time.perf_counter() - start:.0f} s")
-    if not (bare / "index.html").exists():
         # The same Pyodide files as the course's site serves, so the two differ only by what the course adds.
         bare_site(bare, course / "static" / "pyodide", blank_notebook(folder / BLANK))
-    return course, bare
+        # And with Pyodide's files as they come (its lock file, its wheels): a kernel nobody tuned.
+        bare_site(folder / "stock", pyodide_runtime(), blank_notebook(folder / BLANK))
+        (folder / "built").write_text(f"{time.perf_counter() - start:.0f} s\n")
+        print(f"built the two sites in {time.perf_counter() - start:.0f} s")
+    return course, bare, folder / "stock"
 
 
 @contextlib.contextmanager
@@ -262,9 +264,10 @@ def loads_summary(data):
 
 
 # ---- main ----------------------------------------------------------------------------------------------------
-CASES = [("bare", BLANK, NUMPY_DONE, False), ("course", BLANK, NUMPY_DONE, False), ("course", LESSON, VERDICT, True)]
-NAMES = {("bare", BLANK): "bare kernel: import numpy", ("course", BLANK): "course site, blank: import numpy",
-         ("course", LESSON): "lesson 1: first verdict"}
+CASES = [("stock", BLANK, NUMPY_DONE, False), ("bare", BLANK, NUMPY_DONE, False),
+         ("course", BLANK, NUMPY_DONE, False), ("course", LESSON, VERDICT, True)]
+NAMES = {("stock", BLANK): "bare kernel, stock Pyodide: numpy", ("bare", BLANK): "bare kernel, site's Pyodide: numpy",
+         ("course", BLANK): "course site, blank: import numpy", ("course", LESSON): "lesson 1: first verdict"}
 
 
 def main():
@@ -272,19 +275,29 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sites", help="build the sites here, or reuse them (default: a temporary folder)")
     parser.add_argument("--verbose", action="store_true", help="print every run's phases and Pyodide's loads")
+    parser.add_argument("--also", action="append", default=[], metavar="NAME=DIR",
+                        help="also time lesson 1 on another course site built by this benchmark (e.g. before a "
+                             "change), in the same rounds")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with contextlib.ExitStack() as stack:
         folder = args.sites or stack.enter_context(tempfile.TemporaryDirectory())
-        course, bare = build_sites(folder)
-        urls = {"course": stack.enter_context(serve(course)), "bare": stack.enter_context(serve(bare))}
+        course, bare, stock = build_sites(folder)
+        urls = {"course": stack.enter_context(serve(course)), "bare": stack.enter_context(serve(bare)),
+                "stock": stack.enter_context(serve(stock))}
+        cases = list(CASES)
+        for also in args.also:
+            name, path = also.split("=", 1)
+            urls[name] = stack.enter_context(serve(Path(path) / "course"))
+            NAMES[(name, LESSON)] = f"lesson 1 on {name}: first verdict"
+            cases.append((name, LESSON, VERDICT, True))
         p = stack.enter_context(sync_playwright())
         browser = launch(p)
         stack.callback(browser.close)
-        results = {(site, nb): [] for site, nb, _, _ in CASES}
+        results = {(site, nb): [] for site, nb, _, _ in cases}
         for round_ in range(1, args.rounds + 1):
-            for site, notebook, wait_for, lesson in CASES:
+            for site, notebook, wait_for, lesson in cases:
                 load = os.getloadavg()[0]
                 data = visit(browser, urls[site], notebook, wait_for)
                 parts, end, seen = phases(data, lesson)
@@ -292,8 +305,9 @@ def main():
                 print(f"round {round_}  {NAMES[(site, notebook)]:<34} {end:6.1f} s in the kernel, {seen:6.1f} s "
                       f"on screen  (load {load:.1f})", flush=True)
                 if args.verbose:
-                    for name, start, length in parts:
-                        print(f"      {start:6.1f} +{length:5.1f}  {name}")
+                    cells = data["cells"]
+                    for (label, begin, *_), after in zip(cells, cells[1:]):
+                        print(f"      {(begin - data['nav']) / 1000:6.1f} +{(after[1] - begin) / 1000:5.1f}  {label}")
                     for what, start, length in loads_summary(data):
                         print(f"      {start:6.1f} +{length:5.1f}  Pyodide loads {what[:90]}")
     report(results, args.rounds)
