@@ -146,8 +146,9 @@ def lock_entry(wheel):
 
 
 def bundle_into_lock(pyodide_dir, wheels):
-    """Copy ``wheels`` into the site's Pyodide folder and list them in its lock file (a wheel of the same name
-    as one of Pyodide's replaces it: the site's pins win). Every dependency must be in the lock file."""
+    """Copy ``wheels`` into the site's Pyodide folder and add them to its lock file (a wheel of the same name
+    as one of Pyodide's replaces it: the site's pins win); return the lock (``write_lock`` writes it).
+    Every dependency must be in the lock file."""
     from packaging.utils import canonicalize_name
     lock_path = Path(pyodide_dir) / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
@@ -159,8 +160,6 @@ def bundle_into_lock(pyodide_dir, wheels):
                for dep in entry["depends"] if canonicalize_name(dep) not in lock["packages"]}
     if missing:
         raise RuntimeError(f"the site's lock file lacks dependencies: {sorted(missing)}")
-    lock_path.unlink()  # a new file: never write through to the Pyodide it was copied from
-    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True))
     return lock
 
 
@@ -174,6 +173,89 @@ def preload_closure(lock, names):
             seen.add(name)
             todo += [canonicalize_name(d) for d in lock["packages"][name]["depends"]]
     return sorted(seen)
+
+
+def fix_font_cache(pyodide_dir, lock, log=print):
+    """Give Pyodide's matplotlib a font cache its version accepts, so it stops rebuilding it on every page.
+
+    Pyodide's matplotlib 3.8.4 reads its font list from ``matplotlib/fontlist.json`` in its own wheel, but
+    the one shipped there was made by a later matplotlib (version 390, not 330): every page rebuilt it,
+    parsing all of matplotlib's 99 font files (about a second in the browser) and printing "Matplotlib is
+    building the font cache" under the learner's first import. This writes the list that matplotlib
+    would make, with this environment's matplotlib (its font properties for these files are the same),
+    in the layout the wheel's version reads; a wheel whose list is already right is left alone.
+    Returns True if it rewrote the wheel.
+    """
+    import re
+    import zipfile
+    entry = lock["packages"].get("matplotlib")
+    if entry is None:
+        return False
+    wheel = Path(pyodide_dir) / entry["file_name"]
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        source = zf.read("matplotlib/font_manager.py").decode()
+        found = re.search(r"class FontManager\b.*?__version__ = (\d+)", source, re.S)
+        if found is None or "fontlist.json" not in source:
+            return False
+        version = int(found.group(1))
+        current = json.loads(zf.read("matplotlib/fontlist.json")) if "matplotlib/fontlist.json" in names else {}
+        if current.get("_version") == version:
+            return False
+        fonts = [n for n in names if n.startswith("matplotlib/mpl-data/fonts/")
+                 and n.rsplit(".", 1)[-1].lower() in ("ttf", "otf", "afm")]
+        with tempfile.TemporaryDirectory() as scratch:
+            zf.extractall(scratch, fonts)
+            data = Path(scratch) / "matplotlib" / "mpl-data"
+            try:
+                ttf, afm = _font_entries(data, sorted(fonts))
+            except Exception as exc:  # another matplotlib here: the site still works, rebuilding as before
+                log(f"note: matplotlib's font list was not precomputed ({exc})")
+                return False
+    fontlist = {"_version": version, "_FontManager__default_weight": "normal", "default_size": None,
+                "defaultFamily": {"ttf": "DejaVu Sans", "afm": "Helvetica"}, "afmlist": afm, "ttflist": ttf,
+                "__class__": "FontManager"}
+    _replace_in_wheel(wheel, "matplotlib/fontlist.json", json.dumps(fontlist, indent=2).encode())
+    return True
+
+
+def _font_entries(data, fonts):
+    """matplotlib's FontEntry fields (as JSON, file names relative to mpl-data) of each font file."""
+    from matplotlib import _afm, font_manager, ft2font
+    ttf, afm = [], []
+    for name in fonts:
+        path = data / name.split("mpl-data/", 1)[1]
+        if path.suffix.lower() == ".afm":
+            with open(path, "rb") as fh:
+                props = font_manager.afmFontProperty(str(path), _afm.AFM(fh))
+        else:
+            props = font_manager.ttfFontProperty(ft2font.FT2Font(str(path)))
+        (afm if path.suffix.lower() == ".afm" else ttf).append({
+            "fname": path.relative_to(data).as_posix(), "name": props.name, "style": props.style,
+            "variant": props.variant, "weight": props.weight, "stretch": props.stretch, "size": props.size,
+            "__class__": "FontEntry"})
+    return ttf, afm
+
+
+def _replace_in_wheel(wheel, member, data):
+    """Rewrite ``wheel`` with ``member``'s content replaced (and its line in RECORD)."""
+    import base64
+    import hashlib
+    import zipfile
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    tmp = wheel.with_suffix(".tmp")
+    with zipfile.ZipFile(wheel) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = zin.read(info)
+            if info.filename == member:
+                continue
+            if info.filename.endswith(".dist-info/RECORD"):
+                lines = [line for line in content.decode().splitlines() if not line.startswith(member + ",")]
+                content = "\n".join(lines + [f"{member},sha256={digest},{len(data)}"]).encode() + b"\n"
+            zout.writestr(info, content)
+        zout.writestr(member, data)
+    wheel.unlink()  # a new file: never write through to the Pyodide it was copied from
+    tmp.rename(wheel)
 
 
 def find_python(version):
@@ -195,9 +277,8 @@ def find_python(version):
 
 def precompile(pyodide_dir, lock, names, log=print):
     """Give the wheels of ``names`` (from the lock file) and the standard library bytecode beside their
-    sources, with a Python of Pyodide's own X.Y (``bytecode.py``), and update the lock file's SHA-256s.
-    Without that Python here the site still works, compiling in the browser (slower): say so and go on."""
-    import hashlib
+    sources, with a Python of Pyodide's own X.Y (``bytecode.py``). Without that Python here the site
+    still works, compiling in the browser (slower): say so and go on. Returns True if it compiled."""
     version = ".".join(lock["info"]["python"].split(".")[:2])
     python = find_python(version)
     if python is None:
@@ -212,13 +293,18 @@ def precompile(pyodide_dir, lock, names, log=print):
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"precompiling the site's Python files failed:\n{done.stderr[-2000:]}")
-    for name in names:
-        entry = lock["packages"][name]
-        entry["sha256"] = hashlib.sha256((pyodide_dir / entry["file_name"]).read_bytes()).hexdigest()
-    lock_path = pyodide_dir / "pyodide-lock.json"
-    lock_path.unlink()
-    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True))
     return True
+
+
+def write_lock(pyodide_dir, lock):
+    """Write the lock file with the SHA-256 of each package file as it now is (Pyodide checks them)."""
+    import hashlib
+    pyodide_dir = Path(pyodide_dir)
+    for entry in lock["packages"].values():
+        entry["sha256"] = hashlib.sha256((pyodide_dir / entry["file_name"]).read_bytes()).hexdigest()
+    path = pyodide_dir / "pyodide-lock.json"
+    path.unlink()  # a new file: never write through to the Pyodide it was copied from
+    path.write_text(json.dumps(lock, indent=1, sort_keys=True))
 
 
 def build_site(out, pyodide=None, contents=None, log=print, lessons=None):
@@ -274,8 +360,10 @@ def build_site(out, pyodide=None, contents=None, log=print, lessons=None):
             raise RuntimeError(f"jupyter lite build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         if self_hosted:
             lock = bundle_into_lock(out / "static" / "pyodide", [*wheels, *kernel_wheels()])
-            precompile(out / "static" / "pyodide", lock, preload_closure(lock, kernel["loadPyodideOptions"]["packages"]),
-                       log=log)
+            site_pyodide = out / "static" / "pyodide"
+            fix_font_cache(site_pyodide, lock, log=log)
+            precompile(site_pyodide, lock, preload_closure(lock, kernel["loadPyodideOptions"]["packages"]), log=log)
+            write_lock(site_pyodide, lock)
     log(f"built a JupyterLite site of {len(course.all_notebooks)} lessons in {out}")
     return out
 
