@@ -1,14 +1,16 @@
 """JupyterLite: where a learner's first verdict's time goes, next to a bare Pyodide kernel in the same browser.
 
-    python benchmarks/bench_lite.py [--rounds 3] [--sites DIR]
+    python benchmarks/bench_lite.py [--rounds 3] [--sites DIR] [--also NAME=DIR] [--verbose]
 
-Builds two offline sites with the same self-hosted Pyodide (the browser tests' pinned runtime) and
-serves them on localhost:
+Builds three offline sites on the browser tests' self-hosted Pyodide (the pinned runtime) and serves
+them on localhost:
 
-- **bare**: JupyterLite with the Pyodide kernel only, as jupyterlite-pyodide-kernel sets it up by
-  default, and a blank notebook that runs ``import numpy``: the baseline.
-- **course**: the course's own site (``python -m autograder lite``) with two extra notebooks: the same
-  blank notebook, and lesson 1 answered by a learner.
+- **course**: the course's own site (``python -m autograder lite --pyodide ...``) with two extra
+  notebooks: a blank one that runs ``import numpy``, and lesson 1 answered by a learner.
+- **bare**: JupyterLite with the Pyodide kernel alone, as jupyterlite-pyodide-kernel sets it up by
+  default, and the blank notebook, serving the very Pyodide files the course's site serves (its
+  lock file and precompiled wheels): the baseline, so the two differ only by what the course adds.
+- **stock**: the same bare site with Pyodide's files as they come: a kernel nobody tuned.
 
 Then, in one headless Chromium (Debian's, through Playwright), each round opens each notebook in a fresh
 browser context (a first visit: empty cache), clicks Run All as soon as the page takes it, and times
@@ -16,11 +18,13 @@ everything from the navigation: when the kernel's worker starts, when the kernel
 each cell (timed inside the kernel with ``performance.now()``, on the same clock as the page's), the
 first verdict on screen (Playwright's wall clock). Lesson 1's notebook is the lesson as a learner gets
 it, with its import cell split one import per cell (to time each) and two cells added: a first one that
-times every cell (IPython's ``pre_run_cell`` event) and a last one that prints the timings.
+times every cell (IPython's ``pre_run_cell`` event) and a last one that prints the timings. ``--also``
+times lesson 1 on another course site built by this script (say, from an older commit) in the same rounds.
 
 Prints each round's figures with the load average, then the medians side by side as ratios to the bare
 kernel's navigation-to-``import numpy`` in the same round (the target: the first verdict within 1.3 of
-it). The machine is shared: compare ratios, not seconds. A benchmark: it prints figures and asserts nothing.
+it), and to the stock kernel's. The machine is shared: compare ratios, not seconds. A benchmark: it
+prints figures and asserts nothing.
 """
 import argparse
 import contextlib
@@ -184,8 +188,28 @@ def run_all_early(page, deadline):
     raise RuntimeError("Run All never took")
 
 
+def browser_cpu():
+    """CPU seconds used so far by each live process under this one (the Playwright driver and Chromium's)."""
+    ticks, parent, used = os.sysconf("SC_CLK_TCK"), {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid = int(stat.parent.name)
+        parent[pid], used[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
+    mine = {os.getpid()}
+    for _ in range(10):  # descendants, a few generations down
+        mine |= {pid for pid, ppid in parent.items() if ppid in mine}
+    return {pid: used[pid] for pid in mine if pid != os.getpid()}
+
+
 def visit(browser, url, notebook, wait_for, timeout=400):
-    """Open ``notebook`` in a fresh context, Run All, wait for ``wait_for`` then for the report; the figures."""
+    """Open ``notebook`` in a fresh context, Run All, wait for ``wait_for`` then for the report; the figures.
+
+    Also the CPU time the browser spent from the navigation to ``wait_for`` on screen (all its processes):
+    on a shared machine it says what the wall time would be on a quiet one, roughly (several threads can
+    run at once; waiting for a busy core costs no CPU time)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     loads = []
     try:
@@ -193,12 +217,14 @@ def visit(browser, url, notebook, wait_for, timeout=400):
         page.on("console", lambda m: loads.append((time.time() * 1000, m.text))
                 if m.text.startswith(("Loading ", "Loaded ")) else None)
         deadline = time.monotonic() + timeout
+        cpu = browser_cpu()
         page.goto(f"{url}/notebooks/index.html?path={notebook}")
         nav = page.evaluate("performance.timeOrigin")
         clicked = run_all_early(page, deadline)
         page.wait_for_function(f"document.body.innerText.includes({wait_for!r})",
                                timeout=max(1, deadline - time.monotonic()) * 1000)
         seen = time.time() * 1000
+        cpu = sum(t - cpu.get(pid, 0.0) for pid, t in browser_cpu().items())
         page.wait_for_function(f"document.body.innerText.includes({DONE!r})",
                                timeout=max(1, deadline - time.monotonic()) * 1000)
         text = page.inner_text(".jp-Notebook")
@@ -208,7 +234,7 @@ def visit(browser, url, notebook, wait_for, timeout=400):
     if not found:
         raise RuntimeError(f"no timings in the page:\n{text[-1500:]}")
     data = json.loads(found.group(1))
-    data.update(nav=nav, clicked=clicked, seen=seen, loads=loads)
+    data.update(nav=nav, clicked=clicked, seen=seen, loads=loads, cpu=cpu)
     return data
 
 
@@ -297,13 +323,15 @@ def main():
         stack.callback(browser.close)
         results = {(site, nb): [] for site, nb, _, _ in cases}
         for round_ in range(1, args.rounds + 1):
-            for site, notebook, wait_for, lesson in cases:
+            # Each round starts one case further on: the machine's load drifts, and no case is always last.
+            shift = (round_ - 1) % len(cases)
+            for site, notebook, wait_for, lesson in cases[shift:] + cases[:shift]:
                 load = os.getloadavg()[0]
                 data = visit(browser, urls[site], notebook, wait_for)
                 parts, end, seen = phases(data, lesson)
-                results[(site, notebook)].append((parts, end, seen, load))
+                results[(site, notebook)].append((parts, end, seen, load, data["cpu"]))
                 print(f"round {round_}  {NAMES[(site, notebook)]:<34} {end:6.1f} s in the kernel, {seen:6.1f} s "
-                      f"on screen  (load {load:.1f})", flush=True)
+                      f"on screen, {data['cpu']:5.1f} s of CPU  (load {load:.1f})", flush=True)
                 if args.verbose:
                     cells = data["cells"]
                     for (label, begin, *_), after in zip(cells, cells[1:]):
@@ -315,22 +343,29 @@ def main():
 
 def report(results, rounds):
     base = [r[1] for r in results[("bare", BLANK)]]
-    print(f"\nmedians of {rounds} rounds, seconds from the navigation; ratio: to the bare kernel's import numpy "
-          f"in the same round (machine: {os.cpu_count()} cores, load now {os.getloadavg()[0]:.1f})")
-    print(f"  {'':<36}{'total s':>8}{'ratio':>7}{'on screen s':>13}{'load':>6}")
+    stock = [r[1] for r in results[("stock", BLANK)]]
+    base_cpu = [r[4] for r in results[("bare", BLANK)]]
+    print(f"\nmedians of {rounds} rounds, seconds from the navigation; x bare, x stock: the median of each round's "
+          f"ratio to that round's bare kernel (site's Pyodide) and stock kernel, start to import numpy; CPU: "
+          f"the browser's, to the verdict on screen (machine: {os.cpu_count()} cores, load now "
+          f"{os.getloadavg()[0]:.1f})")
+    print(f"  {'':<36}{'total s':>8}{'x bare':>8}{'x stock':>9}{'on screen s':>13}{'CPU s':>7}{'x bare':>8}{'load':>6}")
     for key, runs in results.items():
         total = statistics.median(r[1] for r in runs)
         ratio = statistics.median(r[1] / b for r, b in zip(runs, base))
-        print(f"  {NAMES[key]:<36}{total:>8.1f}{ratio:>7.2f}{statistics.median(r[2] for r in runs):>13.1f}"
-              f"{statistics.median(r[3] for r in runs):>6.1f}")
-    print("\n  where the time goes (medians, s; ratio: to the bare kernel's import numpy)")
+        to_stock = statistics.median(r[1] / b for r, b in zip(runs, stock))
+        cpu_ratio = statistics.median(r[4] / b for r, b in zip(runs, base_cpu))
+        print(f"  {NAMES[key]:<36}{total:>8.1f}{ratio:>8.2f}{to_stock:>9.2f}"
+              f"{statistics.median(r[2] for r in runs):>13.1f}{statistics.median(r[4] for r in runs):>7.1f}"
+              f"{cpu_ratio:>8.2f}{statistics.median(r[3] for r in runs):>6.1f}")
+    print("\n  where the time goes (medians, s; x bare: as a share of the bare kernel's start to import numpy)")
     for key, runs in results.items():
         print(f"  {NAMES[key]}")
         names = [name for name, _, _ in runs[0][0]]
         for name in names:
             lengths = [next((l for n, _, l in r[0] if n == name), 0.0) for r in runs]
             ratios = [l / b for l, b in zip(lengths, base)]
-            print(f"    {name:<34}{statistics.median(lengths):>8.1f}{statistics.median(ratios):>7.2f}")
+            print(f"    {name:<34}{statistics.median(lengths):>8.1f}{statistics.median(ratios):>8.2f}")
 
 
 if __name__ == "__main__":
