@@ -53,10 +53,11 @@ KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 # those it finds in ``loadPyodideOptions.packages``), spelled as it spells them.
 KERNEL_PACKAGES = ("micropip", "piplite", "ssl", "sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ipython")
 STUDENT_DIST = "nn-from-scratch-student"
-# The environment markers of Pyodide 0.27 (CPython 3.12 on Emscripten), for the wheels' Requires-Dist.
-PYODIDE_MARKERS = {"python_version": "3.12", "python_full_version": "3.12.7", "sys_platform": "emscripten",
-                   "platform_system": "Emscripten", "platform_machine": "wasm32", "os_name": "posix",
-                   "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+# The environment markers of Pyodide (CPython on Emscripten), for the wheels' Requires-Dist; its Python version
+# comes from its lock file.
+PYODIDE_MARKERS = {"sys_platform": "emscripten", "platform_system": "Emscripten", "platform_machine": "wasm32",
+                   "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython",
+                   "extra": ""}
 KERNEL_SETTINGS = f"{KERNEL_EXTENSION}:kernel"
 LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 
@@ -114,9 +115,10 @@ def _version(text):
     return Version(text)
 
 
-def lock_entry(wheel):
+def lock_entry(wheel, python="3.12.7"):
     """(canonical name, Pyodide lock-file entry) of a pure-Python wheel: its version, SHA-256, the modules it
-    provides and the distributions it requires under Pyodide's markers."""
+    provides and the distributions it requires under Pyodide's markers (``python``: its Python's version)."""
+    import email.parser
     import hashlib
     import zipfile
     from packaging.requirements import Requirement
@@ -125,23 +127,19 @@ def lock_entry(wheel):
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         info = next(n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info"))
-        meta = zf.read(f"{info}/METADATA").decode()
+        meta = email.parser.HeaderParser().parsestr(zf.read(f"{info}/METADATA").decode())
         top_level = f"{info}/top_level.txt"
         imports = zf.read(top_level).decode().split() if top_level in names else sorted(
             {n.split("/")[0].removesuffix(".py") for n in names
              if not n.split("/")[0].endswith((".dist-info", ".data")) and (n.endswith(".py") or "/" in n)})
-    fields = [line.split(": ", 1) for line in meta.splitlines() if ": " in line]
-    name = next(v for k, v in fields if k == "Name")
-    depends = []
-    for k, v in fields:
-        if k == "Requires-Dist":
-            req = Requirement(v)
-            if req.marker is None or req.marker.evaluate(PYODIDE_MARKERS):
-                depends.append(canonicalize_name(req.name))
-    return canonicalize_name(name), {
-        "name": name, "version": next(v for k, v in fields if k == "Version"), "file_name": wheel.name,
-        "install_dir": "site", "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(), "package_type": "package",
-        "imports": [i for i in imports if i.isidentifier()], "depends": sorted(set(depends)),
+    markers = dict(PYODIDE_MARKERS, python_full_version=python,
+                   python_version=".".join(python.split(".")[:2]))
+    depends = {canonicalize_name(req.name) for req in map(Requirement, meta.get_all("Requires-Dist") or [])
+               if req.marker is None or req.marker.evaluate(markers)}
+    return canonicalize_name(meta["Name"]), {
+        "name": meta["Name"], "version": meta["Version"], "file_name": wheel.name, "install_dir": "site",
+        "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(), "package_type": "package",
+        "imports": [i for i in imports if i.isidentifier()], "depends": sorted(depends),
         "unvendored_tests": False, "shared_library": False}
 
 
@@ -153,7 +151,7 @@ def bundle_into_lock(pyodide_dir, wheels):
     lock_path = Path(pyodide_dir) / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
     for wheel in wheels:
-        key, entry = lock_entry(wheel)
+        key, entry = lock_entry(wheel, python=lock["info"].get("python", "3.12.7"))
         shutil.copy(wheel, Path(pyodide_dir) / wheel.name)
         lock["packages"][key] = entry
     missing = {f"{key} needs {dep}" for key, entry in lock["packages"].items()
