@@ -36,10 +36,16 @@ def read_file_bytes(path):
 
 
 def read_idx_bytes(path):
-    """Return the decompressed content of the IDX file ``path``.
+    """Return the decompressed content of the IDX file ``path`` (see read_idx_file)."""
+    return read_idx_file(path)[1]
+
+
+def read_idx_file(path):
+    """Return ``(raw, content)``: the bytes of the IDX file ``path`` and its decompressed content.
 
     A file that starts with the gzip magic bytes is gunzipped whatever its
-    name; a file named ``*.gz`` that is not gzip is an error.
+    name; a file named ``*.gz`` that is not gzip is an error. For a file that
+    is not gzipped, ``content is raw``.
     """
     path = Path(path)
     raw = read_file_bytes(path)
@@ -50,9 +56,9 @@ def read_idx_bytes(path):
             "decompressed IDX file remove the .gz suffix, otherwise download it again."
         )
     if not is_gzip:
-        return raw
+        return raw, raw
     try:
-        return gzip.decompress(raw)
+        return raw, gzip.decompress(raw)
     except EOFError:
         raise MnistDataError(
             f"{path} is a truncated gzip file (the download was probably cut short); "

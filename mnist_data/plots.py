@@ -28,11 +28,15 @@ def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None, tit
         or a single image of shape (784,).
     Y : optional true digits, shape (m,) or one-hot (10, m).
     predictions : optional predicted digits, shape (m,) or scores (10, m).
-        A wrong prediction is titled "pred P / true T" in red.
+        A wrong prediction is labelled "pred P / true T" in red.
     n : how many images to show (the first n), unless ``indices`` is given.
     indices : the columns of X to show.
     ncols : images per row (default: about a square grid, at most 10).
     title : the figure's title (default: what the grid shows, e.g. "25 digits and their labels").
+
+    The grid is one image (the digits side by side, one grey scale taken from the images shown) with each
+    label above its digit: one Axes instead of one per digit, which draws about ten times faster (seconds
+    less in the browser).
     """
     import matplotlib.pyplot as plt
 
@@ -49,20 +53,32 @@ def show_digits(X, Y=None, predictions=None, n=25, indices=None, ncols=None, tit
     count = max(len(indices), 1)
     ncols = ncols or min(10, math.ceil(math.sqrt(count)))
     nrows = math.ceil(count / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.45 * ncols, 1.7 * nrows + 0.5), squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    for ax, j in zip(axes.flat, indices):
-        ax.imshow(X[:, j].reshape(28, 28), cmap="gray_r", vmin=0, vmax=X.max() or 1)
+    height, width = _BAND + 28, _GAP + 28  # one cell, in pixels of the digits: a band for the label, the digit
+    grid = np.zeros((nrows * height, ncols * width))
+    for k, j in enumerate(indices):
+        row, col = divmod(k, ncols)
+        top, left = row * height + _BAND, col * width + _GAP // 2
+        grid[top:top + 28, left:left + 28] = X[:, j].reshape(28, 28)
+    vmax = float(X[:, indices].max()) if indices else 1.0
+    inch = 1.45 * ncols / grid.shape[1]  # figure inches per digit pixel: 1.45 in a digit, as before
+    fig = plt.figure(figsize=(1.45 * ncols, inch * grid.shape[0] + 0.5))
+    ax = fig.add_axes((0, 0, 1, 1 - 0.5 / fig.get_figheight()))
+    ax.imshow(grid, cmap="gray_r", vmin=0, vmax=vmax or 1, interpolation="nearest")
+    ax.set_axis_off()
+    for k, j in enumerate(indices):
+        row, col = divmod(k, ncols)
         label, color = _title(j, Y, predictions)
-        ax.set_title(label, color=color, fontsize=12 if len(label) < 4 else 10)
+        ax.text(col * width + width / 2, row * height + _BAND - 1.5, label, color=color, ha="center",
+                va="bottom", fontsize=12 if len(label) < 4 else 10)
     if title is None:
         what = "digits" if len(indices) != 1 else "digit"
         title = f"{len(indices)} {what}" + (" with the network's guesses (red: wrong)" if predictions is not None
                                             else " and their labels" if Y is not None else "")
     fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
     return fig
+
+
+_BAND, _GAP = 12, 4  # pixels above each digit for its label, and between two digits
 
 
 def _title(j, Y, predictions):

