@@ -1,4 +1,5 @@
 """The learners' install holds no reference answers, and what it holds works on its own."""
+import ast
 import re
 import subprocess
 import sys
@@ -40,10 +41,18 @@ def test_student_wheel_is_the_learners_package_whole_and_nothing_of_the_grader(u
 
 @pytest.mark.parametrize("function", GRADED_FUNCTIONS)
 def test_no_file_of_the_student_side_holds_a_reference_answer(unpacked, function):
+    """No file defines the function, holds its reference body in code, or holds it whole in one string (a
+    shown fix may name a line of it, as the check cell shows it after a wrong answer, never the whole)."""
     ref = reference()
     for path in unpacked.rglob("*.py"):
-        assert not ref.appears_in(path.read_text(), function), f"{path.name} holds the answer to {function}"
-        assert f"def {function}(" not in path.read_text(), f"{path.name} defines {function}"
+        text = path.read_text()
+        assert not ref.appears_in(text, function), f"{path.name} holds the answer to {function}"
+        tree = ast.parse(text)
+        assert not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function
+                       for n in ast.walk(tree)), f"{path.name} defines {function}"
+        strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        assert not any(f"def {function}(" in s and ref.appears_in(s, function) for s in strings), \
+            f"{path.name} holds the answer to {function} in a string"
 
 
 def test_the_student_side_checks_work_on_their_own(unpacked):
