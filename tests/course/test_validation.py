@@ -94,8 +94,12 @@ def test_lessons_choose_on_validation_and_touch_the_test_set_only_at_the_end(les
         return  # this lesson never looks at the test set
     assert reading.validation_cells, "a lesson that measures the test set chooses on a validation set first"
     first_test = min(reading.test_cells)
-    assert first_test > max(reading.validation_cells), (
-        f"cell {first_test} touches the test set before cell {max(reading.validation_cells)} looks at the "
+    # the cell that measures the test set may set its score beside the validation score it chose by (lesson
+    # 15 prints the gap); every other cell that reads validation data comes before it
+    choosing = [i for i in reading.validation_cells if i not in reading.test_cells]
+    assert choosing, "a lesson that measures the test set chooses on a validation set in a cell before"
+    assert first_test > max(choosing), (
+        f"cell {first_test} touches the test set before cell {max(choosing)} looks at the "
         f"validation set: a choice could follow the test score")
 
 
