@@ -228,18 +228,19 @@ def _stdout(nb):
     return "".join(o.text for _, _, o in _outputs(nb, "stream", "stdout"))
 
 
-def test_minibatch_lesson_passes_92_percent_in_about_a_second_of_training(executed):
+def test_minibatch_lesson_passes_92_percent(executed):
+    """Its accuracy; its time is a figure the lesson prints (and benchmarks/bench_training.py measures), never
+    a test's assertion: a shared machine makes timings flaky."""
     text = _stdout(executed[("solution", "17_minibatches")])
     found = re.findall(r"Test accuracy: (0\.\d{4}) after ([\d.]+) s of training \(([\d.]+) s of CPU\)", text)
     assert found, "the minibatch lesson printed no test accuracy"
     accuracy, wall, cpu = (float(x) for x in found[-1])
-    assert accuracy >= 0.92
-    assert cpu < 3.0, f"{cpu} s of CPU: about 0.6 s expected; did something turn float32 into float64?"
+    assert accuracy >= 0.92 and wall > 0 and cpu > 0
 
 
 def test_finale_reaches_98_percent_with_the_learners_own_functions(executed):
     text = _stdout(executed[("solution", "23_finale")])
-    assert "Your functions keep float32 float32" in text
+    assert "Every function of the training loop keeps float32 float32" in text, text[:2000]
     found = re.findall(r"Your network's test accuracy: (0\.\d{4})", text)
     assert found and float(found[-1]) >= 0.98, text[-500:]
 
