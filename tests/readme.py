@@ -38,6 +38,7 @@ CLAIMS = {
     r"python -m autograder progress": "tests/learner/test_course.py",
     r"python -m autograder grade PATH \[--json\]": "tests/grader/test_grade_cli.py",
     r"python -m autograder grade submitted/alice": "tests/recipes/test_nbgrader_table.py",
+    r"python -m autograder grade": "tests/grader/test_grade_cli.py",  # named in prose and in Speed's table
     r"pytest tests/grader/test_suites\.py": "not run here: a subset of this suite",
     r"python -m autograder mutants": "tests/grader/test_mutants.py",
     # Studying alone
