@@ -63,7 +63,7 @@ def submit(root, student, lesson, kind, source):
         return
     folder = root / "submitted" / student / lesson.id
     folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(root / "lessons" / lesson.id / lesson.notebook, as_version=4)
+    nb = nbformat.read(root / "release" / lesson.id / lesson.notebook, as_version=4)
     ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
     nb.cells = [c for i, c in enumerate(nb.cells) if i <= ids.index("toolbox")
                 or ids[i] in (lesson.function, f"check_{lesson.function}")]
@@ -119,7 +119,7 @@ def graded(pg, tmp_path_factory):
     instructor.release(instructor.api_for(alone), ids)
     for root in (first, second, alone):  # every grader has the collected submissions
         if root is not first:
-            shutil.copytree(first / "lessons", root / "lessons", dirs_exist_ok=True)
+            shutil.copytree(first / "release", root / "release", dirs_exist_ok=True)
         for (student, lesson_id), (kind, source) in PLAN.items():
             submit(root, student, COURSE.lesson(lesson_id), kind, source)
 
