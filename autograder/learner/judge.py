@@ -141,6 +141,10 @@ class Check:
     after: tuple = ()
     """Checks (ids) it waits for: when one of them fails, this one is not run, since its ✓ would contradict
     that ✗ (no "runs quietly ✓" for an answer whose numbers overflowed)."""
+    warn: bool = False
+    """A note, not a requirement: when it finds something, its row says so (status "warn", with the mistake's
+    idea and fix) and the function still passes. Part 1's checks judge values; a float64 where the docstring
+    asks for float32 changes no value there, and costs its time only in part 2, so it is noted, not failed."""
 
     @property
     def hidden(self) -> bool:
@@ -461,7 +465,8 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
     for check in suite.checks:
         if check.hidden and not include_hidden:
             continue
-        waits = blocked or next((purposes[c] for c in check.after if status_of.get(c, "pass") != "pass"), "")
+        waits = blocked or next((purposes[c] for c in check.after
+                                 if status_of.get(c, "pass") not in ("pass", "warn")), "")
         if waits:
             status_of[check.id] = "skip"
             report.results.append(CheckResult(check.id, check.purpose, "skip", f"skipped until '{waits}' passes",
@@ -473,9 +478,9 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
                 message = check.run(judge)
             except Exception as exc:  # a bug in a check must never look like the learner's
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
-        status = "pass" if message is None else "fail"
+        status = "pass" if message is None else "warn" if check.warn else "fail"
         status_of[check.id] = status
-        named = judge.named if status == "fail" else None
+        named = judge.named if status != "pass" else None
         first_time = named is not None and named not in judge.seen
         if status == "fail" and check.hidden:
             message = hidden_message(judge, check, named, first_time)

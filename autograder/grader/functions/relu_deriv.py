@@ -29,6 +29,17 @@ def relu_deriv(Z):
         return 1
     return 0
 ''',
+    'sign': '''
+def relu_deriv(Z):
+    return np.sign(Z)
+''',
+    'upcasts': ['''
+def relu_deriv(Z):
+    return (Z > 0).astype(float)
+''', '''
+def relu_deriv(Z):
+    return (Z > 0).astype(int)
+'''],
 }
 
 

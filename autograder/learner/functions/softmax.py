@@ -6,7 +6,7 @@ both named, each on the row that shows it.
 """
 import numpy as np
 
-from ..checks import matches, prop, standard
+from ..checks import keeps_float32, matches, prop, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
@@ -35,6 +35,12 @@ def _narrowed(j, c):
     value, Z = j.value(c), np.asarray(j.case(c).args[0])
     return isinstance(value, np.ndarray) and Z.dtype == np.float64 and value.dtype.kind == "f" \
         and value.dtype.itemsize < 8
+
+
+def _widened(j, c):
+    """float32 scores gave float64 probabilities."""
+    value, Z = j.value(c), np.asarray(j.case(c).args[0])
+    return isinstance(value, np.ndarray) and Z.dtype == np.float32 and value.dtype == np.float64
 
 
 def suite():
@@ -71,6 +77,14 @@ def suite():
         return v is not None and Z.shape[1] > 1 and np.isfinite(v).all() and \
             np.allclose(v.sum(axis=1), 1, atol=1e-6) and not np.allclose(v.sum(axis=0), 1, atol=1e-6)
 
+    def divided_by_max(j, c):
+        """Each column divided by its largest exponential, not their sum: the shifted exponentials themselves,
+        whose largest entry in each column is 1."""
+        v, Z = _value(j, c)
+        if v is None or not np.isfinite(v).all() or np.allclose(v.sum(axis=0), 1, atol=1e-6):
+            return False
+        return bool(np.allclose(v, np.exp(Z - np.max(Z, 0)), rtol=1e-4, atol=1e-7))
+
     def whole_matrix_sums_to_one(j, c):
         v, Z = _value(j, c)
         return v is not None and Z.shape[1] > 1 and np.isfinite(v).all() and np.isclose(v.sum(), 1, atol=1e-6) \
@@ -92,7 +106,8 @@ def suite():
         edge=[matches("huge", "stays finite for huge scores (like 1000)"),
               matches("mixed", "shifts each column by its own maximum"),
               matches("spread", "stays finite when one score of a column towers over the rest"),
-              matches("f32", "works on float32 input")],
+              matches("f32", "works on float32 input"),
+              keeps_float32("f32", "keeps float32 scores float32 (a note, not a requirement)", "float32 scores")],
         # after "finite": a column holding a NaN sums to nothing, so no "sums to 1 ✓" above a NaN
         first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",)),
                prop("precision", "random", "returns float64 probabilities for float64 scores", keeps_float64)],
@@ -131,6 +146,17 @@ def suite():
                     "the division: a row's maximum is a different amount for each entry of the column, and the "
                     "probabilities come out distorted. Subtract each column's own maximum.",
                     Fix((Edit("Z.max(axis=1, keepdims=True)", COLUMNS),)), matches=shifted_by_rows),
+            Mistake("divide_by_max", "dividing by each column's largest exponential instead of their sum",
+                    "the division is what makes a column's ten probabilities add up to 1, so it must be by their "
+                    "sum. After the shift, the largest exponential of a column is exactly 1: dividing by it changes "
+                    "nothing, and each column adds up to more than 1.",
+                    Fix((Edit("E.max(axis=0, keepdims=True)", SUM),)), matches=divided_by_max),
+            Mistake("upcasts", "turning float32 scores into float64 probabilities",
+                    "softmax needs no conversion: exp, the shift and the division all keep Z's own float type. "
+                    "`np.asarray(Z, dtype=np.float64)`, `.astype(float)` or `dtype=float` makes float64, which is "
+                    "safe but, in lesson 23's float32 network, makes every step after it float64.",
+                    Fix((Edit(("Z = np.asarray(Z, dtype=np.float64)", "Z = Z.astype(float)"), ""),)),
+                    matches=_widened, on=("float32",)),
             Mistake("sum_all", "dividing by the sum of the whole matrix",
                     "a sum with no axis adds every example together, so each column ends up summing to much less "
                     "than 1. Divide each column by its own sum.", Fix((Edit("np.sum(E)", SUM),)),
