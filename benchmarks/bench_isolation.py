@@ -28,7 +28,7 @@ import json, statistics, sys, time
 from autograder.grader.isolation import isolation
 from autograder.grader.oracle import LiveOracle
 from autograder.grader.reference import reference
-from autograder.grader.sandbox import grade_source
+from autograder.grader.cell import grade_source
 from autograder.learner.course import load_course
 repeat = int(sys.argv[1])
 oracle, ref = LiveOracle(), reference()

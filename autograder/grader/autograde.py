@@ -302,7 +302,7 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         cell, problem = pick_cell(lesson.function, cells)
         if cell is None:
             return FunctionReport(lesson.function, problem=problem), None
-        from .sandbox import grade_source, too_large
+        from .cell import grade_source, too_large
         refused = too_large(lesson.function, cell.source)  # before anything parses or fingerprints it
         if refused:
             return refused, None

@@ -182,7 +182,7 @@ def grade_path(path, course=None, oracle=None, functions=None, include_hidden=Tr
         return single or bool(owned(lesson)) or lesson.notebook in names
 
     def grade_one(lesson):
-        from .sandbox import grade_source, too_large
+        from .cell import grade_source, too_large
         found = owned(lesson)
         if not found:
             mine = lambda p: p.name == lesson.notebook or path.is_file()  # noqa: E731
@@ -223,7 +223,7 @@ def grade_source_file(path, functions):
     if not functions or len(functions) != 1:
         raise FileNotFoundError("--source needs exactly one --function.")
     from .oracle import LiveOracle
-    from .sandbox import grade_source, too_large
+    from .cell import grade_source, too_large
     course = load_course()
     try:
         lesson = course.lesson_for(functions[0])

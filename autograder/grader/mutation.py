@@ -24,7 +24,7 @@ from ..learner.judge import Fix
 from ..learner.pysource import parse
 from .functions import mutant_sources, variants
 from .oracle import LiveOracle, mutant_function
-from .sandbox import grade_source
+from .cell import grade_source
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Grading a learner's cell without trusting it (instructors' side).
+"""Running a learner's cell and its cases without trusting them (instructors' side).
 
 One plain child (``child.py``) runs the learner's cell, then each case, in the sandbox of ``isolation``.
 All in there is the learner's; this side owns what decides a grade. Time: a deadline, then the sandbox
@@ -11,7 +11,6 @@ the learner's code says about a hidden case reaches a report. Every comparison h
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import importlib.util
 import json
@@ -28,12 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..learner.call import LOOP, adapt
+from ..learner.call import LOOP
 from ..learner.course import load_course
 from ..learner.functions import suite
-from ..learner.judge import run_checks
-from ..learner.model import Failure, FunctionReport, Outcome
-from ..learner.pysource import compile_tree, parse
+from ..learner.model import Failure, Outcome
 from ..learner.serial import pack, unpack
 from ..learner.spec import input_arrays
 from . import isolation as iso
@@ -41,76 +38,14 @@ from .child import HEAD, MAX_HEADER, MAX_PAYLOAD, Kind
 from .reference import reference
 
 HERE = Path(__file__).resolve().parent
-FORBIDDEN = ("solutions", "autograder", "mnist_data")
 MEMORY_LIMIT_MB = 1536
 STARTUP_SECONDS = 5.0         # interpreter and NumPy start-up, on top of the function's own time limit
-MAX_SOURCE_BYTES = 100_000    # a graded cell; the course's longest answer is about 1,500 bytes
 MAX_RESULT_BYTES = 256 << 20  # every answer's arrays together
 NPROC = 16                    # the child, a thread or two (tqdm's monitor); a fork bomb meets this
 KEEP_STDERR = 2000
 INPUTS = "/io"                # the requests and case files, inside the sandbox
 DTYPE = re.compile(r"[<>|=]?[biufc]\d{1,2}\Z")
 BUILTIN_ERRORS = {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
-MAGIC, ASSIGNED_MAGIC = re.compile(r"^(\s*)(%%?|!)"), re.compile(r"^(\s*[\w.,\s\[\]()]+=\s*)(%|!)")
-
-
-def too_large(function, source) -> FunctionReport | None:
-    """The refusal of a graded cell over MAX_SOURCE_BYTES, or None: every entry point asks this first, before
-    anything parses, fingerprints or compares the cell."""
-    size = len(source) if isinstance(source, str) else 0
-    size = len(source.encode("utf-8", "replace")) if 0 < size <= MAX_SOURCE_BYTES else size
-    if not isinstance(source, str) or size > MAX_SOURCE_BYTES:
-        return FunctionReport(function, problem=(
-            f"the graded cell of {function} is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} a cell may "
-            f"hold; keep only the function (and any helpers it needs) in it."))
-
-
-def _tree(source):
-    try:
-        return parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ast.Module([], [])
-
-
-def forbidden_import(source):
-    """The course module a cell imports (which graded code may not), or None."""
-    for node in ast.walk(_tree(source)):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-            [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
-        for name in names:
-            if name.split(".")[0] in FORBIDDEN:
-                return name.split(".")[0]
-    return None
-
-
-def to_python(source):
-    """The cell as plain Python, in one pass: ``%run x`` and ``!cmd`` become ``pass``, ``out = !cmd`` becomes
-    ``out = None`` (IPython's own transformer takes minutes on a cell padded with escapes); the line numbers
-    stay the learner's."""
-    lines = source.split("\n")
-    for k, line in enumerate(lines):
-        if magic := MAGIC.match(line):
-            lines[k] = f"{magic.group(1)}pass  # (an IPython magic or shell escape: not run when grading)"
-        elif magic := ASSIGNED_MAGIC.match(line):
-            lines[k] = f"{magic.group(1)}None  # (an IPython shell escape: not run when grading)"
-    return "\n".join(lines)
-
-
-def static_signature(source, function):
-    """A stand-in with the signature of ``def function`` at the top of the cell (to fit calls to), made from
-    its source alone: no decorator, no annotation, every default None, an empty body. None if not there."""
-    defs = [n for n in _tree(source).body if isinstance(n, ast.FunctionDef) and n.name == function]
-    if not defs:
-        return None
-    stub, a = parse(f"def {function}(): pass"), defs[-1].args
-    a.defaults, a.kw_defaults = [ast.Constant(None) for _ in a.defaults], [d and ast.Constant(None)
-                                                                           for d in a.kw_defaults]
-    for arg in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg]:
-        if arg is not None:
-            arg.annotation = None
-    stub.body[0].args, namespace = a, {"__builtins__": {}}
-    exec(compile_tree(ast.fix_missing_locations(stub), "<signature>"), namespace)
-    return namespace[function]
 
 
 class Stop(Exception):
@@ -313,7 +248,7 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         sandbox = Sandbox(folder, rw, uid, memory_mb, int(timeout + STARTUP_SECONDS) + 1)
         try:
             header = sandbox.ask(Kind.CELL, {
-                "function": function, "source": to_python(source), "prelude": prelude, "names": list(checks.args),
+                "function": function, "source": source, "prelude": prelude, "names": list(checks.args),
                 "helpers": prelude + "\n" + ref.toolbox_code(lesson, course), "writable": list(checks.writable)},
                 Kind.DEFINED, None, time.monotonic() + STARTUP_SECONDS + timeout)[0]
             found = header.get("problems") if isinstance(header.get("problems"), list) else []
@@ -360,32 +295,3 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         finally:
             sandbox.close()
     return {n: outcomes[n] for n in cases if n in outcomes}, problems, defined
-
-
-def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
-    """Judge a learner's cell as the answer for ``function``: a FunctionReport."""
-    refused = too_large(function, source)
-    if refused:
-        return refused
-    module = forbidden_import(source)
-    if module:
-        return FunctionReport(function, problem=(
-            f"your cell imports {module!r}, the course's own code; graded code must be your own. "
-            f"Remove that import and write the function yourself."))
-    cases = oracle.cases(function, include_hidden=include_hidden)
-    outcomes, problems, defined = run_in_sandbox(function, source, cases, timeout)
-    stand_in = static_signature(source, function)
-    for name, outcome in outcomes.items() if stand_in else ():  # the source's signature, not the sandbox's word
-        outcome.adapted = adapt(stand_in, cases[name].args, cases[name].kwargs, suite(function).args)[2]
-    if defined is False:
-        p = problems[0] if problems else {}
-        detail = (f" Running it raised {p['type']}" + (f" on line {p['line']}" if p["line"] else "") +
-                  (f": {p['message']}" if p["message"] else "") + ".") if p else ""
-        return FunctionReport(function, problem=(
-            f"the graded cell does not define {function}: keep the line `def {function}(...)` as given.{detail}"))
-    exits = [p for p in problems if p["kind"] == "exit"]
-    if exits:
-        return FunctionReport(function, problem=(
-            f"{exits[0]['message'] or 'your cell calls sys.exit()'}: remove it; graded cells must only "
-            f"define the function."))
-    return run_checks(suite(function), cases, outcomes, oracle, include_hidden=include_hidden)

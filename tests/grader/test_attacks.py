@@ -24,7 +24,7 @@ import pytest
 from autograder.grader.functions.adam_step import mutant as adam_mutant
 from autograder.grader.isolation import isolation
 from autograder.grader.reference import reference
-from autograder.grader.sandbox import grade_source
+from autograder.grader.cell import grade_source
 from coursekit import COURSE, MUTANTS, write_notebook
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from coursekit import write_notebook
 
 from autograder.grader.grade import grade_path
 from autograder.grader.reference import reference
-from autograder.grader.sandbox import grade_source
+from autograder.grader.cell import grade_source
 from autograder.learner.course import load_course
 
 CHEATS = {

@@ -275,7 +275,7 @@ def test_mistakes_are_ranked_by_frequency_in_the_catalogues_words(graded):
 
 
 def test_the_check_failed_most_often_is_the_one_the_mistakes_fail(graded, oracle):
-    from autograder.grader.sandbox import grade_source
+    from autograder.grader.cell import grade_source
     report = graded["report"]
     for summary, lesson in zip(report.lessons, LESSONS):
         f = lesson.function

@@ -15,7 +15,7 @@ from coursekit import MUTANT_SOURCES, SUITES
 
 from autograder.grader.mutation import FixTrial, apply_edit, fix_trials
 from autograder.grader.oracle import mutant_function
-from autograder.grader.sandbox import grade_source
+from autograder.grader.cell import grade_source
 from autograder.learner import render
 from autograder.learner.checking import judge
 from autograder.learner.judge import Fix

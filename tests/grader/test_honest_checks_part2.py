@@ -5,7 +5,7 @@ answer is a test here, judged by both runners."""
 import pytest
 
 from autograder.grader.oracle import mutant_function
-from autograder.grader.sandbox import grade_source
+from autograder.grader.cell import grade_source
 from autograder.learner import render
 from autograder.learner.checking import judge
 

@@ -42,7 +42,7 @@ def autograde(root, *extra):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, oracle):
-    from autograder.grader.sandbox import grade_source
+    from autograder.grader.cell import grade_source
     root = tmp_path_factory.mktemp("partial")
     shutil.copytree(ROOT / "solutions" / LESSON.id, root / "solutions" / LESSON.id,
                     ignore=shutil.ignore_patterns("__pycache__", "*.py"))

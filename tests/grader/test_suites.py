@@ -50,7 +50,7 @@ def graded(request, oracle):
                 reports.setdefault(function, None)
             else:
                 from autograder.grader.reference import reference
-                from autograder.grader.sandbox import grade_source
+                from autograder.grader.cell import grade_source
                 source = reference().source(function)
                 reports[function] = grade_source(function, source, oracle)
         return reports[function]
