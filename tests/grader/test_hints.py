@@ -431,7 +431,8 @@ def test_a_mistake_is_named_once_where_its_evidence_is(catalogue):
         for r in said:  # the row that names it carries its idea (and fix); no other row does
             assert r.mistake and r.hint, (name, r.id)
         assert sum(bool(r.hint) for r in report.results) == len(said), name
-        assert len(said) == len(report.mistakes), (name, report.mistakes, titles)
+        # a failing row names a mistake, and so does a passing row with a note (a float64 where float32 is asked)
+        assert len(said) == len(report.mistakes) + len(report.noted), (name, report.mistakes, titles)
         text = render.text(report)
         assert "Known mistake" not in text and text.count("What to try:") == len(said), name
 

@@ -94,6 +94,20 @@ def init_params(rng=None):
     W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 '''],
+    "variance_not_std": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * (1 / 784)
+    W2 = rng.standard_normal((10, 10)) * (1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "fixed_seed": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(0)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "seeds_numpy": '''
 def init_params(rng=None):
     np.random.seed(rng)
