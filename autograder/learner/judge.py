@@ -92,8 +92,8 @@ class Mistake:
     matches: Callable | None = None
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
-    """(exception type, a regular expression found in its message, or a test (judge, case_name, message) ->
-    bool) that also means this mistake."""
+    """(exception type, or a tuple of them; a regular expression found in its message, or a test (judge,
+    case_name, message) -> bool) that also means this mistake."""
     cases: tuple = ()
     """The cases whose outcome it can explain (its matcher may look at others); empty: any case."""
     on: tuple = ()
@@ -235,7 +235,9 @@ class Judge:
         """Does this case's outcome show ``mistake``: its error, its matcher, or its catalogued output?"""
         out = self.outcomes[name]
         if out.failure is not None:
-            if mistake.error and out.failure.type == mistake.error[0] and (
+            types = mistake.error[0] if mistake.error and isinstance(mistake.error[0], tuple) else \
+                (mistake.error[0],) if mistake.error else ()
+            if mistake.error and out.failure.type in types and (
                     mistake.error[1](self, name, out.failure.message) if callable(mistake.error[1])
                     else re.search(mistake.error[1], out.failure.message)):
                 return True

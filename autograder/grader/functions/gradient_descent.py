@@ -180,6 +180,26 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
             history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
     return (W1, b1, W2, b2), history
 ''',
+    'flat_return': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    if params is None:
+        params = init_params(rng)
+    W1, b1, W2, b2 = params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        grads = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *grads, alpha)
+    return W1, b1, W2, b2, history
+''',
     'params_only': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
                      X_val=None, Y_val=None, progress=True):

@@ -15,6 +15,10 @@ def cases():
 
 
 MUTANTS = {
+    'all_ones': '''
+def relu_deriv(Z):
+    return np.ones_like(Z)
+''',
     'returns_relu': '''
 def relu_deriv(Z):
     return np.maximum(0, Z)

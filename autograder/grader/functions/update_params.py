@@ -22,6 +22,12 @@ def cases():
 
 
 MUTANTS = {
+    "alpha_left_out": '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    W1 = W1 - alpha * dW1
+    W2 = W2 - alpha * dW2
+    return W1, b1 - db1, W2, b2 - db2
+''',
     'plus': '''
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     return W1 + alpha * dW1, b1 + alpha * db1, W2 + alpha * dW2, b2 + alpha * db2

@@ -28,6 +28,20 @@ def _loss(j, c):
         return None
 
 
+def every_digit(j, c):
+    """The log of every one of the ten probabilities counted, not only the true digit's: averaged over all
+    entries, summed and divided by m, or the one-hot mask averaged over all entries."""
+    got = _loss(j, c)
+    if got is None or j.right_on(c):
+        return False
+    A2, Y = np.asarray(j.case(c).args[0], dtype=float), np.asarray(j.case(c).args[1])
+    m = A2.shape[1]
+    logs = np.log(np.maximum(A2, 1e-12))
+    T = np.zeros_like(A2)
+    T[Y, np.arange(m)] = 1
+    return any(np.isclose(got, want, rtol=1e-4) for want in (-logs.mean(), -logs.sum() / m, -(T * logs).mean()))
+
+
 def numpy_scalar(j, c):
     """A NumPy number that is not a Python float (np.float32; np.float64 is one), or a 0-d array."""
     value = j.value(c)
@@ -105,12 +119,14 @@ def suite():
                     "cross-entropy uses the natural logarithm, whose slope gives the clean gradient of the next "
                     "lessons; log10 is smaller by a constant factor, ln(10).", Fix((Edit("np.log10(p)", "np.log(p)"),)),
                     matches=lambda j, c: _ratio(j, c, 1 / np.log(10))),
-            Mistake("mean_all", "averaging over all ten digits, not just the true one",
+            Mistake("mean_all", "counting the logs of all ten probabilities, not just the true digit's",
                     "only the probability the network gave the true digit counts: pick one entry per column, in "
                     "the row of that column's label, before taking logs and averaging.",
                     Fix((Edit(("np.mean(np.log(np.maximum(A2, 1e-12)))",
-                               "np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))"),
-                              "np.mean(np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12)))"),))),
+                               "np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))",
+                               "np.sum(np.log(np.maximum(A2, 1e-12))) / Y.size"),
+                              "np.mean(np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12)))"),)),
+                    matches=every_digit),
             Mistake("per_example", "returning one loss per example",
                     "the loss of a batch is one number, the average of the examples' losses.",
                     Fix((Edit("return -np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12))",

@@ -47,7 +47,13 @@ def every_pair(j, case):
 
 
 def digit_sets(j, case):
-    """Which digits appear in each, compared as sets, not each prediction with its own label."""
+    """Which digits appear in each, compared as sets, not each prediction with its own label: on this case,
+    and on the other visible ones that are answered wrongly (one case alone can agree by chance)."""
+    return _digit_sets(j, case) and all(j.right_on(n) or _digit_sets(j, n) for n in ("fixed", "random")
+                                        if n != case and _got(j, n) is not None)
+
+
+def _digit_sets(j, case):
     got = _got(j, case)
     P, Y = (np.asarray(a).ravel() for a in j.case(case).args[:2])
     if got is None or j.right_on(case):

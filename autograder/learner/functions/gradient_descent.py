@@ -191,6 +191,13 @@ if X_val is not None:
                 "given, so the same seed always gives the same training run; without it every run starts "
                 "somewhere new.", Fix((Edit("init_params()", "init_params(rng)"),)),
                 matches=drops_rng, cases=("default_start",)),
+        Mistake("flat_return", "returning the four parameters and the history side by side",
+                "gradient_descent returns a pair: the parameters as one tuple, then the history, so that the "
+                "caller writes `params, history = gradient_descent(...)` and can hand params on whole. "
+                "`return W1, b1, W2, b2, history` makes five items; group the parameters in parentheses.",
+                Fix((Edit("return W1, b1, W2, b2, history", "return (W1, b1, W2, b2), history"),)),
+                matches=lambda j, c: isinstance(j.value(c), (tuple, list)) and len(j.value(c)) == 5
+                and isinstance(j.value(c)[4], dict)),
         Mistake("params_only", "returning only the parameters",
                 "the caller needs the history too, to draw the learning curves: return a pair, the parameters "
                 "and the history.",

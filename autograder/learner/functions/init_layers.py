@@ -168,8 +168,8 @@ def suite():
         Mistake("fixed_seed", "a generator made from a seed of its own instead of from rng",
                 "rng=0 and rng=1 gave the same start, and so would any seed: the generator is made from a number "
                 "written in the function (default_rng(0), np.random.seed(42)), not from the rng it is given. Make it "
-                "from rng: np.random.default_rng(rng) accepts a seed, None or a Generator, so the caller chooses "
-                "the start and can repeat it.",
+                "from rng itself: default_rng accepts a seed, None or a Generator, so the caller chooses the "
+                "start and can repeat it.",
                 Fix((Edit("np.random.default_rng(42)", "np.random.default_rng(rng)"),)),
                 matches=same_for_every_seed, cases=("seeded",), on=("repeatable",)),
         Mistake("random_biases", "biases drawn at random instead of starting at 0",

@@ -59,6 +59,12 @@ def suite():
                     "either come out float64. Booleans (Z > 0 as it is) multiply as 1 and 0 and keep the other "
                     "array's type; so does a slope converted to Z's own type.",
                     Fix((Edit((".astype(float)", ".astype(int)"), ""),)), matches=upcast, on=("float32",)),
+            Mistake("all_ones", "a slope of 1 everywhere",
+                    "1 everywhere is the slope of Z itself, the identity. ReLU is flat where Z is negative, so its "
+                    "slope there is 0; it is 1 only where Z > 0.",
+                    Fix((Edit("return np.ones_like(Z)", "return Z > 0"),)),
+                    matches=lambda j, c: isinstance(j.value(c), np.ndarray) and not j.right_on(c)
+                    and np.shape(j.value(c)) == np.shape(j.case(c).args[0]) and bool(np.all(j.value(c) == 1))),
             Mistake("inverted", "the slope with the comparison reversed",
                     "ReLU is flat, slope 0, for negative Z and rises with slope 1 for positive Z.",
                     Fix((Edit("return Z < 0", "return Z > 0"),))),

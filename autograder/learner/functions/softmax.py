@@ -67,10 +67,23 @@ def suite():
         return _broken(j, c) and not _broken(j, "huge") and _broken(j, "mixed") and j.right_on("fixed") \
             and j.right_on("random")
 
-    def min_shift(j, c):
+    def low_shift(j, c):
         """Right when every score of a column is large, NaN when one score towers over its column: a shift by
         less than the column's maximum (its minimum, its mean)."""
         return _broken(j, c) and j.right_on("huge") and j.right_on("mixed") and _broken(j, "spread")
+
+    def spread_column_broken(j, k):
+        v, _ = _value(j, "spread")
+        return v is not None and not np.isfinite(v[:, k]).all()
+
+    def min_shift(j, c):
+        """... and NaN in the column whose one score lies far below the rest (-800), where only a shift by the
+        minimum overflows (it raises every other score by 800)."""
+        return low_shift(j, c) and spread_column_broken(j, 2)
+
+    def mean_shift(j, c):
+        """... and finite in that column: the shift lies between the minimum and the maximum (the mean)."""
+        return low_shift(j, c) and not spread_column_broken(j, 2)
 
     def rows_sum_to_one(j, c):
         v, Z = _value(j, c)
@@ -119,12 +132,17 @@ def suite():
                     Fix((Edit("A = np.exp(Z) / sum(np.exp(Z))",
                               f"E = np.exp(Z - {COLUMNS})\nA = E / {SUM}"),)),
                     matches=no_shift),
-            Mistake("min_shift", "subtracting each column's minimum or mean instead of its maximum",
+            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
                     "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
-                    "subtracting the smallest score, or the average, a column with one score of 800 among ordinary "
-                    "ones still asks for exp of 700 or more, and exp overflows above 709.",
-                    Fix((Edit(("Z.min(axis=0, keepdims=True)", "Z.mean(axis=0, keepdims=True)"), COLUMNS),)),
-                    matches=min_shift),
+                    "subtracting the smallest score, every other score of the column goes up, and a column with "
+                    "one score of 800 among ordinary ones, or one of -800, asks for exp of 800, and exp overflows "
+                    "above 709.", Fix((Edit("Z.min(axis=0, keepdims=True)", COLUMNS),)), matches=min_shift),
+            Mistake("mean_shift", "subtracting each column's mean instead of its maximum",
+                    "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
+                    "subtracting the average, the largest score is still above 0 by as much as it stands out, and "
+                    "a column with one score of 800 among ordinary ones asks for exp of about 720; exp overflows "
+                    "above 709. Subtract each column's maximum.",
+                    Fix((Edit("Z - np.mean(Z, axis=0)", "Z - np.max(Z, axis=0)"),)), matches=mean_shift),
             Mistake("float32_result", "turning float64 scores into float32 probabilities",
                     "float32 keeps about 7 significant digits, float64 about 16. A loss computed from float32 "
                     "probabilities is uncertain in its 7th digit, enough to drown a gradient check (lesson 16), "

@@ -54,6 +54,22 @@ def other_gradient(j, c):
     return False
 
 
+def alpha_left_out(j, c):
+    """Some parameters moved by their whole gradient (no alpha), the others by alpha times theirs."""
+    args, value = j.case(c).args, j.value(c)
+    try:
+        params, grads, alpha = [np.asarray(a, dtype=float) for a in args[:4]], \
+            [np.asarray(g, dtype=float) for g in args[4:8]], args[8]
+        new = [np.asarray(v, dtype=float) for v in value]
+    except (TypeError, ValueError):
+        return False
+    if np.isclose(alpha, 1.0) or len(new) != 4 or any(v.shape != p.shape for v, p in zip(new, params)):
+        return False
+    whole = [np.allclose(v, p - g) and not np.allclose(g, 0) for v, p, g in zip(new, params, grads)]
+    scaled = [np.allclose(v, p - alpha * g) for v, p, g in zip(new, params, grads)]
+    return any(whole) and not all(whole) and all(w or s for w, s in zip(whole, scaled))
+
+
 def suite():
     return standard(
         "update_params", Tup("update_params(...)", PARAMS),
@@ -67,6 +83,11 @@ def suite():
             Mistake("ignores_alpha", "ignoring the learning rate alpha",
                     "alpha sets the size of each step: the change to a parameter is alpha times its gradient.",
                     Fix((Edit("return W1 - dW1, b1 - db1, W2 - dW2, b2 - db2", "return W1 - alpha * dW1, b1 - alpha * db1, W2 - alpha * dW2, b2 - alpha * db2"),))),
+            Mistake("alpha_left_out", "alpha left out of some of the updates",
+                    "some parameters moved by their whole gradient and others by alpha times theirs: every "
+                    "parameter, weights and biases alike, takes a step of alpha times its own gradient.",
+                    Fix((Edit("b1 - db1", "b1 - alpha * db1"), Edit("b2 - db2", "b2 - alpha * db2"))),
+                    matches=alpha_left_out),
             Mistake("fixed_alpha", "a learning rate of its own instead of the alpha it is given",
                     "your function took the same step whatever alpha it was given: a name from outside the "
                     "function (the toolbox's ALPHA) or a number written in. alpha is an argument so that the caller "
