@@ -39,11 +39,15 @@ class Trial:
     def hinted(self, report):
         return any(self.title in r.message for r in report.results) or self.title in report.problem
 
+    def caught(self, report):
+        """Failed, or (a mistake its check only notes, such as part 1's float64) passed with that note."""
+        return not report.passed or any(r.status == "warn" and self.title in r.message for r in report.results)
+
     @property
     def ok(self):
         if self.wrong:
-            return all(not r.passed and self.hinted(r) for r in (self.sandbox, self.notebook))
-        return self.sandbox.passed and self.notebook.passed
+            return all(self.caught(r) and self.hinted(r) for r in (self.sandbox, self.notebook))
+        return self.sandbox.passed and self.notebook.passed and not (self.sandbox.noted or self.notebook.noted)
 
 
 def _indent(line):
@@ -112,8 +116,8 @@ class FixTrial:
 
     @property
     def ok(self):
-        """The whole fix passes, and every part of it that does not pass still names a mistake."""
-        return self.applied > 0 and self.report.passed and all(
+        """The whole fix passes with no note, and every part of it that does not pass still names a mistake."""
+        return self.applied > 0 and self.report.passed and not self.report.noted and all(
             r.passed or r.mistakes for _, r in self.partial)
 
 
@@ -176,7 +180,8 @@ def main(args):
     for t in wrong:
         cells = []
         for r in (t.sandbox, t.notebook):
-            cells.append("MISSED" if r.passed else ("caught + hint" if t.hinted(r) else "caught, NO HINT"))
+            cells.append("MISSED" if not t.caught(r) else ("caught + hint" if t.hinted(r) else "caught, NO HINT")
+                         + (" (note)" if r.passed and t.caught(r) else ""))
         print(f"{t.function + '/' + t.name:<{width}}  {cells[0]:<16}  {cells[1]}")
     print()
     for t in right:

@@ -38,9 +38,11 @@ def quietly(fn, args, kwargs, namespace=None):
 
 
 def mutant_function(function, mistake_id, source=None):
-    """The catalogued wrong version of ``function``, defined with the reference's helpers in scope."""
+    """The catalogued wrong version of ``function``, defined with the reference's helpers in scope, and the
+    toolbox's settings (N_CLASSES, ALPHA, ...) and imports (sys, trange), as a lesson's cell has them."""
     ref = namespace()
-    scope = {"np": np, "numpy": np, **{f: ref[f] for f in load_course().functions}}
+    toolbox = {k: v for k, v in ref.items() if k.isupper() or k in ("sys", "trange")}
+    scope = {"np": np, "numpy": np, **toolbox, **{f: ref[f] for f in load_course().functions}}
     exec(compile(source or mutants(function)[mistake_id], f"<mutant {mistake_id}>", "exec"), scope)
     return scope[function]
 

@@ -176,6 +176,27 @@ def prop(check_id, case, purpose, test, uses=(), after=()):
 
 
 
+def keeps_float32(case, purpose, given=None):
+    """A note, not a failure (``Check.warn``): the answer on ``case`` must be of a type that keeps float32
+    arithmetic float32 (float32 itself, or bool: what the docstrings ask for). Part 1's network is float64, so
+    there a float64 costs nothing and the answer passes; part 2 runs the learner's own part 1 functions inside
+    a float32 network (the finale), where one float64 array makes every step after it float64."""
+    def run(j):
+        if usable(j, case):
+            return None  # the other rows say what is wrong with it
+        found = [(spec.name, item.dtype) for spec, item in leaves(j.spec, j.value(case))
+                 if isinstance(item, np.ndarray) and item.dtype.kind in "biuf"
+                 and np.result_type(item.dtype, np.float32) != np.float32]
+        if not found:
+            return None
+        name, dtype = found[0]
+        return j.explain(case, f"On {given or j.case(case).label}, {name} is {dtype}. It passes here: part 1's network is float64 "
+                               f"anyway. But lesson 23 trains a float32 network with your own functions, and "
+                               f"multiplying float32 by {dtype} gives float64, so every step after it moves twice the "
+                               f"bytes and takes about twice as long (lesson 17).")
+    return Check("float32", purpose, run, case=case, warn=True)
+
+
 def usable(j, case):
     """Why another case's answer cannot be used by a property check (no value, wrong type or shape), or None."""
     problem = j.failure_message(case)

@@ -92,8 +92,8 @@ class Mistake:
     matches: Callable | None = None
     """A custom test (judge, case_name) -> bool; by default, the same output as the catalogued version."""
     error: tuple | None = None
-    """(exception type, a regular expression found in its message, or a test (judge, case_name, message) ->
-    bool) that also means this mistake."""
+    """(exception type, or a tuple of them; a regular expression found in its message, or a test (judge,
+    case_name, message) -> bool) that also means this mistake."""
     cases: tuple = ()
     """The cases whose outcome it can explain (its matcher may look at others); empty: any case."""
     on: tuple = ()
@@ -141,6 +141,10 @@ class Check:
     after: tuple = ()
     """Checks (ids) it waits for: when one of them fails, this one is not run, since its ✓ would contradict
     that ✗ (no "runs quietly ✓" for an answer whose numbers overflowed)."""
+    warn: bool = False
+    """A note, not a requirement: when it finds something, its row says so (status "warn", with the mistake's
+    idea and fix) and the function still passes. Part 1's checks judge values; a float64 where the docstring
+    asks for float32 changes no value there, and costs its time only in part 2, so it is noted, not failed."""
 
     @property
     def hidden(self) -> bool:
@@ -231,7 +235,9 @@ class Judge:
         """Does this case's outcome show ``mistake``: its error, its matcher, or its catalogued output?"""
         out = self.outcomes[name]
         if out.failure is not None:
-            if mistake.error and out.failure.type == mistake.error[0] and (
+            types = mistake.error[0] if mistake.error and isinstance(mistake.error[0], tuple) else \
+                (mistake.error[0],) if mistake.error else ()
+            if mistake.error and out.failure.type in types and (
                     mistake.error[1](self, name, out.failure.message) if callable(mistake.error[1])
                     else re.search(mistake.error[1], out.failure.message)):
                 return True
@@ -461,7 +467,8 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
     for check in suite.checks:
         if check.hidden and not include_hidden:
             continue
-        waits = blocked or next((purposes[c] for c in check.after if status_of.get(c, "pass") != "pass"), "")
+        waits = blocked or next((purposes[c] for c in check.after
+                                 if status_of.get(c, "pass") not in ("pass", "warn")), "")
         if waits:
             status_of[check.id] = "skip"
             report.results.append(CheckResult(check.id, check.purpose, "skip", f"skipped until '{waits}' passes",
@@ -473,9 +480,9 @@ def run_checks(suite, cases, outcomes, oracle, include_hidden=False):
                 message = check.run(judge)
             except Exception as exc:  # a bug in a check must never look like the learner's
                 message = f"internal error in this check ({type(exc).__name__}: {exc}); please report it."
-        status = "pass" if message is None else "fail"
+        status = "pass" if message is None else "warn" if check.warn else "fail"
         status_of[check.id] = status
-        named = judge.named if status == "fail" else None
+        named = judge.named if status != "pass" else None
         first_time = named is not None and named not in judge.seen
         if status == "fail" and check.hidden:
             message = hidden_message(judge, check, named, first_time)

@@ -87,7 +87,7 @@ class CheckResult:
     purpose: str
     """One line a learner can read: "handles a batch with no 9"."""
     status: str
-    """"pass", "fail" or "skip"."""
+    """"pass", "fail", "skip", or "warn": passed, with a note (a float64 where float32 is asked for, say)."""
     message: str = ""
     """What is wrong and where, then the idea behind it."""
     hidden: bool = False
@@ -100,7 +100,7 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.status == "pass"
+        return self.status in ("pass", "warn")
 
     def to_dict(self) -> dict:
         return {"name": self.id, "purpose": self.purpose, "passed": self.passed, "status": self.status,
@@ -110,7 +110,7 @@ class CheckResult:
     @classmethod
     def from_dict(cls, d: dict) -> "CheckResult":
         status = d.get("status") or ("pass" if d.get("passed") else "fail")
-        if status not in ("pass", "fail", "skip"):
+        if status not in ("pass", "fail", "skip", "warn"):
             status = "fail"
         return cls(str(d.get("name", "?")), str(d.get("purpose", d.get("name", "?"))), status,
                    str(d.get("message", "")), bool(d.get("hidden", False)), str(d.get("mistake", "")),
@@ -149,6 +149,11 @@ class FunctionReport:
         return sum(r.status == "skip" for r in self.results)
 
     @property
+    def n_warned(self) -> int:
+        """Checks that pass with a note."""
+        return sum(r.status == "warn" for r in self.results)
+
+    @property
     def first_failure(self) -> str:
         if self.problem:
             return self.problem
@@ -162,6 +167,12 @@ class FunctionReport:
         """The catalogued mistakes the failing checks named, each once, in order."""
         return list(dict.fromkeys(r.mistake for r in self.results if r.mistake and not r.passed))
 
+    @property
+    def noted(self) -> list:
+        """The catalogued mistakes named by checks that pass with a note (status "warn"), each once, in order:
+        they cost nothing here, and their note says what they cost later."""
+        return list(dict.fromkeys(r.mistake for r in self.results if r.mistake and r.status == "warn"))
+
     def to_dict(self) -> dict:
         """{"function", "passed", "not_attempted", "problem", "flags", "checks": [...]}, and "withheld" when
         set."""
@@ -170,6 +181,8 @@ class FunctionReport:
                "checks": [r.to_dict() for r in self.results]}
         if self.withheld:
             out["withheld"] = self.withheld
+        if self.noted:
+            out["noted"] = self.noted
         return out
 
     @classmethod

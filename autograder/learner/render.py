@@ -25,7 +25,7 @@ import re
 import textwrap
 from html import escape
 
-MARKS = {"pass": "✓", "fail": "✗", "skip": "–"}
+MARKS = {"pass": "✓", "fail": "✗", "skip": "–", "warn": "!"}
 STATES = {"passing": "✓ passing", "failing": "✗ failing", "not attempted": "· not attempted",
           "not here yet": "· not here yet", "problem": "! problem"}
 PALETTE = {
@@ -117,8 +117,8 @@ def waiting(report) -> list:
 
 
 def counts(report) -> str:
-    """ "10 passed · 1 failed · 2 waiting" (only the parts that are not zero)."""
-    parts = [f"{report.n_passed} passed"]
+    """ "10 passed · 1 failed · 2 waiting" (only the parts that are not zero; "1 with a note" among the passed)."""
+    parts = [f"{report.n_passed} passed"] + ([f"{report.n_warned} with a note"] if report.n_warned else [])
     if report.n_failed:
         parts.append(f"{report.n_failed} failed")
     if report.n_skipped:
@@ -134,13 +134,15 @@ def headline(report) -> str:
     if report.withheld:
         return f"{report.function}: still the original's code · {report.n_failed} of {len(report.results)} checks fail"
     if report.passed:
-        return f"{report.function}: all {len(report.results)} checks pass"
+        note = f" · {plural(report.n_warned, 'note')} below" if report.n_warned else ""
+        return f"{report.function}: all {len(report.results)} checks pass{note}"
     return f"{report.function}: {counts(report)}"
 
 
 def named_mistakes(report) -> list:
     """[(mistake id, hint, fix)] of the known mistakes the report names, each once, in order."""
-    return [(r.mistake, r.hint, r.fix) for r in report.results if r.status == "fail" and r.mistake and r.hint]
+    return [(r.mistake, r.hint, r.fix) for r in report.results if r.status in ("fail", "warn") and r.mistake
+            and r.hint]
 
 
 # ----------------------------------------------------------------------------- the check verdict
@@ -158,9 +160,10 @@ def text(report, width=TEXT_WIDTH, fix=False) -> str:
         if r.status == "skip":
             continue
         lines.append(f"  {MARKS[r.status]} {r.purpose}")
-        if r.status == "fail" and r.message:
+        said = r.status in ("fail", "warn")  # a note is shown like a failure, under its "!" row
+        if said and r.message:
             lines += wrapped(r.message, width, "      ")
-        if r.status == "fail" and r.hint:
+        if said and r.hint:
             lines += wrapped(f"What to try: {r.hint}", width, "      ")
             if r.fix and fix:
                 lines += wrapped(f"The fix: {r.fix}", width, "      ")
@@ -208,9 +211,9 @@ def html_table(report, fix_open=False) -> str:
     for r in report.results:
         if r.status == "skip":
             continue
-        failing = r.status == "fail"
-        border = f'border-left:3px solid {PALETTE["fail"]};background:{PALETTE["fail_bg"]}' if failing else \
-            "border-left:3px solid transparent"
+        failing = r.status in ("fail", "warn")  # a note is shown like a failure, in the warning's colours
+        border = f'border-left:3px solid {PALETTE[r.status]};background:{PALETTE[r.status + "_bg"]}' if failing \
+            else "border-left:3px solid transparent"
         message = (f'<div style="margin-top:2px">{code(r.message)}</div>' if failing and r.message else "")
         if failing and r.hint:
             message += _callout(r.hint, r.fix, fix_open)

@@ -118,6 +118,31 @@ def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e
     "upcasts": mutant(p="p - lr * m_hat / (np.sqrt(v_hat) + eps)", m="beta1 * np.asarray(m, dtype=float) + "
                       "(1 - beta1) * g"),
     "correction_without_t": mutant(m_hat="m / (1 - beta1)", v_hat="v / (1 - beta2)"),
+    "beta_times_t": mutant(m_hat="m / (1 - beta1 * t)", v_hat="v / (1 - beta2 * t)"),
+    "shared_moments": '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        start = [[np.zeros_like(p) for p in pair] for pair in params]
+        state = {"t": 0, "m": start, "v": start}
+    else:  # copies, so that the caller's state is left alone
+        state = {"t": state["t"], "m": [[a.copy() for a in pair] for pair in state["m"]],
+                 "v": [[a.copy() for a in pair] for pair in state["v"]]}
+    t = state["t"] + 1
+    new_params = []
+    for pair, gpair, mpair, vpair in zip(params, grads, state["m"], state["v"]):
+        out = []
+        for p, g, m, v in zip(pair, gpair, mpair, vpair):
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * g ** 2
+            out.append(p - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps))
+        new_params.append(tuple(out))
+    return new_params, {"t": t, "m": state["m"], "v": state["v"]}
+''',
+    "no_sqrt": mutant(p="p - lr * m_hat / (v_hat + eps)"),
+    "corrected_stored": mutant().replace("m_out.append(m)", "m_out.append(m_hat)").replace(
+        "v_out.append(v)", "v_out.append(v_hat)"),
     "t_twice": mutant(result='new_params, {"t": t + 1, "m": new_m, "v": new_v}'),
     "zeros_state": mutant().replace("np.zeros_like(W), np.zeros_like(b)", "np.zeros(W.shape), np.zeros(b.shape)"),
     "float64_number": mutant(m_hat="m / (1 - np.power(beta1, t))", v_hat="v / (1 - np.power(beta2, t))"),

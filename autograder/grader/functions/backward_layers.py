@@ -77,6 +77,7 @@ def backward_layers(params, cache, Y):
     return grads[::-1]
 ''',
     "scalar_db": mutant(db="np.sum(dZ)"),
+    "relu_on_output": mutant(error="(softmax(Z) - one_hot(Y)) / m * relu_deriv(Z)"),
     "no_keepdims": mutant(db="np.sum(dZ, axis=1)"),
     "divides_by_m_again": mutant(dW="dZ @ A_prev.T / m", db="dZ.sum(axis=1, keepdims=True) / m"),
     "no_divide_by_m": mutant(error="softmax(Z) - one_hot(Y)"),

@@ -148,6 +148,37 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
     return dW1, db1, dW2, db2
 ''',
+    'relu_on_output': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    n = X.shape[1]
+    dZ2 = (A2 - one_hot(Y)) * relu_deriv(Z2)
+    dW2 = dZ2 @ A1.T / n
+    db2 = dZ2.sum(axis=1, keepdims=True) / n
+    dZ1 = (W2.T @ dZ2) * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / n
+    db1 = dZ1.sum(axis=1, keepdims=True) / n
+    return dW1, db1, dW2, db2
+''',
+    'slope_at_Z2': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = Y.size
+    dZ2 = A2 - one_hot(Y)
+    dW2, db2 = dZ2.dot(A1.T) / m, np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z2)
+    dW1, db1 = dZ1.dot(X.T) / m, np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
+    'scores_not_activations': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = Y.size
+    dZ2 = A2 - one_hot(Y)
+    dW2 = dZ2 @ Z1.T / m
+    db2 = dZ2.sum(axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = dZ1.sum(axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
     'no_relu_deriv': '''
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     m = X.shape[1]

@@ -37,12 +37,12 @@ MUTANTS = {
     "sum": '''
 def cross_entropy(A2, Y):
     p = np.maximum(A2[Y, np.arange(Y.size)], 1e-12)
-    return -np.sum(np.log(p))
+    return float(-np.sum(np.log(p)))
 ''',
     "no_minus": '''
 def cross_entropy(A2, Y):
     p = np.maximum(A2[Y, np.arange(Y.size)], 1e-12)
-    return np.mean(np.log(p))
+    return float(np.mean(np.log(p)))
 ''',
     "m_from_rows": '''
 def cross_entropy(A2, Y):
@@ -57,11 +57,15 @@ def cross_entropy(A2, Y):
 ''',
     "mean_all": ['''
 def cross_entropy(A2, Y):
-    return -np.mean(np.log(np.maximum(A2, 1e-12)))
+    return float(-np.mean(np.log(np.maximum(A2, 1e-12))))
 ''', '''
 def cross_entropy(A2, Y):
     # one_hot keeps the true digits, but the mean divides by all 10 * m entries
-    return -np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))
+    return float(-np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12))))
+''', '''
+def cross_entropy(A2, Y):
+    # every digit's log-probability, summed over the whole matrix, then per example
+    return float(-np.sum(np.log(np.maximum(A2, 1e-12))) / Y.size)
 '''],
     "per_example": '''
 def cross_entropy(A2, Y):
@@ -72,13 +76,30 @@ def cross_entropy(A2, Y):
     m = Y.size
     return float(-np.mean(np.log(A2[Y, np.arange(m)])))
 ''',
+    "swapped_index": '''
+def cross_entropy(A2, Y):
+    m = Y.shape[0]
+    p = A2[np.arange(m), Y]
+    return float(-np.mean(np.log(np.maximum(p, 1e-12))))
+''',
+    "floor_after_log": '''
+def cross_entropy(A2, Y):
+    p = A2[Y, np.arange(Y.size)]
+    return float(-np.mean(np.maximum(np.log(p), 1e-12)))
+''',
+    "numpy_scalar": '''
+def cross_entropy(A2, Y):
+    m = Y.shape[0]
+    p = A2[Y, np.arange(m)]
+    return -np.mean(np.log(np.maximum(p, 1e-12)))
+''',
 }
 
 VARIANTS = [
     '''
 def cross_entropy(A2, Y):
     m = Y.shape[0]
-    return -np.sum(one_hot(Y) * np.log(np.clip(A2, 1e-15, 1.0))) / m
+    return float(-np.sum(one_hot(Y) * np.log(np.clip(A2, 1e-15, 1.0))) / m)
 ''',
     '''
 def cross_entropy(A2, Y):

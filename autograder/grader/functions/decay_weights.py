@@ -67,6 +67,17 @@ def decay_weights(params, lr, weight_decay):
 def decay_weights(params, lr, weight_decay):
     return [(W * (1 - lr * weight_decay / 2), b) for W, b in params]
 ''',
+    "times_amount": '''
+def decay_weights(params, lr, weight_decay):
+    return [(W * (lr * weight_decay), b) for W, b in params]
+''',
+    "divides": '''
+def decay_weights(params, lr, weight_decay):
+    out = []
+    for W, b in params:
+        out.append((W / (1 + lr * weight_decay), b))
+    return out
+''',
     "exponential": '''
 def decay_weights(params, lr, weight_decay):
     return [(W * np.exp(-lr * weight_decay), b) for W, b in params]

@@ -107,6 +107,11 @@ Z = W @ A
 cache.append((A, Z))
 A = relu(Z) if l < len(params) - 1 else softmax(Z)
 '''),
+    "flat_bias": mutant('''
+Z = W @ A + b.reshape(-1)
+cache.append((A, Z))
+A = relu(Z) if l < len(params) - 1 else softmax(Z)
+'''),
     "same_input": mutant('''
 Z = W @ X + b
 cache.append((X, Z))

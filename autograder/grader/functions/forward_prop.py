@@ -56,6 +56,22 @@ def forward_prop(W1, b1, W2, b2, X):
     A2 = relu(Z2)
     return Z1, A1, Z2, A2
 ''',
+    'relu_then_softmax': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(relu(Z2))
+    return Z1, A1, Z2, A2
+''',
+    'flat_bias': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1.ravel()
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2.ravel()
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+''',
     'skip_activation': '''
 def forward_prop(W1, b1, W2, b2, X):
     Z1 = W1 @ X + b1
@@ -63,6 +79,13 @@ def forward_prop(W1, b1, W2, b2, X):
     Z2 = W2 @ Z1 + b2
     A2 = softmax(Z2)
     return Z1, A1, Z2, A2
+''',
+    'other_activation': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = 1 / (1 + np.exp(-Z1))
+    Z2 = W2 @ A1 + b2
+    return Z1, A1, Z2, softmax(Z2)
 ''',
     'softmax_hidden': '''
 def forward_prop(W1, b1, W2, b2, X):

@@ -22,6 +22,10 @@ def cases():
 
 
 MUTANTS = {
+    'keepdims': '''
+def get_predictions(A2):
+    return np.argmax(A2, axis=0, keepdims=True)
+''',
     'argmin': '''
 def get_predictions(A2):
     return np.argmin(A2, axis=0)

@@ -20,6 +20,8 @@ def cases():
     return [
         _case("fixed", "60 images, alpha = 0.5, 5 iterations from given params",
               [X, Y], {"alpha": 0.5, "iterations": 5, "params": _shared_params(), **quiet}, m=60),
+        _case("alpha_small", "the same 60 images and start, alpha = 0.1, 5 iterations",
+              [X, Y], {"alpha": 0.1, "iterations": 5, "params": _shared_params(), **quiet}, m=60),
         _case("with_val", "60 images and 30 validation images, 3 iterations",
               [X, Y], {"alpha": 0.5, "iterations": 3, "params": _shared_params(), "X_val": X_val,
                        "Y_val": Y_val, **quiet}, m=60),
@@ -35,6 +37,76 @@ def cases():
 
 
 MUTANTS = {
+    'fixed_alpha': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, ALPHA)
+    return (W1, b1, W2, b2), history
+''',
+    'one_short': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for i in range(1, iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'shared_lists': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    keys = ["loss", "accuracy"] + (["val_accuracy"] if X_val is not None else [])
+    history = dict.fromkeys(keys, [])
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'val_on_training': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
     'no_update': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
                      X_val=None, Y_val=None, progress=True):
@@ -107,6 +179,26 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
             A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
             history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
     return (W1, b1, W2, b2), history
+''',
+    'flat_return': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    if params is None:
+        params = init_params(rng)
+    W1, b1, W2, b2 = params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        grads = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *grads, alpha)
+    return W1, b1, W2, b2, history
 ''',
     'params_only': '''
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,

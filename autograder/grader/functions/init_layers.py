@@ -20,6 +20,27 @@ def cases():
 
 
 MUTANTS = {
+    "two_lists": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    Ws, bs = [], []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        Ws.append(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in))
+        bs.append(np.zeros((n_out, 1)))
+    return Ws, bs
+''',
+    "glorot": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / (n_in + n_out)), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
+    "fixed_seed": '''
+def init_layers(layer_sizes, rng=None):
+    gen = np.random.default_rng(42)
+    return [(gen.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "random_biases": '''
 def init_layers(layer_sizes, rng=None):
     rng = np.random.default_rng(rng)

@@ -52,6 +52,13 @@ def init_params(rng=None):
     b2 = rng.standard_normal((10, 1))
     return W1, b1, W2, b2
 ''',
+    "times_sqrt_fan_in": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "unscaled": '''
 def init_params(rng=None):
     rng = np.random.default_rng(rng)
@@ -94,6 +101,20 @@ def init_params(rng=None):
     W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 '''],
+    "variance_not_std": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng)
+    W1 = rng.standard_normal((10, 784)) * (1 / 784)
+    W2 = rng.standard_normal((10, 10)) * (1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
+    "fixed_seed": '''
+def init_params(rng=None):
+    rng = np.random.default_rng(0)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "seeds_numpy": '''
 def init_params(rng=None):
     np.random.seed(rng)
@@ -113,6 +134,13 @@ def init_params(rng=None):
     W1 = rng.standard_normal((20, 784)) * np.sqrt(1 / 784)
     W2 = rng.standard_normal((10, 20)) * np.sqrt(1 / 20)
     return W1, np.zeros((20, 1)), W2, np.zeros((10, 1))
+''',
+    "flat_bias": '''
+def init_params(rng=None):
+    gen = np.random.default_rng(rng)
+    W1 = gen.normal(0, np.sqrt(1 / 784), (10, 784))
+    W2 = gen.normal(0, np.sqrt(1 / 10), (10, 10))
+    return W1, np.zeros(10), W2, np.zeros(10)
 ''',
     "transposed": '''
 def init_params(rng=None):

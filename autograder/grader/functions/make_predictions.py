@@ -17,11 +17,27 @@ def cases():
         _case("fixed", "a batch of 8 images", [_images(r, 8), *_shared_params()], m=8),
         _case("random", "a batch of 25 images", [_images(r, 25), *_shared_params()], m=25),
         _case("m1", "a single image", [_images(r, 1), *_shared_params()], m=1),
+        _case("other_params", "the batch of 8 images with other parameters", [_images(np.random.default_rng(22), 8),
+                                                                              *_params(r)], m=8),
         _case("hidden", "a hidden batch of 16 images", [_images(h, 16), *_params(h)], m=16),
     ]
 
 
 MUTANTS = {
+    'outside_params': '''
+_rng = np.random.default_rng(0)  # parameters made in another cell, say trained ones
+params = (_rng.normal(0, 0.05, (10, 784)), np.zeros((10, 1)), _rng.normal(0, 0.3, (10, 10)), np.zeros((10, 1)))
+
+
+def make_predictions(X, W1, b1, W2, b2):
+    A2 = forward_prop(*params, X)[3]
+    return get_predictions(A2)
+''',
+    'hidden_layer': '''
+def make_predictions(X, W1, b1, W2, b2):
+    A2, _, _, _ = forward_prop(W1, b1, W2, b2, X)
+    return get_predictions(A2)
+''',
     'returns_probabilities': '''
 def make_predictions(X, W1, b1, W2, b2):
     _, _, _, A2 = forward_prop(W1, b1, W2, b2, X)

@@ -61,6 +61,25 @@ def minibatches(X, Y, batch_size, rng):
         batches.append((X[:, idx], Y[idx]))
     return batches
 ''',
+    "slice_one_short": '''
+def minibatches(X, Y, batch_size, rng):
+    order = rng.permutation(X.shape[1])
+    out = []
+    for s in range(0, X.shape[1], batch_size):
+        chosen = order[s:s + batch_size - 1]
+        out.append((X[:, chosen], Y[chosen]))
+    return out
+''',
+    "sliding": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    shuffled = rng.permutation(m)
+    batches = []
+    for s in range(0, m - batch_size + 1):
+        part = shuffled[s:s + batch_size]
+        batches.append((X[:, part], Y[part]))
+    return batches
+''',
     "separate_shuffles": '''
 def minibatches(X, Y, batch_size, rng):
     m = X.shape[1]

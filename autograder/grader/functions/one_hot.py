@@ -17,7 +17,7 @@ def cases():
         _case("random", "a random batch of 40 labels", [_labels(r, 40)], m=40),
         _case("m1", "a single label, Y = [7]", [np.array([7])], m=1),
         _case("no9", "a batch of 12 labels with no 9", [_labels(r, 12, digits=9)], m=12),
-        _case("uint8", "15 labels of dtype uint8", [_labels(r, 15).astype(np.uint8)], m=15),
+        _case("uint8", "40 labels of dtype uint8", [_labels(r, 40).astype(np.uint8)], m=40),
         _case("hidden", "a hidden batch of 23 labels", [_labels(hidden_rng(9011), 23)], m=23),
     ]
 
@@ -36,20 +36,41 @@ def one_hot(Y):
 ''',
     'whole_rows': '''
 def one_hot(Y):
-    one_hot_Y = np.zeros((10, Y.size))
+    one_hot_Y = np.zeros((10, Y.size), np.float32)
     one_hot_Y[Y] = 1
     return one_hot_Y
 ''',
     'shifted_rows': '''
 def one_hot(Y):
-    out = np.zeros((10, Y.size))
+    out = np.zeros((10, Y.size), np.float32)
     out[Y - 1, np.arange(Y.size)] = 1
     return out
 ''',
     'swapped_index': '''
 def one_hot(Y):
-    one_hot_Y = np.zeros((10, Y.size))
+    one_hot_Y = np.zeros((10, Y.size), np.float32)
     one_hot_Y[np.arange(Y.size), Y] = 1
+    return one_hot_Y
+''',
+    'unique_rows': '''
+def one_hot(Y):
+    m = Y.shape[0]
+    one_hot_Y = np.zeros((len(np.unique(Y)), m), np.float32)
+    one_hot_Y[Y, np.arange(m)] = 1
+    return one_hot_Y
+''',
+    'label_arithmetic': '''
+def one_hot(Y):
+    m = Y.shape[0]
+    flat = np.zeros(N_CLASSES * m, dtype=np.float32)
+    flat[Y * m + np.arange(m)] = 1.0
+    return flat.reshape(N_CLASSES, m)
+''',
+    'upcasts': '''
+def one_hot(Y):
+    m = Y.size
+    one_hot_Y = np.zeros((N_CLASSES, m))
+    one_hot_Y[Y, np.arange(m)] = 1
     return one_hot_Y
 ''',
 }
@@ -58,10 +79,11 @@ def one_hot(Y):
 VARIANTS = [
     '''
 def one_hot(Y):
-    return np.eye(10)[Y].T
+    return np.eye(10, dtype=np.float32)[Y].T
 ''',
     '''
 def one_hot(Y):
-    return (np.arange(10)[:, None] == Y[None, :]).astype(int)
+    # booleans: True and False count as 1 and 0, and keep float32 arithmetic float32
+    return np.arange(10)[:, None] == Y[None, :]
 ''',
 ]

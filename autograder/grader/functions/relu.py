@@ -48,6 +48,14 @@ def relu(Z):
 def relu(Z):
     return np.where(Z > 0, Z, 0.01 * Z)
 ''',
+    'returns_mask': '''
+def relu(Z):
+    return Z > 0
+''',
+    'upcasts': '''
+def relu(Z):
+    return Z * (Z > 0).astype(float)
+''',
 }
 
 

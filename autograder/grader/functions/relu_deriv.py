@@ -15,6 +15,10 @@ def cases():
 
 
 MUTANTS = {
+    'all_ones': '''
+def relu_deriv(Z):
+    return np.ones_like(Z)
+''',
     'returns_relu': '''
 def relu_deriv(Z):
     return np.maximum(0, Z)
@@ -29,6 +33,17 @@ def relu_deriv(Z):
         return 1
     return 0
 ''',
+    'sign': '''
+def relu_deriv(Z):
+    return np.sign(Z)
+''',
+    'upcasts': ['''
+def relu_deriv(Z):
+    return (Z > 0).astype(float)
+''', '''
+def relu_deriv(Z):
+    return (Z > 0).astype(int)
+'''],
 }
 
 

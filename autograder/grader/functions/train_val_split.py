@@ -68,6 +68,15 @@ def train_val_split(X, Y, n_val=10000, rng=0):
     Y = Y[rng.permutation(Y.shape[0])]
     return X[:, n_val:], Y[n_val:], X[:, :n_val], Y[:n_val]
 ''',
+    "repeats_in_val": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    gen = np.random.default_rng(rng)
+    m = X.shape[1]
+    val = gen.integers(0, m, n_val)
+    keep = np.ones(m, dtype=bool)
+    keep[val] = False
+    return X[:, keep], Y[keep], X[:, val], Y[val]
+''',
     "overlap": ['''
 def train_val_split(X, Y, n_val=10000, rng=0):
     rng = np.random.default_rng(rng)

@@ -22,6 +22,12 @@ def cases():
 
 
 MUTANTS = {
+    "alpha_left_out": '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    W1 = W1 - alpha * dW1
+    W2 = W2 - alpha * dW2
+    return W1, b1 - db1, W2, b2 - db2
+''',
     'plus': '''
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     return W1 + alpha * dW1, b1 + alpha * db1, W2 + alpha * dW2, b2 + alpha * db2
@@ -41,6 +47,22 @@ def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     'weights_only': '''
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     return W1 - alpha * dW1, b1, W2 - alpha * dW2, b2
+''',
+    'fixed_alpha': '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    W1 = W1 - ALPHA * dW1
+    b1 = b1 - ALPHA * db1
+    W2 = W2 - ALPHA * dW2
+    b2 = b2 - ALPHA * db2
+    return W1, b1, W2, b2
+''',
+    'other_gradient': '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    W1 = W1 - alpha * dW1
+    b1 = b1 - alpha * db2
+    W2 = W2 - alpha * dW2
+    b2 = b2 - alpha * db1
+    return W1, b1, W2, b2
 ''',
     'wrong_order': '''
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):

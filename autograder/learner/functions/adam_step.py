@@ -17,16 +17,18 @@ ARGS = ("params", "grads", "state", "lr", "beta1", "beta2", "eps")  # passed by 
 DEFAULTS = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 
-def adam(case, m_corr="t", v_corr="t", t_step=1):
+def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=False):
     """The new params and state Adam gives on ``case``, in float64, with a variation: a bias correction
     ``m_corr``/``v_corr`` of "t" (1 - beta ** t), "none" or "no_t" (1 - beta), and the step count moved on by
-    ``t_step``."""
+    ``t_step``; "times_t" (1 - beta * t) is the power written as a product. ``root=False`` divides by v_hat
+    itself, not its square root; ``store_corrected`` returns m_hat and v_hat as the new state."""
     params, grads = case.args[0], case.args[1]
     state = case.args[2] if len(case.args) > 2 else case.kwargs.get("state")
     h = {k: case.kwargs.get(k, DEFAULTS[k]) for k in DEFAULTS}
     t0 = 0 if state is None else state["t"]
     t = t0 + t_step
-    corr = {"t": lambda beta: 1 - beta ** t, "none": lambda beta: 1.0, "no_t": lambda beta: 1 - beta}
+    corr = {"t": lambda beta: 1 - beta ** t, "none": lambda beta: 1.0, "no_t": lambda beta: 1 - beta,
+            "times_t": lambda beta: 1 - beta * t}
     new_p, new_m, new_v = [], [], []
     for layer, (pair, gpair) in enumerate(zip(params, grads)):
         out_p, out_m, out_v = [], [], []
@@ -37,9 +39,10 @@ def adam(case, m_corr="t", v_corr="t", t_step=1):
             m = h["beta1"] * m0 + (1 - h["beta1"]) * g
             v = h["beta2"] * v0 + (1 - h["beta2"]) * g * g
             m_hat, v_hat = m / corr[m_corr](h["beta1"]), v / corr[v_corr](h["beta2"])
-            out_p.append(p - h["lr"] * m_hat / (np.sqrt(v_hat) + h["eps"]))
-            out_m.append(m)
-            out_v.append(v)
+            with np.errstate(all="ignore"):  # 1 - beta * t turns negative: its square root is NaN
+                out_p.append(p - h["lr"] * m_hat / ((np.sqrt(v_hat) if root else v_hat) + h["eps"]))
+            out_m.append(m_hat if store_corrected else m)
+            out_v.append(v_hat if store_corrected else v)
         new_p.append(out_p)
         new_m.append(out_m)
         new_v.append(out_v)
@@ -50,7 +53,7 @@ def _params_close(j, c, want):
     try:
         got = [[np.asarray(a, dtype=float) for a in pair] for pair in j.value(c)[0]]
         return len(got) == len(want) and all(
-            g.shape == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-9)
+            g.shape == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-9, equal_nan=True)
             for gp, wp in zip(got, want) for g, w in zip(gp, wp))
     except Exception:  # another structure
         return False
@@ -63,6 +66,31 @@ def corrected(*variants):
         return not _params_close(j, c, right) and any(_params_close(j, c, adam(j.case(c), m, v)[0])
                                                       for m, v in variants)
     return run
+
+
+def _state_close(j, c, want):
+    try:
+        got = [np.asarray(a, dtype=float) for part in ("m", "v") for pair in j.value(c)[1][part] for a in pair]
+        want = [a for part in ("m", "v") for pair in want[part] for a in pair]
+        return len(got) == len(want) and all(g.shape == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-12)
+                                             for g, w in zip(got, want))
+    except Exception:  # another structure
+        return False
+
+
+def no_sqrt(j, c):
+    """The new params of a step divided by v_hat itself, not by its square root."""
+    return not _params_close(j, c, adam(j.case(c))[0]) and _params_close(j, c, adam(j.case(c), root=False)[0])
+
+
+def corrected_stored(j, c):
+    """Right params, but the state holds the bias-corrected m_hat or v_hat (or both) instead of m and v (so
+    the next step corrects them again)."""
+    case = j.case(c)
+    raw, hat = adam(case)[1], adam(case, store_corrected=True)[1]
+    return not _state_close(j, c, raw) and any(
+        _state_close(j, c, {"m": m, "v": v}) for m, v in ((hat["m"], hat["v"]), (hat["m"], raw["v"]),
+                                                         (raw["m"], hat["v"])))
 
 
 def _t_out(j, c):
@@ -88,6 +116,23 @@ def _dtypes(j, c):
         return None
 
 
+def shared_moments(j, c):
+    """On a first step (state None), m and v came back equal, entry for entry, and m is not the right
+    running mean: one set of zero arrays used for both, updated in place, so each update lands in both."""
+    if _t_in(j, c) != 0:
+        return False
+    try:
+        value = j.value(c)
+        ms = [np.asarray(a, dtype=float) for pair in value[1]["m"] for a in pair]
+        vs = [np.asarray(a, dtype=float) for pair in value[1]["v"] for a in pair]
+        want = [a for pair in adam(j.case(c))[1]["m"] for a in pair]
+    except Exception:  # another structure
+        return False
+    return len(ms) == len(vs) == len(want) and any(a.size for a in ms) and all(
+        a.shape == b.shape and np.allclose(a, b, equal_nan=True) for a, b in zip(ms, vs)) and not all(
+        a.shape == w.shape and np.allclose(a, w, rtol=1e-4, atol=1e-9) for a, w in zip(ms, want))
+
+
 def _f64(kinds, part):
     return kinds is not None and "float64" in kinds[part]
 
@@ -107,7 +152,7 @@ def suite():
             broken = any(not np.isfinite(np.asarray(a, dtype=float)).all() for pair in value[0] for a in pair)
         except Exception:
             return False
-        return broken and t_in == 0
+        return broken and t_in == 0 and not shared_moments(j, case)
 
     def fixed_numbers(j, c):
         """Right on every visible case but the one with its own beta1, beta2 and eps."""
@@ -202,6 +247,24 @@ return params, state"""
                     "not by 1 - beta (which would only be right at the first step).",
                     Fix((Edit("m_hat = m / (1 - beta1)", M_HAT), Edit("v_hat = v / (1 - beta2)", V_HAT))),
                     matches=corrected(("no_t", "no_t"), ("no_t", "t"), ("t", "no_t"))),
+            Mistake("beta_times_t", "beta * t instead of beta ** t in the bias correction",
+                    "after t steps a running mean holds 1 - beta**t of its weight: beta to the power t, `**`. "
+                    "`beta * t` agrees with it at t = 1 only; from the second step 1 - beta2 * t is negative, and "
+                    "the square root of a negative v_hat is NaN.",
+                    Fix((Edit("m_hat = m / (1 - beta1 * t)", M_HAT), Edit("v_hat = v / (1 - beta2 * t)", V_HAT))),
+                    matches=corrected(("times_t", "times_t"), ("times_t", "t"), ("t", "times_t"))),
+            Mistake("no_sqrt", "dividing by v_hat instead of its square root",
+                    "v is a running mean of squared gradients, so it is in the gradient's units squared: its "
+                    "square root, sqrt(v_hat), is the typical size of the gradient, and m_hat / sqrt(v_hat) is a "
+                    "number near 1, which makes every step about lr. Dividing by v_hat itself makes the steps "
+                    "wildly too large where gradients are small.",
+                    Fix((Edit("p - lr * m_hat / (v_hat + eps)", RIGHT_P),)), matches=no_sqrt),
+            Mistake("corrected_stored", "storing the bias-corrected m_hat and v_hat as the new state",
+                    "the bias correction is only for this step's update: the state keeps the raw running means "
+                    "m and v, and the next step averages into those and corrects again with its own t. Stored "
+                    "corrected, the next step corrects a corrected mean, and the means come out too large.",
+                    Fix((Edit("m_out.append(m_hat)", "m_out.append(m)"), Edit("v_out.append(v_hat)", "v_out.append(v)"))),
+                    matches=corrected_stored),
             Mistake("fixed_betas", "numbers written in the formulas instead of beta1, beta2 and eps",
                     "the caller may choose other averaging rates and another eps: use the parameters, whose "
                     "defaults already hold 0.9, 0.999 and 1e-8.",
@@ -219,6 +282,15 @@ return params, state"""
                     Fix((Edit('t = state["t"]', 't = state["t"] + 1'),
                          Edit('return new_params, {"t": t + 1, "m": new_m, "v": new_v}', f"return new_params, {RESULT}"))),
                     matches=step_count_stuck),
+            Mistake("shared_moments", "m and v made from the same zero arrays, then updated in place",
+                    "on the first step m and v came back equal: they are one set of arrays. A state made as "
+                    "{\"m\": zeros, \"v\": zeros} holds the same list twice, so `v *= beta2` and `v += ...` also "
+                    "change m, and the step mixes the two means (the square root of a negative v is NaN). Give m "
+                    "and v zero arrays of their own (two separate np.zeros_like), or compute new arrays instead of "
+                    "updating in place.",
+                    Fix((Edit('state = {"t": 0, "m": start, "v": start}',
+                              'state = {"t": 0, "m": start, "v": [[np.zeros_like(p) for p in pair] for pair in params]}'),)),
+                    matches=shared_moments),
             Mistake("t_twice", "moving the step count on twice",
                     "each call is one step, so the state it returns has t one more than the state it was given: "
                     "add 1 once, and return that t.",

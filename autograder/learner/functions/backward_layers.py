@@ -21,6 +21,40 @@ def target_rows(j, case, message):
             and labels not in sizes[1:-1])
 
 
+def gated_output(j, case):
+    """The gradients of a backward pass whose output error is also multiplied by ReLU's slope at the last
+    layer's scores (the output layer has a softmax, not a ReLU): right but for that gate, in float64."""
+    params, cache, Y = j.case(case).args
+    Z = np.asarray(cache[-1][1], dtype=float)
+    m = Z.shape[1]
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    T = np.zeros_like(Z)
+    T[np.asarray(Y), np.arange(m)] = 1
+    dZ = (E / E.sum(axis=0, keepdims=True) - T) / m * (Z > 0)
+    grads = []
+    for l in reversed(range(len(params))):
+        A_prev, Zl = (np.asarray(a, dtype=float) for a in cache[l])
+        if l < len(params) - 1:
+            dZ = dA * (Zl > 0)  # noqa: F821 (set below on the layer before)
+        grads.append((dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)))
+        if l > 0:
+            dA = np.asarray(params[l][0], dtype=float).T @ dZ
+    return grads[::-1]
+
+
+def relu_on_output(j, case):
+    value = j.value(case)
+    if j.right_on(case) or not isinstance(value, (list, tuple)):
+        return False
+    try:
+        want = gated_output(j, case)
+        return len(value) == len(want) and all(
+            np.shape(g) == w.shape and np.allclose(np.asarray(g, dtype=float), w, rtol=1e-4, atol=1e-9)
+            for gp, wp in zip(value, want) for g, w in zip(gp, wp))
+    except Exception:  # another structure: not this mistake
+        return False
+
+
 def suite():
     def m(j, case):
         return j.case(case).dims["m"]
@@ -102,6 +136,11 @@ def suite():
                     "way round, every gradient points uphill.",
                     Fix((Edit("dZ = (one_hot(Y) - softmax(Z)) / m", ERROR),)),
                     matches=off_by(lambda j, c: -1.0)),
+            Mistake("relu_on_output", "ReLU's slope on the output layer too",
+                    "the last layer has a softmax, not a ReLU: its error softmax(Z) - one_hot(Y), divided by m, is "
+                    "already the slope of the loss at its scores. ReLU's slope gates only the hidden layers, whose "
+                    "outputs went through ReLU; on the output layer it zeroes the error of every negative score.",
+                    Fix((Edit(f"{ERROR} * relu_deriv(Z)", ERROR),)), matches=relu_on_output),
             Mistake("no_relu_deriv", "forgetting ReLU's slope",
                     "the error flows back into a hidden layer only through units that were active: multiply by "
                     "ReLU's slope at that layer's own scores Z.", Fix((Edit("dZ = dA", SLOPE),))),

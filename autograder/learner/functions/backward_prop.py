@@ -18,6 +18,33 @@ def target_rows(j, case, message):
     return "broadcast" in message and 10 in rows and labels in rows and labels != 10
 
 
+def variant(*, out_gate=False, gate="Z1", hidden="A1"):
+    """A matcher: the answer gives the gradients of a backward pass that is right but for one variation:
+    ``out_gate`` (the output error also gated by ReLU's slope at Z2), ``gate`` (the scores whose ReLU slope
+    gates the hidden error) or ``hidden`` (what dW2 multiplies: A1, or the raw scores Z1)."""
+    def run(j, case):
+        value = j.value(case)
+        if j.right_on(case) or not isinstance(value, (tuple, list)) or len(value) != 4:
+            return False
+        a = dict(zip(("Z1", "A1", "Z2", "A2", "W1", "W2", "X"),
+                     (np.asarray(x, dtype=float) for x in j.case(case).args[:7])))
+        Y = np.asarray(j.case(case).args[7])
+        m = a["X"].shape[1]
+        T = np.zeros_like(a["A2"])
+        T[Y, np.arange(m)] = 1
+        dZ2 = (a["A2"] - T) * ((a["Z2"] > 0) if out_gate else 1) / m
+        if a[gate].shape != a["Z1"].shape:
+            return False
+        dZ1 = a["W2"].T @ dZ2 * (a[gate] > 0)
+        want = (dZ1 @ a["X"].T, dZ1.sum(axis=1, keepdims=True), dZ2 @ a[hidden].T, dZ2.sum(axis=1, keepdims=True))
+        try:
+            return all(np.shape(g) == w.shape and np.allclose(np.asarray(g, dtype=float), w, rtol=1e-4, atol=1e-9)
+                       for g, w in zip(value, want))
+        except Exception:  # another structure
+            return False
+    return run
+
+
 def suite():
     def ratio(j, case):
         return scaled_by(j, case)
@@ -113,6 +140,23 @@ def suite():
                     "A2 holds ten probabilities per example, so the target it is compared with must be ten numbers "
                     "per example too: the one-hot column of the label.",
                     Fix((Edit("dZ2 = A2 - Y", "dZ2 = A2 - one_hot(Y)"),))),
+            Mistake("relu_on_output", "ReLU's slope on the output layer's error",
+                    "the output layer has a softmax, not a ReLU: its error, the probabilities minus the one-hot "
+                    "target, is already the slope of the loss at Z2. ReLU's slope belongs to the hidden layer only, whose A1 went through ReLU; at "
+                    "Z2 it zeroes the error of every negative output score.",
+                    Fix((Edit("dZ2 = (A2 - one_hot(Y)) * relu_deriv(Z2)", "dZ2 = A2 - one_hot(Y)"),)),
+                    matches=variant(out_gate=True)),
+            Mistake("slope_at_Z2", "ReLU's slope taken at Z2 instead of Z1",
+                    "the hidden error is gated by the hidden layer's own scores: a unit of the hidden layer passes "
+                    "error back only if its Z1 was positive. Z2 belongs to the output layer; with 10 hidden units "
+                    "and 10 outputs the shapes happen to fit, so nothing crashes.",
+                    Fix((Edit("dZ1 = W2.T @ dZ2 * relu_deriv(Z2)", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),)),
+                    matches=variant(gate="Z2")),
+            Mistake("scores_not_activations", "Z1 instead of A1 in dW2",
+                    "the second layer's input is the hidden layer's output A1 = relu(Z1), so dW2 multiplies the "
+                    "output error by A1 transposed. Z1 still holds the negative scores that ReLU set to 0.",
+                    Fix((Edit("dW2 = dZ2 @ Z1.T / m", "dW2 = dZ2 @ A1.T / m"),)),
+                    matches=variant(hidden="Z1")),
             Mistake("no_relu_deriv", "forgetting the ReLU's slope",
                     "the hidden layer's error only flows back through units that were active: ReLU's slope is 0 "
                     "where Z1 was negative.", Fix((Edit("dZ1 = W2.T @ dZ2", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),))),

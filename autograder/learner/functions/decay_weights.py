@@ -110,6 +110,17 @@ def suite():
                     "np.exp of a number is a float64 number, which turns float32 weights into float64).",
                     Fix((Edit("W * np.exp(-lr * weight_decay)", RIGHT),)),
                     matches=shrinks_by(lambda lr, wd: np.exp(-lr * wd))),
+            Mistake("times_amount", "multiplying by lr * weight_decay instead of by 1 - lr * weight_decay",
+                    "lr * weight_decay is the fraction taken away at each step, a small number: multiplying W by it "
+                    "keeps only that small fraction of each weight and wipes out almost everything learned. The "
+                    "factor is what is left after the shrink, 1 - lr * weight_decay.",
+                    Fix((Edit("W * (lr * weight_decay)", RIGHT),)), matches=shrinks_by(lambda lr, wd: lr * wd)),
+            Mistake("divides", "dividing by 1 + lr * weight_decay instead of multiplying by 1 - lr * weight_decay",
+                    "decoupled weight decay takes a step of its own towards 0, as large as lr * weight_decay of "
+                    "each weight: W - lr * weight_decay * W, that is W times 1 - lr * weight_decay. Dividing by "
+                    "1 + lr * weight_decay comes close but is another update, and the checks compare with the "
+                    "lesson's.", Fix((Edit("W / (1 + lr * weight_decay)", RIGHT),)),
+                    matches=shrinks_by(lambda lr, wd: 1 / (1 + lr * wd))),
             Mistake("subtracts", "subtracting lr * weight_decay instead of multiplying",
                     "weight decay shrinks each weight in proportion to its size, W - lr * weight_decay * W: large "
                     "weights lose more, and a weight at 0 stays at 0.", Fix((Edit("W - lr * weight_decay", RIGHT),)),

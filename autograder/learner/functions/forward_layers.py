@@ -4,6 +4,7 @@ import numpy as np
 from ..checks import is_softmax_of, matches, prop, same_softmax, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr, Layers, Tup, leaves
+from .forward_prop import flat_bias
 
 SIGNATURE = "forward_layers(params, X)"
 ARGS = ("params", "X")  # the parameters the checks pass by position, in order
@@ -185,6 +186,12 @@ def suite():
             Mistake("no_bias", "leaving out the bias",
                     "each layer computes W A + b: without b a unit cannot shift its threshold.",
                     Fix((Edit("Z = W @ A", "Z = W @ A + b"),)), matches=bias_left_out, partial=True),
+            Mistake("flat_bias", "a bias flattened to a vector of shape (n,)",
+                    "NumPy lines shapes up from the right: an (n,) vector meets a layer's (n, m) scores along the "
+                    "examples axis, not down the units (an error, or silently wrong when m happens to equal n). "
+                    "Each bias is an (n, 1) column, one value per unit, which broadcasts across the m examples: "
+                    "add it as it is.", Fix((Edit("Z = W @ A + b.reshape(-1)", "Z = W @ A + b"),)),
+                    error=("ValueError", flat_bias)),
             Mistake("same_input", "feeding X to every layer",
                     "the layers are a chain: each one's input is the previous one's output, A, which starts as X.",
                     Fix((Edit("Z = W @ X + b", "Z = W @ A + b"), Edit("cache.append((X, Z))", "cache.append((A, Z))"))),

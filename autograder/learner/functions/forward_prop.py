@@ -3,6 +3,8 @@
 Each stage is judged from the learner's own previous one (Z1 from X, A1 from their Z1, Z2 from their A1,
 A2 from their Z2), so a mistake in one stage is named however many others there are.
 """
+import re
+
 import numpy as np
 
 from ..checks import is_softmax_of, matches, standard
@@ -34,11 +36,23 @@ def stage(test):
     return run
 
 
+def flat_bias(j, case, message):
+    """A broadcast error between a layer's (n, m) scores and an (n,) bias: a bias flattened to a vector (X,
+    the last argument, gives m)."""
+    m = np.shape(j.case(case).args[-1])[-1]
+    found = re.findall(r"\((\d+),(\d+)\)\s*\((\d+),\)", message) + \
+        [(a, b, c) for c, a, b in re.findall(r"\((\d+),\)\s*\((\d+),(\d+)\)", message)]
+    return "broadcast" in message and any(int(n) == int(k) and int(cols) == m for n, cols, k in found)
+
+
 def suite():
     no_bias = stage(lambda p, s: (_close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1]))
                     or (_close(s[2], p[2] @ s[1]) and not _close(s[2], p[2] @ s[1] + p[3])))
     relu_output = stage(lambda p, s: _close(s[3], np.maximum(s[2], 0)) and not is_softmax_of(s[3], s[2]))
+    relu_then_softmax = stage(lambda p, s: is_softmax_of(s[3], np.maximum(s[2], 0)) and not is_softmax_of(s[3], s[2]))
     skip_activation = stage(lambda p, s: _close(s[2], p[2] @ s[0] + p[3]) and not _close(s[2], p[2] @ s[1] + p[3]))
+    other_activation = stage(lambda p, s: not _close(s[1], np.maximum(s[0], 0)) and (
+        _close(s[1], np.tanh(s[0])) or _close(s[1], 1 / (1 + np.exp(-np.clip(s[0], -500, 500))))))
     softmax_hidden = stage(lambda p, s: is_softmax_of(s[1], s[0]) and not _close(s[1], np.maximum(s[0], 0)))
     return standard(
         "forward_prop", Tup("forward_prop(...)", tuple(Arr(n, (10, "m")) for n in ("Z1", "A1", "Z2", "A2"))),
@@ -52,9 +66,29 @@ def suite():
             Mistake("relu_output", "ReLU on the output layer",
                     "the output layer turns scores into probabilities, which softmax does; ReLU is for the hidden "
                     "layer only.", Fix((Edit("A2 = relu(Z2)", "A2 = softmax(Z2)"),)), matches=relu_output, partial=True),
+            Mistake("relu_then_softmax", "ReLU on the output scores before softmax",
+                    "Z2 is right, but A2 is not softmax(Z2): ReLU went on the output scores first, so every negative "
+                    "score counts as 0 and its digit gets more probability than it should. The output layer's "
+                    "only activation is softmax, on the raw scores Z2.",
+                    Fix((Edit("A2 = softmax(relu(Z2))", "A2 = softmax(Z2)"),)), matches=relu_then_softmax,
+                    partial=True),
+            Mistake("flat_bias", "a bias flattened to a vector of shape (10,)",
+                    "NumPy lines shapes up from the right: a (10,) vector meets the (10, m) scores along the "
+                    "examples axis, not down the units (an error, or silently wrong when m happens to be 10). "
+                    "The biases are (10, 1) columns, one value per unit, which broadcast across the m examples: "
+                    "add them as they are.",
+                    Fix((Edit("Z1 = W1 @ X + b1.ravel()", "Z1 = W1 @ X + b1"),
+                         Edit("Z2 = W2 @ A1 + b2.ravel()", "Z2 = W2 @ A1 + b2"))),
+                    error=("ValueError", flat_bias)),
             Mistake("skip_activation", "feeding Z1 instead of A1 to the second layer",
                     "the second layer reads the hidden layer's activations, after ReLU, not its raw scores.",
                     Fix((Edit("Z2 = W2 @ Z1 + b2", "Z2 = W2 @ A1 + b2"),)), matches=skip_activation, partial=True),
+            Mistake("other_activation", "a sigmoid or tanh on the hidden layer instead of ReLU",
+                    "this network's hidden layer uses ReLU, max(Z1, 0): the backward pass multiplies by ReLU's "
+                    "slope (0 or 1), so with another activation the gradients would not be those of this network. "
+                    "The sigmoid and tanh also flatten out for large scores, which slows learning.",
+                    Fix((Edit("A1 = 1 / (1 + np.exp(-Z1))", "A1 = relu(Z1)"),)), matches=other_activation,
+                    partial=True),
             Mistake("softmax_hidden", "softmax on the hidden layer",
                     "the hidden layer bends its scores with ReLU; softmax belongs to the output layer only.",
                     Fix((Edit("A1 = softmax(Z1)", "A1 = relu(Z1)"),)), matches=softmax_hidden, partial=True),

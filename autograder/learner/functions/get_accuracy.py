@@ -25,6 +25,43 @@ def _is_one_minus(j, case):
     return np.isclose(got, 1 - want, rtol=0, atol=1e-9)
 
 
+def _got(j, case):
+    try:
+        return float(np.asarray(j.value(case), dtype=float))
+    except (TypeError, ValueError):
+        return None
+
+
+def floor_division(j, case):
+    """An integer: the fraction rounded down by // (0 for anything below 100%)."""
+    value, want = j.value(case), float(j.expected(case))
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 < want < 1 and value == 0
+
+
+def every_pair(j, case):
+    """The mean of an (m, m) table comparing every prediction with every label: a column against a row."""
+    got = _got(j, case)
+    P, Y = (np.asarray(a).ravel() for a in j.case(case).args[:2])
+    return got is not None and P.size > 1 and not j.right_on(case) and \
+        np.isclose(got, np.equal.outer(P, Y).mean(), rtol=1e-9)
+
+
+def digit_sets(j, case):
+    """Which digits appear in each, compared as sets, not each prediction with its own label: on this case,
+    and on the other visible ones that are answered wrongly (one case alone can agree by chance)."""
+    return _digit_sets(j, case) and all(j.right_on(n) or _digit_sets(j, n) for n in ("fixed", "random")
+                                        if n != case and _got(j, n) is not None)
+
+
+def _digit_sets(j, case):
+    got = _got(j, case)
+    P, Y = (np.asarray(a).ravel() for a in j.case(case).args[:2])
+    if got is None or j.right_on(case):
+        return False
+    shared = len(set(P.tolist()) & set(Y.tolist()))
+    return any(np.isclose(got, shared / n, rtol=1e-9) for n in {Y.size, len(set(Y.tolist())), 10})
+
+
 def suite():
     return standard(
         "get_accuracy", Num("accuracy"),
@@ -38,6 +75,21 @@ def suite():
             Mistake("percent", "returning a percentage",
                     "the course reports accuracy as a fraction between 0 and 1, not from 0 to 100.",
                     Fix((Edit("100 * np.mean(predictions == Y)", "np.mean(predictions == Y)"),))),
+            Mistake("floor_division", "integer division (//), which rounds the fraction down to 0",
+                    "`//` divides and throws the remainder away, so any accuracy below 100% comes out as 0: "
+                    "accuracy needs true division, `/` (or a mean, which divides for you).",
+                    Fix((Edit("//", "/"),)), matches=floor_division),
+            Mistake("every_pair", "comparing a column of labels with a row of predictions (every pair)",
+                    "== compares entry by entry only when both arrays have the same shape. A (m, 1) column against "
+                    "an (m,) row broadcasts to an (m, m) table that compares every prediction with every label, "
+                    "and its mean is not an accuracy. Keep both flat, shape (m,).",
+                    Fix((Edit("Y.reshape(-1, 1)", "Y"),)), matches=every_pair),
+            Mistake("digit_sets", "comparing which digits appear instead of each prediction with its own label",
+                    "accuracy asks, example by example, whether the prediction equals that example's label: compare "
+                    "the two arrays position by position. Sets forget the positions, so they only say which digits "
+                    "turn up somewhere.",
+                    Fix((Edit("len(set(predictions.tolist()) & set(Y.tolist())) / len(Y)",
+                              "np.mean(predictions == Y)"),)), matches=digit_sets),
             Mistake("error_rate", "returning the fraction of wrong answers",
                     "accuracy counts the predictions that equal their label.",
                     Fix((Edit("np.mean(predictions != Y)", "np.mean(predictions == Y)"),)),

@@ -1,5 +1,7 @@
 """``get_predictions``: what it returns, its checks in order, and the mistakes they can name."""
 
+import numpy as np
+
 from ..checks import standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
@@ -15,6 +17,13 @@ def suite():
         "get_predictions", Arr("predictions", ("m",), kinds="iu"),
         edge=[], finite_case=None,
         mistakes=[
+            Mistake("keepdims", "keepdims=True, which leaves a (1, m) row instead of (m,) digits",
+                    "keepdims keeps the axis it reduced, with length 1, so the digits come back as a (1, m) row. "
+                    "The lesson's predictions are a flat (m,) vector, like the labels Y they are compared with "
+                    "(a (1, m) row against (m,) labels would broadcast). Leave keepdims out.",
+                    Fix((Edit(", keepdims=True", ""),)),
+                    matches=lambda j, c: np.shape(j.value(c)) == (1, j.case(c).dims["m"]) and np.array_equal(
+                        np.ravel(j.value(c)), np.asarray(j.case(c).args[0]).argmax(0)), on=("shape",)),
             Mistake("wrong_axis", "argmax over the wrong axis",
                     "each column is one example; its prediction is the row with the largest probability, found "
                     "down the column, which gives one digit per example.",

@@ -75,6 +75,49 @@ def suite():
             value_difference(a, b, 1e-9, "x") for (_, a), (_, b) in
             zip(leaves(j.spec, j.value("default_start")), leaves(j.spec, j.value("default_given"))))
 
+    def losses(j, case, key="loss"):
+        try:
+            return [float(x) for x in np.ravel(j.value(case)[1][key])]
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None
+
+    def fixed_alpha(j, case):
+        """From the same start, the same trained parameters for alpha = 0.5 and alpha = 0.1, where the
+        course's differ, and not the start itself (that is no update at all): the step ignored alpha."""
+        a, b = j.value("fixed"), j.value("alpha_small")
+        try:
+            got = [np.asarray(x, dtype=float) for x in list(a[0]) + list(b[0])]
+        except (TypeError, ValueError, IndexError):
+            return False
+        start = [np.asarray(x, dtype=float) for x in j.case("fixed").kwargs["params"]]
+        if len(got) != 8 or any(g.shape != s.shape for g, s in zip(got, start + start)):
+            return False
+        return all(np.allclose(x, y, rtol=1e-9) for x, y in zip(got[:4], got[4:])) and \
+            not all(np.allclose(x, s) for x, s in zip(got[:4], start)) and \
+            not np.allclose(j.expected("fixed")[0][0], j.expected("alpha_small")[0][0])
+
+    def one_short(j, case):
+        """One entry fewer than the iterations asked for, in every visible run: a loop counted from 1."""
+        runs = [n for n in ("fixed", "alpha_small", "with_val") if j.value(n) is not None]
+        return case in runs and all(losses(j, n) is not None and
+                                    len(losses(j, n)) == j.case(n).kwargs["iterations"] - 1 for n in runs)
+
+    def shared_lists(j, case):
+        """Every key of history holds the same list: one entry per key and iteration in each."""
+        try:
+            history = j.value(case)[1]
+            lists = [list(np.ravel(history[k])) for k in history]
+        except (TypeError, ValueError, KeyError, IndexError):
+            return False
+        n = j.case(case).kwargs["iterations"]
+        return len(lists) > 1 and all(v == lists[0] for v in lists) and len(lists[0]) == n * len(lists)
+
+    def val_on_training(j, case):
+        """history['val_accuracy'] is the training accuracy, where the course's differ."""
+        acc, val = losses(j, case, "accuracy"), losses(j, case, "val_accuracy")
+        want = j.expected(case)[1]
+        return acc is not None and val is not None and acc == val and want["accuracy"] != want["val_accuracy"]
+
     def started_elsewhere(j, case):
         """The first recorded loss is neither the loss at the given params nor after one step."""
         first = float(np.ravel(j.value(case)[1]["loss"])[0])
@@ -90,11 +133,12 @@ def suite():
         prop("loss-falls", "fixed", "the loss goes down", loss_falls),
         matches("fixed", "reaches the expected parameters after 5 steps", "values:params", params_values),
         matches("fixed", "records the loss and accuracy of every iteration", "values:history", history_values),
+        matches("alpha_small", "takes steps of the alpha it is given (here 0.1)", "values:alpha", params_values),
         matches("with_val", "records the validation accuracy when given validation data", "values:val", val_curve),
         prop("default", "default_start", "starts from your init_params(rng) when no params are given", same_start,
              uses=("default_given",)),
-        unchanged(["fixed", "with_val"], "leaves the starting parameters unchanged"),
-        no_warnings(["fixed", "with_val", "default_start"],
+        unchanged(["fixed", "alpha_small", "with_val"], "leaves the starting parameters unchanged"),
+        no_warnings(["fixed", "alpha_small", "with_val", "default_start"],
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
         matches("hidden", "trains correctly on data it has not seen", "values:hidden", params_values),
     ]
@@ -106,6 +150,27 @@ if X_val is not None:
     A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
     history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))"""
     mistakes = [
+        Mistake("fixed_alpha", "a learning rate of its own instead of the alpha it is given",
+                "from the same start, alpha = 0.5 and alpha = 0.1 trained to the same parameters: the update used a name from "
+                "outside the function (the toolbox's ALPHA) or a number written in. alpha is an argument so that "
+                "the caller chooses the step (this lesson compares several on validation): pass it on.",
+                Fix((Edit(", ALPHA)", ", alpha)"),)), matches=fixed_alpha),
+        Mistake("one_short", "one iteration too few (a loop counted from 1)",
+                "range(1, iterations) counts from 1 to iterations - 1: one step fewer than asked, and a history "
+                "one entry short. range(iterations) counts iterations times (from 0).",
+                Fix((Edit("range(1, iterations)", "range(iterations)"),)), matches=one_short),
+        Mistake("shared_lists", "one list shared by every key of history (dict.fromkeys(keys, []))",
+                "dict.fromkeys(keys, []) puts the same list object under every key, so each append lands in all "
+                "of them: the losses and accuracies mix in one list. Give each key a list of its own: a dict "
+                "comprehension makes a fresh [] for each key.",
+                Fix((Edit("dict.fromkeys(keys, [])", "{key: [] for key in keys}"),)), matches=shared_lists),
+        Mistake("val_on_training", "recording the training accuracy as the validation accuracy",
+                "the validation accuracy is measured on images held out of training: run the network on X_val "
+                "and compare with Y_val. The training batch's predictions say how well the network fits the "
+                "images it learns from, which is what history['accuracy'] already records.",
+                Fix((Edit('history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y))',
+                          'history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, '
+                          'X_val)[3]), Y_val))'),)), matches=val_on_training, cases=("with_val",)),
         Mistake("no_update", "never updating the parameters",
                 "update_params does not change the arrays it is given: it returns new ones, and the loop must "
                 "carry those into the next iteration.",
@@ -126,6 +191,13 @@ if X_val is not None:
                 "given, so the same seed always gives the same training run; without it every run starts "
                 "somewhere new.", Fix((Edit("init_params()", "init_params(rng)"),)),
                 matches=drops_rng, cases=("default_start",)),
+        Mistake("flat_return", "returning the four parameters and the history side by side",
+                "gradient_descent returns a pair: the parameters as one tuple, then the history, so that the "
+                "caller writes `params, history = gradient_descent(...)` and can hand params on whole. "
+                "`return W1, b1, W2, b2, history` makes five items; group the parameters in parentheses.",
+                Fix((Edit("return W1, b1, W2, b2, history", "return (W1, b1, W2, b2), history"),)),
+                matches=lambda j, c: isinstance(j.value(c), (tuple, list)) and len(j.value(c)) == 5
+                and isinstance(j.value(c)[4], dict)),
         Mistake("params_only", "returning only the parameters",
                 "the caller needs the history too, to draw the learning curves: return a pair, the parameters "
                 "and the history.",

@@ -133,11 +133,45 @@ def suite():
     def all_ratios(j, c, target):
         return all(near(ratio(W), target(W)) for W in weights(j, c))
 
+    def two_lists(j, c):
+        """Two lists, the weights and the biases, one item per layer each, instead of one list of pairs."""
+        value, sizes = j.value(c), j.case(c).dims["sizes"]
+        if not isinstance(value, (tuple, list)) or len(value) != 2 or \
+                not all(isinstance(v, (tuple, list)) and len(v) == len(sizes) - 1 for v in value):
+            return False
+        return all(np.ndim(W) == 2 and np.shape(b)[:1] == np.shape(W)[:1] for W, b in zip(*value))
+
+    def same_for_every_seed(j, c):
+        flat = lambda case: [a for pair in j.value(case) for a in pair]  # noqa: E731
+        return all(j.value(n) is not None and all(np.array_equal(a, b) for a, b in zip(flat(c), flat(n)))
+                   for n in ("seeded_again", "other_seed"))
+
     DEF = "def init_layers(layer_sizes, rng=None):"
     MAKE = "rng = np.random.default_rng(rng)"
     DRAW = "rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in)"
     properties = ("random", "scale", "deep", "one_layer", "hidden")
     mistakes = [
+        Mistake("two_lists", "two lists, the weights and the biases, instead of one list of (W, b) pairs",
+                "every later function walks the layers one pair at a time (`for W, b in params`), so init_layers "
+                "returns one list with a (W, b) pair per layer. Two lists side by side hold the same arrays, but "
+                "params[0] would then be all the weights. zip pairs them up.",
+                Fix((Edit("return Ws, bs", "return list(zip(Ws, bs))"),)), matches=two_lists,
+                on=("type", "shape", "deep", "one_layer", "hidden")),
+        Mistake("glorot", "Glorot's spread, sqrt(2 / (n_in + n_out)), instead of He's sqrt(2 / n_in)",
+                "Glorot's start averages a layer's inputs and outputs, which suits tanh and the sigmoid. ReLU "
+                "sets about half of its inputs to 0, so He's start counts the inputs only, 2 / n_in, to keep the "
+                "signal's size from layer to layer. Glorot's is smaller wherever a layer has many outputs for its "
+                "inputs.", Fix((Edit("np.sqrt(2 / (n_in + n_out))", "np.sqrt(2 / n_in)"),)),
+                matches=lambda j, c: all_ratios(j, c, lambda W: np.sqrt(2 / (W.shape[0] + W.shape[1])) / he(W))
+                and any(abs(np.sqrt(W.shape[1] / (W.shape[0] + W.shape[1])) - 1) > 0.2 for W in weights(j, c)),
+                on=properties),
+        Mistake("fixed_seed", "a generator made from a seed of its own instead of from rng",
+                "rng=0 and rng=1 gave the same start, and so would any seed: the generator is made from a number "
+                "written in the function (default_rng(0), np.random.seed(42)), not from the rng it is given. Make it "
+                "from rng itself: default_rng accepts a seed, None or a Generator, so the caller chooses the "
+                "start and can repeat it.",
+                Fix((Edit("np.random.default_rng(42)", "np.random.default_rng(rng)"),)),
+                matches=same_for_every_seed, cases=("seeded",), on=("repeatable",)),
         Mistake("random_biases", "biases drawn at random instead of starting at 0",
                 "a random bias shifts each unit's threshold by a random amount before anything is learned "
                 "(standard_normal's spread is 1, as large as a whole layer's input): start every bias at 0 and "

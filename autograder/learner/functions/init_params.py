@@ -123,6 +123,15 @@ def suite():
     def near_std(x, target):
         return abs(float(np.std(x)) / target - 1) < 0.25
 
+    def variance_not_std(j, c):
+        """A weight matrix scaled by the variance v / fan_in (v = 1 or 2), and each of the others by that or by
+        its square root (a fix applied to one matrix only is still named)."""
+        def scaled(k, n, power):
+            return any(near_std(w(j, c, k), (v / n) ** power) for v in (1, 2))
+        layers = ((0, 784), (2, 10))
+        return any(scaled(k, n, 1) for k, n in layers) and all(scaled(k, n, 1) or scaled(k, n, 0.5)
+                                                               for k, n in layers)
+
     def hidden_width(j, c):
         """Shapes of a hidden layer of k != 10 units somewhere (784 inputs and 10 outputs kept)."""
         shapes = [np.shape(a) for a in j.value(c)]
@@ -180,6 +189,19 @@ def suite():
                 Fix((Edit("W1 = rng.standard_normal((10, 784))", f"W1 = {W1}"),
                      Edit("W2 = rng.standard_normal((10, 10))", f"W2 = {W2}"))),
                 matches=lambda j, c: near_std(w(j, c, 0), 1.0) or near_std(w(j, c, 2), 1.0), on=("scale", "hidden")),
+        Mistake("times_sqrt_fan_in", "multiplying by the square root of fan_in instead of dividing by it",
+                "each unit adds up fan_in inputs, so its score grows like sqrt(fan_in) times the weights' spread: "
+                "to keep it near 1 the weights are divided by sqrt(fan_in), not multiplied. Multiplied, W1 starts "
+                "784 times too large and the ReLUs and softmax saturate at once.",
+                Fix((Edit("* np.sqrt(784)", "/ np.sqrt(784)"), Edit("* np.sqrt(10)", "/ np.sqrt(10)"))),
+                matches=lambda j, c: any(any(near_std(w(j, c, k), np.sqrt(v * n)) for v in (1, 2))
+                                         for k, n in ((0, 784), (2, 10))), on=("scale", "hidden")),
+        Mistake("variance_not_std", "multiplying by the variance 1 / fan_in instead of its square root",
+                "standard_normal has standard deviation 1, and multiplying by s gives standard deviation s. The "
+                "variance 1 / fan_in (or He's 2 / fan_in) is the square of the spread: the factor is its square "
+                "root. Without it W1 starts 28 times too small.",
+                Fix((Edit("* (1 / 784)", "* np.sqrt(1 / 784)"), Edit("* (1 / 10)", "* np.sqrt(1 / 10)"))),
+                matches=variance_not_std, on=("scale", "hidden")),
         Mistake("fixed_scale", "a fixed scale such as 0.01 instead of one from each layer's fan-in",
                 "a number written in the code (0.01 is a common one) gives every layer the same spread, whatever "
                 "its number of inputs: with 784 inputs or with 10, a unit's score then starts too small or too "
@@ -212,6 +234,15 @@ def suite():
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
                     np.array_equal(a, b) for a, b in zip(j.value(c), j.value("seeded_again"))), cases=("seeded",),
                 on=("repeatable", "generator")),
+        Mistake("fixed_seed", "a generator made from a seed of its own instead of from rng",
+                "rng=0 and rng=1 gave the same start, and so would any seed: the generator is made from a number "
+                "written in the function (default_rng(0), np.random.seed(42)), not from the rng it is given. Make it "
+                "from rng itself: default_rng accepts a seed, None or a Generator, so the caller chooses the "
+                "start and can repeat it.",
+                Fix((Edit("np.random.default_rng(0)", "np.random.default_rng(rng)"),)),
+                matches=lambda j, c: all(j.value(n) is not None and all(np.array_equal(a, b) for a, b in zip(
+                    j.value(c), j.value(n))) for n in ("seeded_again", "other_seed")), cases=("seeded",),
+                on=("repeatable",)),
         Mistake("seeds_numpy", "seeding NumPy's global generator with rng",
                 "`rng` may be a seed or a Generator already made (the capstone passes one along); np.random.seed "
                 "takes only a number, and draws from the global generator. Make a Generator from `rng`, which "
@@ -226,6 +257,12 @@ def suite():
                 "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",
                 Fix((Edit(DEF, MAKE, "after"),)),
                 error=("AttributeError", r"'(int|NoneType)' object has no attribute")),
+        Mistake("flat_bias", "biases of shape (10,) instead of columns (10, 1)",
+                "a bias is a column, one value per unit, so that it broadcasts across the m columns of W1 @ X. "
+                "NumPy lines shapes up from the right, so a flat (10,) vector would be added along the examples "
+                "axis instead (an error, or silently wrong when m is 10).",
+                Fix((Edit("np.zeros(10)", "np.zeros((10, 1))"),)),
+                matches=lambda j, c: any(np.shape(j.value(c)[k]) == (10,) for k in (1, 3)), on=("shape",)),
         Mistake("transposed", "weights stored as (inputs, units) instead of (units, inputs)",
                 "W1 has one row per hidden unit and one column per pixel, so that W1 @ X works with X of shape "
                 "(784, m).", Fix((Edit("rng.standard_normal((784, 10))", "rng.standard_normal((10, 784))"),)),

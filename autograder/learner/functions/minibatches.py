@@ -186,6 +186,13 @@ def suite():
         s = sizes(j, c)
         return len(s) == due(j, c) + 1 and s[-1] == 0 and total(j, c) == m(j, c)
 
+    def slice_one_short(j, c):
+        """Each batch one example short of its share, the examples distinct: a slice that stops one early,
+        perm[s:s + batch_size - 1]."""
+        b, seen = size(j, c), examples(j, c)
+        want = [min(b - 1, m(j, c) - s) for s in range(0, m(j, c), b)]
+        return b > 1 and seen is not None and sizes(j, c) == want and np.unique(seen).size == seen.size
+
     def transposed(j, c):
         n = j.case(c).args[0].shape[0]
         try:
@@ -194,11 +201,29 @@ def suite():
             return False
         return bool(shapes) and n > 1 and all(len(sh) == 2 and sh[1] == n and sh[0] != n for sh in shapes)
 
+    def batches_of(j, c):
+        """Each batch's example numbers, or None."""
+        try:
+            n = j.case(c).args[0].shape[0]
+            if any(np.ndim(Xb) != 2 or np.shape(Xb)[0] != n for Xb, _ in j.value(c)):
+                return None
+            return [np.rint(np.asarray(Xb[0], dtype=float)).astype(int) for Xb, _ in j.value(c)]
+        except Exception:
+            return None
+
+    def sliding(j, c):
+        """More batches than due, each the one before moved on by one example: the starts step by 1, not by
+        batch_size (range(0, m - batch_size + 1) with no step)."""
+        got = batches_of(j, c)
+        full = [b for b in got or [] if b.size == size(j, c)]
+        return got is not None and size(j, c) > 1 and len(got) > due(j, c) and len(full) >= 2 and all(
+            np.array_equal(a[1:], b[:-1]) for a, b in zip(full, full[1:]))
+
     def drawn_at_random(j, c):
         """Full batches of batch_size, and examples repeated in the epoch: each batch drawn on its own (with
         replacement, or a fresh sample each time), not cut from one permutation."""
         seen, s = examples(j, c), sizes(j, c)
-        return seen is not None and len(s) >= 2 and all(k == size(j, c) for k in s) and \
+        return seen is not None and not sliding(j, c) and len(s) >= 2 and all(k == size(j, c) for k in s) and \
             np.unique(seen).size < seen.size
 
     def rows_permuted(j, c):
@@ -231,6 +256,11 @@ def suite():
                 Fix((Edit("range(0, m - batch_size + 1, batch_size)", RANGE),)),
                 matches=lambda j, c: total(j, c) < m(j, c) and len(sizes(j, c)) == due(j, c) - 1
                 and all(k == size(j, c) for k in sizes(j, c))),
+        Mistake("slice_one_short", "a slice that stops one example early",
+                "a slice's end is not included: perm[s:s + batch_size] holds batch_size examples, s to "
+                "s + batch_size - 1. Ending it at s + batch_size - 1 leaves out the last example of every batch, "
+                "and so one example in batch_size is never trained on.",
+                Fix((Edit("order[s:s + batch_size - 1]", "order[s:s + batch_size]"),)), matches=slice_one_short),
         Mistake("merged_last", "the examples left over joined to the last full batch",
                 "the examples left at the end make a batch of their own, smaller than batch_size: every other "
                 "batch holds exactly batch_size examples, so the step size tuned for it fits every step but one.",
@@ -257,6 +287,12 @@ def suite():
                 "(or indexing rows) turns it into (b, n).",
                 Fix((Edit("X[:, perm[s:s + batch_size]].T", "X[:, perm[s:s + batch_size]]"),)), matches=transposed,
                 on=("shape",)),
+        Mistake("sliding", "batch starts that step by 1 instead of by batch_size",
+                "each batch starts one example after the one before, so they overlap almost entirely and an "
+                "epoch holds about m batches instead of m / batch_size. A range with no step counts 0, 1, 2, ...: "
+                "give it batch_size as its step, range(0, m, batch_size), so each batch starts where the last "
+                "one ended.",
+                Fix((Edit("for s in range(0, m - batch_size + 1):", f"for s in {RANGE}:"),)), matches=sliding),
         Mistake("with_replacement", "drawing each batch at random instead of cutting one permutation",
                 "an epoch is one pass over every example, each exactly once: shuffle the example numbers once "
                 "(one permutation from rng), then cut that order into pieces of batch_size. A fresh random draw per "

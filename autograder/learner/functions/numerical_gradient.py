@@ -164,6 +164,13 @@ def suite():
                 "once, and the slope stored is the row's total. Loop over every position of x (np.ndindex(x.shape) "
                 "gives each index tuple), whatever its number of dimensions.",
                 Fix((Edit("for i in range(x.shape[0]):", "for i in np.ndindex(x.shape):"),)), matches=first_axis),
+        Mistake("two_dims_only", "a loop written for a matrix only (two indices, a row and a column)",
+                "x may have any number of dimensions: a vector of biases has one, a layer's weights two, and the "
+                "checks try three. `rows, cols = x.shape`, two indices (i, j) or two nested ranges fit only a "
+                "matrix. Take each position as one index tuple, whatever its length: "
+                "`for idx in np.ndindex(x.shape)`, then x[idx] and grad[idx].",
+                Fix((Edit("rows, cols = x.shape\nfor pos in np.ndindex(rows, cols):", "for pos in np.ndindex(x.shape):"),)),
+                error=(("ValueError", "IndexError"), r"values to unpack \(expected 2\b|tuple index out of range")),
         Mistake("flat_gradient", "a flat gradient instead of one shaped like x",
                 "grad[i] is the slope of x[i], so grad has x's shape: make its zeros with x's own shape, or reshape "
                 "a flat one to x.shape before returning it.",

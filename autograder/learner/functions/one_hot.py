@@ -1,7 +1,9 @@
 """``one_hot``: what it returns, its checks in order, and the mistakes they can name."""
+import re
+
 import numpy as np
 
-from ..checks import matches, standard
+from ..checks import keeps_float32, matches, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
@@ -16,6 +18,33 @@ def _shape(j, c):
 
 def _labels(j, c):
     return np.asarray(j.case(c).args[0])
+
+
+def upcasts(j, c):
+    """A matrix of a type that turns float32 arithmetic float64 (float64: np.zeros's default; int64)."""
+    value = j.value(c)
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and \
+        np.result_type(value.dtype, np.float32) != np.float32
+
+
+def unique_rows(j, c, message=None):
+    """As many rows as this batch has distinct labels (fewer than 10 when a digit is missing): by the shape,
+    or by the index error it leads to ("out of bounds for axis 0 with size k", k the distinct labels)."""
+    Y = _labels(j, c)
+    k = len(np.unique(Y))
+    if k == 10:
+        return False
+    if message is not None:
+        found = re.search(r"out of bounds for axis \d with size (\d+)", message)
+        return bool(found) and int(found.group(1)) == k
+    return _shape(j, c) in ((k, Y.size), (Y.size, k))
+
+
+def small_int_arithmetic(j, c):
+    """Right on int64 labels, wrong on the same kind of labels stored as uint8: arithmetic done in the labels'
+    own type, which wraps around past 255 (positions computed as Y * m, say)."""
+    Y = _labels(j, c)
+    return Y.dtype == np.uint8 and not j.right_on(c) and all(j.right_on(n) for n in ("fixed", "random"))
 
 
 def suite():
@@ -61,16 +90,35 @@ def suite():
     return standard(
         "one_hot", Arr("one_hot(Y)", (10, "m"), kinds="fiub"),
         edge=[matches("no9", "handles a batch with no 9: still 10 rows"),
-              matches("uint8", "accepts labels stored as uint8, as in the MNIST files")],
+              matches("uint8", "accepts labels stored as uint8, as in the MNIST files"),
+              keeps_float32("fixed", "returns float32, as the docstring asks (a note, not a requirement)")],
         mistakes=[
             Mistake("max_plus_one", "the original notebook's bug: one_hot sized by Y.max() + 1",
                     "the number of rows must be the number of digits, 10, whatever labels this batch happens to "
                     "hold: a batch without a 9 would get 9 rows and no longer line up with the network's 10 "
-                    "outputs.", Fix((Edit("np.zeros((Y.size, Y.max() + 1))", "np.zeros((Y.size, 10))"),)),
+                    "outputs.", Fix((Edit("np.zeros((Y.size, Y.max() + 1))", "np.zeros((Y.size, 10), np.float32)"),)),
                     matches=rows_from_labels),
+            Mistake("unique_rows", "sizing the matrix by the digits this batch holds instead of all 10",
+                    "the rows are the ten digits, whichever of them this batch happens to hold: a batch with no 7 "
+                    "still needs a row for 7 (every column lines up with the network's 10 outputs), and counting the "
+                    "distinct labels also puts a 9 in a row that is not there. Use the toolbox's N_CLASSES = 10.",
+                    Fix((Edit("len(np.unique(Y))", "N_CLASSES"),)), matches=unique_rows,
+                    error=("IndexError", lambda j, c, message: unique_rows(j, c, message))),
+            Mistake("label_arithmetic", "arithmetic on the uint8 labels, which wraps around past 255",
+                    "MNIST stores its labels as uint8, whose arithmetic wraps around: 9 * 40 is 104 in uint8, not "
+                    "360. Positions computed from the labels (Y * m + ...) then land in the wrong place. Index with "
+                    "the labels themselves (a row index and a column index), or convert them to int first.",
+                    Fix((Edit("Y * m", "Y.astype(np.int64) * m"),)), matches=small_int_arithmetic,
+                    error=("OverflowError", "out of bounds for uint8")),
+            Mistake("upcasts", "a float64 (or int) matrix, where the docstring asks for float32",
+                    "np.zeros and np.eye make float64 unless told otherwise (and `.astype(int)` makes int64). The "
+                    "0s and 1s are exact in any type; float32 is the one that keeps float32 training float32, so "
+                    "ask for it when you make the matrix (`dtype=np.float32`).",
+                    Fix((Edit("np.zeros((N_CLASSES, m))", "np.zeros((N_CLASSES, m), dtype=np.float32)"),)),
+                    matches=upcasts, on=("float32",)),
             Mistake("transposed", "one row per example instead of one column",
                     "the course keeps one column per example, like X, so the result is (10, m), not (m, 10).",
-                    Fix((Edit("np.eye(10)[Y]", "np.eye(10)[Y].T"),)), matches=one_row_per_example),
+                    Fix((Edit("np.eye(10)[Y]", "np.eye(10, dtype=np.float32)[Y].T"),)), matches=one_row_per_example),
             Mistake("whole_rows", "indexing with Y alone, which fills whole rows",
                     "indexing a matrix with one array picks whole rows, so every column of those rows becomes 1. "
                     "Each column needs exactly one 1: index with a row for each column, and that column.",

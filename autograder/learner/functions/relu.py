@@ -5,7 +5,7 @@ the case's own Z (so it is named however it is written), never by the course's s
 """
 import numpy as np
 
-from ..checks import changed_input, matches, standard
+from ..checks import changed_input, keeps_float32, matches, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
@@ -40,11 +40,25 @@ def leaky_test(j, c):
     return bool(np.allclose(a, a[0]) and 0 < a[0] < 1)
 
 
+def upcast(j, c):
+    """float32 scores gave a result of a type that turns float32 arithmetic float64."""
+    value, Z = j.value(c), np.asarray(j.case(c).args[0])
+    return isinstance(value, np.ndarray) and Z.dtype == np.float32 and value.dtype.kind in "biuf" \
+        and np.result_type(value.dtype, np.float32) != np.float32
+
+
+UPCAST_HINT = ("ReLU only sets some entries to 0, so its result can keep Z's own float type. A float64 appears when "
+               "something converts: `.astype(float)` and `dtype=float` mean float64, and a Python loop over the "
+               "entries (Python's max(z, 0) gives the int 0 beside NumPy's float32 numbers) makes np.array choose "
+               "float64. Keep to NumPy's entry-by-entry operations on Z itself.")
+
+
 def suite():
     to_relu = lambda old: Fix((Edit(old, RIGHT),))  # noqa: E731
     return standard(
         "relu", Arr("relu(Z)", (10, "m")),
-        edge=[matches("f32", "works on float32 input")],
+        edge=[matches("f32", "works on float32 input"),
+              keeps_float32("f32", "keeps float32 scores float32 (a note, not a requirement)", "float32 scores")],
         mistakes=[
             Mistake("np_max", "np.max instead of np.maximum",
                     "np.max reduces: it finds the largest value along an axis, so the shape shrinks. ReLU needs an "
@@ -73,6 +87,12 @@ def suite():
                     "assigning into Z changes the caller's array too, and the backward pass still needs the "
                     "original Z. Build and return a new array.",
                     Fix((Edit("Z[Z < 0] = 0\nreturn Z", f"return {RIGHT}"),)), matches=changed_input),
+            Mistake("returns_mask", "returning the mask Z > 0 (ReLU's slope) instead of the scores",
+                    "Z > 0 says where a score is positive: that is ReLU's slope (lesson 7), True or False. ReLU "
+                    "itself keeps each positive score's value and puts 0 elsewhere.",
+                    Fix((Edit("return Z > 0", f"return {RIGHT}"),)), matches=computes(lambda Z: (Z > 0).astype(float))),
+            Mistake("upcasts", "turning float32 scores into float64", UPCAST_HINT,
+                    Fix((Edit(".astype(float)", ""),)), matches=upcast, on=("float32",)),
             Mistake("python_max", "Python's max (or an if) on a whole array",
                     "Python's max compares two whole objects, and NumPy refuses to say whether a whole array is "
                     "larger than 0; NumPy's own functions compare entry by entry.",

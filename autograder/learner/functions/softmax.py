@@ -6,7 +6,7 @@ both named, each on the row that shows it.
 """
 import numpy as np
 
-from ..checks import matches, prop, standard
+from ..checks import keeps_float32, matches, prop, standard
 from ..judge import Edit, Fix, Mistake
 from ..spec import Arr
 
@@ -37,6 +37,12 @@ def _narrowed(j, c):
         and value.dtype.itemsize < 8
 
 
+def _widened(j, c):
+    """float32 scores gave float64 probabilities."""
+    value, Z = j.value(c), np.asarray(j.case(c).args[0])
+    return isinstance(value, np.ndarray) and Z.dtype == np.float32 and value.dtype == np.float64
+
+
 def suite():
     def keeps_float64(j, value):
         if _narrowed(j, "random"):
@@ -61,15 +67,36 @@ def suite():
         return _broken(j, c) and not _broken(j, "huge") and _broken(j, "mixed") and j.right_on("fixed") \
             and j.right_on("random")
 
-    def min_shift(j, c):
+    def low_shift(j, c):
         """Right when every score of a column is large, NaN when one score towers over its column: a shift by
         less than the column's maximum (its minimum, its mean)."""
         return _broken(j, c) and j.right_on("huge") and j.right_on("mixed") and _broken(j, "spread")
+
+    def spread_column_broken(j, k):
+        v, _ = _value(j, "spread")
+        return v is not None and not np.isfinite(v[:, k]).all()
+
+    def min_shift(j, c):
+        """... and NaN in the column whose one score lies far below the rest (-800), where only a shift by the
+        minimum overflows (it raises every other score by 800)."""
+        return low_shift(j, c) and spread_column_broken(j, 2)
+
+    def mean_shift(j, c):
+        """... and finite in that column: the shift lies between the minimum and the maximum (the mean)."""
+        return low_shift(j, c) and not spread_column_broken(j, 2)
 
     def rows_sum_to_one(j, c):
         v, Z = _value(j, c)
         return v is not None and Z.shape[1] > 1 and np.isfinite(v).all() and \
             np.allclose(v.sum(axis=1), 1, atol=1e-6) and not np.allclose(v.sum(axis=0), 1, atol=1e-6)
+
+    def divided_by_max(j, c):
+        """Each column divided by its largest exponential, not their sum: the shifted exponentials themselves,
+        whose largest entry in each column is 1."""
+        v, Z = _value(j, c)
+        if v is None or not np.isfinite(v).all() or np.allclose(v.sum(axis=0), 1, atol=1e-6):
+            return False
+        return bool(np.allclose(v, np.exp(Z - np.max(Z, 0)), rtol=1e-4, atol=1e-7))
 
     def whole_matrix_sums_to_one(j, c):
         v, Z = _value(j, c)
@@ -92,7 +119,8 @@ def suite():
         edge=[matches("huge", "stays finite for huge scores (like 1000)"),
               matches("mixed", "shifts each column by its own maximum"),
               matches("spread", "stays finite when one score of a column towers over the rest"),
-              matches("f32", "works on float32 input")],
+              matches("f32", "works on float32 input"),
+              keeps_float32("f32", "keeps float32 scores float32 (a note, not a requirement)", "float32 scores")],
         # after "finite": a column holding a NaN sums to nothing, so no "sums to 1 ✓" above a NaN
         first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",)),
                prop("precision", "random", "returns float64 probabilities for float64 scores", keeps_float64)],
@@ -104,12 +132,17 @@ def suite():
                     Fix((Edit("A = np.exp(Z) / sum(np.exp(Z))",
                               f"E = np.exp(Z - {COLUMNS})\nA = E / {SUM}"),)),
                     matches=no_shift),
-            Mistake("min_shift", "subtracting each column's minimum or mean instead of its maximum",
+            Mistake("min_shift", "subtracting each column's minimum instead of its maximum",
                     "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
-                    "subtracting the smallest score, or the average, a column with one score of 800 among ordinary "
-                    "ones still asks for exp of 700 or more, and exp overflows above 709.",
-                    Fix((Edit(("Z.min(axis=0, keepdims=True)", "Z.mean(axis=0, keepdims=True)"), COLUMNS),)),
-                    matches=min_shift),
+                    "subtracting the smallest score, every other score of the column goes up, and a column with "
+                    "one score of 800 among ordinary ones, or one of -800, asks for exp of 800, and exp overflows "
+                    "above 709.", Fix((Edit("Z.min(axis=0, keepdims=True)", COLUMNS),)), matches=min_shift),
+            Mistake("mean_shift", "subtracting each column's mean instead of its maximum",
+                    "a shift must bring the largest score down to 0, so that exp never sees a large number: after "
+                    "subtracting the average, the largest score is still above 0 by as much as it stands out, and "
+                    "a column with one score of 800 among ordinary ones asks for exp of about 720; exp overflows "
+                    "above 709. Subtract each column's maximum.",
+                    Fix((Edit("Z - np.mean(Z, axis=0)", "Z - np.max(Z, axis=0)"),)), matches=mean_shift),
             Mistake("float32_result", "turning float64 scores into float32 probabilities",
                     "float32 keeps about 7 significant digits, float64 about 16. A loss computed from float32 "
                     "probabilities is uncertain in its 7th digit, enough to drown a gradient check (lesson 16), "
@@ -131,6 +164,17 @@ def suite():
                     "the division: a row's maximum is a different amount for each entry of the column, and the "
                     "probabilities come out distorted. Subtract each column's own maximum.",
                     Fix((Edit("Z.max(axis=1, keepdims=True)", COLUMNS),)), matches=shifted_by_rows),
+            Mistake("divide_by_max", "dividing by each column's largest exponential instead of their sum",
+                    "the division is what makes a column's ten probabilities add up to 1, so it must be by their "
+                    "sum. After the shift, the largest exponential of a column is exactly 1: dividing by it changes "
+                    "nothing, and each column adds up to more than 1.",
+                    Fix((Edit("E.max(axis=0, keepdims=True)", SUM),)), matches=divided_by_max),
+            Mistake("upcasts", "turning float32 scores into float64 probabilities",
+                    "softmax needs no conversion: exp, the shift and the division all keep Z's own float type. "
+                    "`np.asarray(Z, dtype=np.float64)`, `.astype(float)` or `dtype=float` makes float64, which is "
+                    "safe but, in lesson 23's float32 network, makes every step after it float64.",
+                    Fix((Edit(("Z = np.asarray(Z, dtype=np.float64)", "Z = Z.astype(float)"), ""),)),
+                    matches=_widened, on=("float32",)),
             Mistake("sum_all", "dividing by the sum of the whole matrix",
                     "a sum with no axis adds every example together, so each column ends up summing to much less "
                     "than 1. Divide each column by its own sum.", Fix((Edit("np.sum(E)", SUM),)),

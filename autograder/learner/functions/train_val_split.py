@@ -189,7 +189,18 @@ def suite():
         """Parts one example larger or smaller than they should be: a slice boundary off by one."""
         n_train, n_val = part_sizes(j, c)
         m, want = j.case(c).args[0].shape[1], j.case(c).dims["n_val"]
-        return (n_train, n_val) != (m - want, want) and abs(n_val - want) <= 1 and abs(n_train - (m - want)) <= 1
+        return (n_train, n_val) != (m - want, want) and abs(n_val - want) <= 1 and abs(n_train - (m - want)) <= 1 \
+            and not repeats_in_val(j, c)
+
+    def repeats_in_val(j, c):
+        """n_val validation columns, some of them the same example, and none of them in the training part:
+        the validation numbers drawn with replacement (rng.choice, rng.integers), the rest kept for training."""
+        try:
+            train, val = split_ids(j.value(c))
+        except Exception:
+            return False
+        return val.size == j.case(c).dims["n_val"] and np.unique(val).size < val.size and \
+            np.intersect1d(train, val).size == 0
 
     def rows_permuted(j, c):
         """The examples taken are the first n (the number of rows of X), shuffled: a permutation of
@@ -227,6 +238,13 @@ def suite():
                 "examples, the columns.",
                 Fix((Edit("perm = rng.permutation(X.shape[0])", "perm = rng.permutation(X.shape[1])"),)),
                 matches=rows_permuted),
+        Mistake("repeats_in_val", "validation examples drawn with replacement, so some repeat",
+                "rng.choice(m, n_val) draws with replacement (and rng.integers always does): the same example can "
+                "be drawn twice, so the validation part holds fewer different examples than n_val, and the "
+                "training part keeps the ones never drawn, more than m - n_val. Draw n_val different numbers: "
+                "cut the first n_val from one permutation of the examples, and train on the rest.",
+                Fix((Edit("val = gen.integers(0, m, n_val)", "val = gen.permutation(m)[:n_val]"),)),
+                matches=repeats_in_val),
         Mistake("off_by_one", "a slice that takes one example too many or too few",
                 "a slice stops before its end: perm[:n_val] holds exactly n_val numbers (positions 0 to "
                 "n_val - 1), and perm[n_val:] starts exactly where it stopped, so the two parts share nothing and "
@@ -249,7 +267,8 @@ def suite():
                            "val = rng.choice(X.shape[1], n_val, replace=False)\nreturn X, Y, X[:, val], Y[val]"),
                           f"perm = rng.permutation(X.shape[1])\n{SPLIT}\n{RETURN}"),)),
                 matches=lambda j, c: np.intersect1d(*split_ids(j.value(c))).size > 0
-                or np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size),
+                or (np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size
+                    and not repeats_in_val(j, c))),
         Mistake("no_shuffle", "splitting without shuffling",
                 "the first or last n_val examples of a file are not a fair sample: files are often sorted by "
                 "writer, by date or by digit. Shuffle the example numbers first, with the rng you were given.",
