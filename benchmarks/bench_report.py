@@ -1,13 +1,16 @@
 """How long the class report takes for a large class: 1,000 submissions over the 13 lessons.
 
-    python benchmarks/bench_report.py [--submissions 1000] [--keep FOLDER]
+    python benchmarks/bench_report.py [--submissions 1000] [--keep FOLDER] [--against OTHER_CHECKOUT]
 
 Builds, in a temporary course directory, a gradebook with nbgrader's own API (the roster, the 13
 assignments, one graded cell each, every submission's score) and one ``results/<lesson>/<student>.json``
 a submission, shaped as ``GradeOutsideKernel`` writes them: each check of the lesson's real suite, the
 catalogued mistakes (with their hints) for wrong answers, stubs, copies of the course's version and of a
 classmate. Nothing is graded. Then it times ``python -m autograder report``'s three steps (collect,
-aggregate, render), cold and warm (goal: 10 s or less). A benchmark: it prints figures and asserts nothing.
+aggregate, render), cold and warm (goal: 10 s or less). ``--against`` times another checkout of the course
+on the same class, turn about, each in fresh processes (in process: its imports, a first report and a
+second; and the command line), and prints both side by side with their ratios. A benchmark: it prints
+figures and asserts nothing.
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ import argparse
 import hashlib
 import json
 import math
+import os
+import re
+import statistics
 import shutil
 import subprocess
 import sys
@@ -126,10 +132,65 @@ def timed(root: Path, out: Path) -> dict:
             "page": written.page.stat().st_size, "report": report}
 
 
+# In a fresh process of a checkout (its own autograder first on the path): imports, then two reports.
+IN_PROCESS = """
+import json, sys, time
+t0 = time.perf_counter()
+from autograder.grader.classreport import collect, summarise, write
+t1 = time.perf_counter()
+runs = []
+for k in range(2):
+    start = time.perf_counter()
+    write(summarise(collect(sys.argv[1])), sys.argv[2] + str(k))
+    runs.append(time.perf_counter() - start)
+print(json.dumps({"imports": t1 - t0, "first report": runs[0], "second report": runs[1]}))
+"""
+
+
+def checkout_times(checkout: Path, root: Path, out: Path) -> dict:
+    """One checkout's figures on the class in ``root``: in a fresh process, and from the command line."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    done = subprocess.run([sys.executable, "-c", IN_PROCESS, str(root), str(out / "in-process")], cwd=checkout,
+                          env=env, capture_output=True, text=True, check=True)
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "report", "--root", str(root), "--out", str(out / "cli")],
+                   cwd=checkout, env=env, capture_output=True, text=True, check=True)
+    times["command line"] = time.perf_counter() - start
+    return times
+
+
+def content(folder: Path) -> tuple:
+    """What a report says: its page less the minute it was made, and its CSV files."""
+    page = re.sub(r"Made \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", (folder / "index.html").read_text())
+    return page, tuple(p.read_bytes() for p in sorted(folder.glob("*.csv")))
+
+
+def compare(other: Path, root: Path, rounds: int):
+    """This checkout against ``other`` on the same class, turn about, the order swapped every round."""
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; this checkout against {other}, "
+          f"{rounds} rounds, medians")
+    results = {ROOT: [], other: []}
+    for k in range(rounds):
+        for checkout in ((ROOT, other) if k % 2 == 0 else (other, ROOT)):
+            results[checkout].append(checkout_times(checkout, root, root / f"out-{k}-{checkout.name}"))
+    print(f"  {'':<40}{'this s':>8}{'other s':>9}{'ratio':>7}")
+    for what in ("imports", "first report", "second report", "command line"):
+        mine = statistics.median(r[what] for r in results[ROOT])
+        theirs = statistics.median(r[what] for r in results[other])
+        print(f"  {what:<40}{mine:>8.2f}{theirs:>9.2f}{mine / theirs:>7.2f}")
+    same = content(root / f"out-0-{ROOT.name}" / "cli") == content(root / f"out-0-{other.name}" / "cli")
+    print(f"the same report (page and CSV files, figures byte for byte, less the minute it was made): "
+          f"{'yes' if same else 'NO'}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--keep", help="copy the course directory and its report here")
+    parser.add_argument("--against", type=Path, help="another checkout of the course, measured in the same run")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds, each checkout once a round")
     parser.add_argument("--smoke", action="store_true",
                         help="the same code on the smallest inputs, once: proves it runs (its figures mean nothing)")
     args = parser.parse_args()
@@ -138,8 +199,10 @@ def main():
         root = Path(scratch)
         start = time.perf_counter()
         students, made = build(root, args.submissions)
-        print(f"built {made} submissions ({students} students x 13 lessons; gradebook + results JSON) "
+        print(f"built {made} submissions ({students} students; gradebook + results JSON) "
               f"in {time.perf_counter() - start:.1f} s (not timed below)")
+        if args.against:
+            return compare(args.against.resolve(), root, 1 if args.smoke else args.rounds)
         runs = [timed(root, root / "report") for _ in range(3)]
         for name, run in zip(("first", "second", "third"), runs):
             print(f"report, {name}: {run['total']:.2f} s = collect {run['collect']:.2f} + aggregate "

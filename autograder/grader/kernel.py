@@ -5,9 +5,15 @@ the environment's packages (the course's own masked), the learners' package and 
 place, its own in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ
 sockets ("ipc"): nbgrader reaches them through ``/proc/<pid>/root``, so no host folder is writable from
 inside. Interrupts go as messages (bwrap does not pass SIGINT on).
+
+What is not waited for: a kernel serves one notebook, then its sandbox is killed at once (nothing in it
+needs a clean exit; jupyter_client's polite shutdown asks, then polls every 0.1 s), and it is ready as soon
+as it has answered and its IOPub channel is connected (jupyter_client then drains IOPub until 0.2 s pass
+with nothing).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -16,10 +22,13 @@ import subprocess
 import sysconfig
 import tempfile
 import threading
+import time
 from pathlib import Path
+from queue import Empty
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager, in_pending_state
+from traitlets import DottedObjectName, Integer, Type
 
 from . import isolation as iso
 
@@ -55,8 +64,39 @@ def _masks(site: str) -> tuple:
     return files, folders
 
 
+class SandboxedKernelClient(AsyncKernelClient):
+    """jupyter_client's client, less a fixed wait: once the kernel has answered and IOPub is connected, it
+    is ready. (jupyter_client then drains IOPub until 0.2 s pass with nothing; what is left there belongs to
+    the start-up's kernel_info requests, and nbclient reads only its own requests' messages.)"""
+
+    async def wait_for_ready(self, timeout=None):
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub connected: its status message came
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel runs inside bubblewrap (see the module's docstring)."""
+
+    client_class = DottedObjectName("autograder.grader.kernel.SandboxedKernelClient")
+    client_factory = Type(SandboxedKernelClient, klass=AsyncKernelClient)
 
     memory_mb = Integer(3072, help="address-space limit of the kernel (MNIST in float64 is 376 MB)").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time limit of the kernel").tag(config=True)
@@ -160,6 +200,26 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._private = self._remove = self._timer = None
 
     cleanup_resources = _async_cleanup_resources
+
+    @in_pending_state
+    async def _async_shutdown_kernel(self, now=False, restart=False):
+        """The kernel served its one notebook: its sandbox is killed at once (SIGKILL ends bwrap's PID namespace
+        and all in it), instead of asking the kernel to stop and polling, every 0.1 s, until it has."""
+        if restart or not self.owns_kernel:
+            return await super()._async_shutdown_kernel(now=now, restart=restart)
+        self.shutting_down = True
+        self.stop_restarter()
+        self.kill_sandbox()
+        process = getattr(self.provisioner, "process", None)
+        for _ in range(2500):  # a killed process is gone within milliseconds; 5 s at most
+            if process is None or process.poll() is not None:
+                break
+            await asyncio.sleep(0.002)
+        if self.has_kernel:
+            await self.provisioner.wait()
+        await self._async_cleanup_resources(restart=False)
+
+    shutdown_kernel = _async_shutdown_kernel
 
 
 def kernel_available() -> bool:

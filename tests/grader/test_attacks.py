@@ -484,6 +484,64 @@ def another_gradings(pid):
     return False
 
 
+def test_a_learners_kernel_and_all_it_started_are_gone_as_soon_as_it_is_shut_down():
+    """nbgrader's kernel, once its notebook has run: shutting it down kills its sandbox at once (no polite
+    request and polling), a daemon the learner's code detached into a session of its own included, and
+    leaves none of its host folder behind. Its client is ready once the kernel has answered, and what a cell
+    prints still reaches it."""
+    import asyncio
+
+    from autograder.grader.kernel import SandboxedKernelClient, SandboxedKernelManager
+
+    def in_namespace(ns):
+        """Live processes in the PID namespace ``ns`` (a killed one left for its parent to reap is dead)."""
+        found = []
+        for entry in os.scandir("/proc"):
+            try:
+                if entry.name.isdigit() and os.readlink(f"/proc/{entry.name}/ns/pid") == ns and \
+                        "\nState:\tZ" not in Path(f"/proc/{entry.name}/status").read_text():
+                    found.append(entry.name)
+            except OSError:
+                continue
+        return found
+
+    async def run():
+        km = SandboxedKernelManager(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        assert isinstance(kc, SandboxedKernelClient)
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=120)
+            reply = await kc.execute_interactive(
+                "import subprocess, sys\n"
+                "subprocess.Popen([sys.executable, '-c', 'import os, time; os.fork() or time.sleep(600)'],\n"
+                "                 start_new_session=True)\nprint('started')",
+                timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+            assert reply["content"]["status"] == "ok"
+            child = km.ip.split("/")[2]  # /proc/<the sandbox's first process>/root/...
+            ns = os.readlink(f"/proc/{child}/ns/pid")
+
+            def daemons():
+                return [p for p in in_namespace(ns) if b"sleep(600)" in Path(f"/proc/{p}/cmdline").read_bytes()]
+            for _ in range(200):  # the daemon (its parent has exited) is running
+                if daemons():
+                    break
+                await asyncio.sleep(0.05)
+            private, bwrap = km._private, km.provisioner.process
+            assert daemons(), in_namespace(ns)
+        finally:
+            kc.stop_channels()
+        await km.shutdown_kernel()
+        return ns, private, bwrap
+
+    printed = []
+    ns, private, bwrap = asyncio.run(run())
+    assert "started" in "".join(printed)
+    assert bwrap.poll() is not None and not in_namespace(ns), in_namespace(ns)  # at once: no waiting here
+    assert not private.exists()
+
+
 def test_the_graders_memory_stays_bounded_under_floods_and_huge_results(tmp_path):
     """The grader's own peak memory, in a fresh process, for the flood and huge-return attacks."""
     for name in ("flood stdout", "flood stderr at the file-descriptor level", "return 3 million items at once",

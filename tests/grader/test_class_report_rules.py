@@ -305,3 +305,25 @@ def test_the_formula_finder_sees_what_a_spreadsheet_would_run_and_the_guard_stop
     csv.writer(raw).writerow(["ok", cell(field)])
     assert formula_cells(raw.getvalue()) == [], cell(field)
     assert cell("-1") == "-1" and cell(2.50) == "2.5" and cell(None) == ""  # numbers stay numbers
+
+
+def test_the_report_imports_nbgrader_without_the_iri_grammar_and_notebooks_still_validate(tmp_path):
+    """The class report (and every nbgrader the course's wrappers start) imports nbgrader without
+    rfc3987_syntax, whose Lark grammar took 3 s of each import under load: no notebook schema checks an
+    "iri" format, and a course notebook still validates, a broken one still does not."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys\n"
+        "from autograder.grader.classreport.collect import read_gradebook\n"
+        "from autograder.learner.course import load_course\n"
+        f"read_gradebook('sqlite:///{tmp_path}/gradebook.db', 'c', load_course().lessons)\n"
+        "import nbformat\n"
+        "assert sys.modules['rfc3987_syntax'] is None, 'the iri grammar was imported'\n"
+        f"nb = nbformat.read({str(root / 'solutions' / '03_relu' / 'relu.ipynb')!r}, as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "refused", done.stderr[-2000:]

@@ -249,6 +249,8 @@ def read_gradebook(db_url: str, course_id: str, lessons: list[Lesson]) -> _Grade
     """The roster, the assignments and their due dates, and every submission's score, time stamp and
     lateness, through nbgrader's own Gradebook and its tables: two grouped queries in all
     (``Gradebook.submission_dicts`` takes half a second a lesson on SQLite for a class of 80)."""
+    from ..classroom import without_iri_grammar
+    without_iri_grammar()
     from nbgrader.api import Assignment, Grade, Gradebook, SubmittedAssignment, SubmittedNotebook
     from sqlalchemy import func
 
