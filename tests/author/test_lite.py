@@ -203,4 +203,4 @@ def test_the_bug_hunt_runs_the_original_in_pyodide_and_its_first_check_says_it_i
                                    timeout=900)
     assert "X_train (784, 5000)" in text and "Iteration:  490" in text, text[-3000:]
     assert "operands could not be broadcast together with shapes (10,16) (9,16)" in text
-    assert re.search(r"one_hot: still the original's code · 2 of 11 checks fail", text), text[-2000:]
+    assert re.search(r"one_hot: still the original's code · 2 of \d+ checks fail", text), text[-2000:]
