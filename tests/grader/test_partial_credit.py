@@ -1,7 +1,7 @@
 """Partial credit, for authors who want it, through the real ``nbgrader autograde``.
 
-One lesson (softmax, 3 points, 17 checks) is handed in by four students: a right answer, a half-right one
-(it divides by the sum of the whole matrix: 9 of the 17 checks pass), a nearly right one (13 of 17: two fail,
+One lesson (softmax, 3 points, 18 checks) is handed in by four students: a right answer, a half-right one
+(it divides by the sum of the whole matrix: 10 of the 18 checks pass), a nearly right one (14 of 18: two fail,
 two wait for one of them) and an untouched stub. Graded as course.yml ships (all or nothing), only the right answer scores. Then the course
 directory's course.yml says ``scoring: per-check`` and the same submissions are graded again: each earns
 its share, which nbgrader reads from the test cell's result (its own partial-credit path), and which the
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSON = load_course().lesson("04_softmax")
 ANSWERS = {"rita": VARIANTS["softmax"][0], "hal": MUTANTS["softmax"]["sum_all"],
            "nora": MUTANTS["softmax"]["min_shift"], "stu": None}
-HAL = round(3 * 9 / 17, 2)  # hal's share of the points: 9 of the 17 checks pass
+HAL = round(3 * 10 / 18, 2)  # hal's share of the points: 10 of the 18 checks pass
 
 
 def autograde(root, *extra):
@@ -69,8 +69,8 @@ def graded(tmp_path_factory, oracle):
 
 def test_the_answers_are_what_they_say(graded):
     checks = graded["checks"]
-    assert (checks["hal"].n_passed, len(checks["hal"].results)) == (9, 17)  # about half right
-    assert (checks["nora"].n_passed, len(checks["nora"].results)) == (13, 17)
+    assert (checks["hal"].n_passed, len(checks["hal"].results)) == (10, 18)  # about half right
+    assert (checks["nora"].n_passed, len(checks["nora"].results)) == (14, 18)
     assert checks["rita"].passed
 
 
@@ -80,7 +80,7 @@ def test_all_or_nothing_by_default(graded):
 
 def test_per_check_scoring_gives_each_answer_its_share(graded):
     assert {s: graded["on"][(s, LESSON.id)] for s in ANSWERS} == \
-        {"rita": 3.0, "hal": HAL, "nora": round(3 * 13 / 17, 2), "stu": 0.0}
+        {"rita": 3.0, "hal": HAL, "nora": round(3 * 14 / 18, 2), "stu": 0.0}
 
 
 def test_nbgrader_reads_the_share_from_the_test_cells_result(graded):
@@ -97,13 +97,13 @@ def test_nbgrader_reads_the_share_from_the_test_cells_result(graded):
 def test_the_feedback_says_how_the_points_were_earned(graded):
     html = (graded["root"] / "feedback" / "hal" / LESSON.id / "softmax.html").read_text()
     text = re.sub(r"<[^>]+>", "", html)
-    assert f"{HAL:g} of 3 points: 9 of 17 checks pass" in text
+    assert f"{HAL:g} of 3 points: 10 of 18 checks pass" in text
 
 
 def test_the_class_reports_score_chart_now_spreads(graded, tmp_path):
     report = make_report(graded["root"], tmp_path / "report").report
     (softmax,) = report.lessons
-    assert softmax.score_counts == {0.0: 1, HAL: 1, round(3 * 13 / 17, 2): 1, 3.0: 1}
+    assert softmax.score_counts == {0.0: 1, HAL: 1, round(3 * 14 / 18, 2): 1, 3.0: 1}
     statuses = {s: report.data.submission(s, LESSON.id).status for s in ANSWERS}
     assert statuses == {"rita": "passing", "hal": "failing", "nora": "failing", "stu": "not attempted"}
     page = (tmp_path / "report" / "index.html").read_text()
