@@ -1,7 +1,7 @@
 """Shared fixtures, the quick tier, and the option that points the check suites at a learner's work.
 
     pytest                                         # everything (what CI does)
-    pytest -m "not slow"                           # the quick tier, for the inner loop: about 3 minutes
+    pytest -m "not slow"                           # the quick tier, for the inner loop: 3-5 minutes
     pytest tests/grader/test_suites.py --notebook PATH   # against a learner's notebook or folder
 """
 import os

@@ -40,6 +40,7 @@ CLAIMS = {
     r"python -m autograder grade submitted/alice": "tests/recipes/test_nbgrader_table.py",
     r"python -m autograder grade": "tests/grader/test_grade_cli.py",  # named in prose and in Speed's table
     r"pytest tests/grader/test_suites\.py": "not run here: a subset of this suite",
+    r'pytest -m "not slow"': "not run here: the quick tier, a subset of this suite",
     r"python -m autograder mutants": "tests/grader/test_mutants.py",
     # Studying alone
     r"python -m autograder lite": "tests/author/test_lite.py",
