@@ -27,6 +27,10 @@ UIDS = range(1_000_000, 2_000_000)  # started by root, each sandbox runs as a us
 _counter = itertools.count(1)
 SITE = "/opt/site"  # where NumPy and tqdm appear inside the sandbox
 LIB = "/opt/lib"    # where the learners' package appears
+ENV = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+       "MKL_NUM_THREADS": "1"}  # what every sandboxed process starts with: no programs to find, one BLAS thread
+PACKAGE = Path(__file__).resolve().parent.parent  # autograder/: the learners' side of it is bound read-only
+LEARNERS = [(PACKAGE / "__init__.py", f"{LIB}/autograder/__init__.py"), (PACKAGE / "learner", f"{LIB}/autograder/learner")]
 
 
 class Isolation(NamedTuple):
@@ -151,7 +155,7 @@ def isolation() -> Isolation:
     try:
         version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
         done = subprocess.run(bwrap_args([]) + [python_runtime()[0], "-I", "-S", "-c", probe], capture_output=True,
-                              text=True, timeout=20, env={"PATH": "/nonexistent", "LANG": "C.UTF-8"})
+                              text=True, timeout=20, env=ENV)
     except (OSError, subprocess.SubprocessError) as exc:
         return Isolation("none", f"bwrap does not run ({type(exc).__name__})")
     if done.returncode != 0 or done.stdout.strip() not in ("1", "2"):

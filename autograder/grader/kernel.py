@@ -13,7 +13,7 @@ with nothing).
 """
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -32,7 +32,6 @@ from traitlets import DottedObjectName, Integer, Type
 
 from . import isolation as iso
 
-PACKAGE = Path(__file__).resolve().parent.parent  # autograder/: its learners' side and its own __init__
 SCRATCH = "/scratch"
 SOCKETS = f"{SCRATCH}/.ipc/kernel"  # inside the sandbox
 COURSE_PACKAGES = ("autograder", "solutions", "mnist_data")
@@ -65,31 +64,21 @@ def _masks(site: str) -> tuple:
 
 
 class SandboxedKernelClient(AsyncKernelClient):
-    """jupyter_client's client, less a fixed wait: once the kernel has answered and IOPub is connected, it
-    is ready. (jupyter_client then drains IOPub until 0.2 s pass with nothing; what is left there belongs to
-    the start-up's kernel_info requests, and nbclient reads only its own requests' messages.)"""
+    """jupyter_client's client, less its 0.2 s wait for silence on IOPub: the kernel is ready once it has
+    answered kernel_info and IOPub is connected (its status message came). What is left on IOPub belongs to
+    the start-up's kernel_info requests, and nbclient reads only its own requests' messages."""
 
     async def wait_for_ready(self, timeout=None):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                msg = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                pass
-            else:
-                if msg["msg_type"] == "kernel_info_reply":
-                    try:
-                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub connected: its status message came
-                    except Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(msg)
-                        return
+        while time.monotonic() < deadline:
+            self.kernel_info()  # sent again each second: a SUB socket misses what came before it connected
+            with contextlib.suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=1)  # (only kernel_info replies come now)
+                await self.iopub_channel.get_msg(timeout=0.2)
+                return self._handle_kernel_info_reply(reply)
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -135,8 +124,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if cmd[1:3] != ["-m", "ipykernel_launcher"]:
             raise RuntimeError(f"the sandboxed kernel runs ipykernel only, not {cmd[:3]}")
         site = [p for p in dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")) if os.path.isdir(p)]
-        ro = [(PACKAGE / "learner", f"{iso.LIB}/autograder/learner"), (PACKAGE / "__init__.py",
-              f"{iso.LIB}/autograder/__init__.py"), (PACKAGE.parent / "mnist_data", f"{iso.LIB}/mnist_data"),
+        ro = [*iso.LEARNERS, (iso.PACKAGE.parent / "mnist_data", f"{iso.LIB}/mnist_data"),
               (self.connection_file, self.connection_file)]
         for path in site:
             files, folders = _masks(path)
@@ -150,10 +138,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         except ImportError:
             pass
         args = iso.bwrap_args(ro, scratch=(SCRATCH, self.max_written_mb), late=late, cwd=SCRATCH)
-        env = {"HOME": SCRATCH, "TMPDIR": SCRATCH, "PATH": "/nonexistent", "LANG": "C.UTF-8",
+        env = {**iso.ENV, "HOME": SCRATCH, "TMPDIR": SCRATCH,
                "MPLCONFIGDIR": f"{SCRATCH}/.mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYTHONNOUSERSITE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": f"{SCRATCH}/.ipython",
                "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
         args += [a for key, value in env.items() for a in ("--setenv", key, value)] + ["--unsetenv", "JPY_PARENT_PID"]
@@ -210,12 +197,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.shutting_down = True
         self.stop_restarter()
         self.kill_sandbox()
-        process = getattr(self.provisioner, "process", None)
-        for _ in range(2500):  # a killed process is gone within milliseconds; 5 s at most
-            if process is None or process.poll() is not None:
-                break
-            await asyncio.sleep(0.002)
-        if self.has_kernel:
+        if self.has_kernel:  # killed, it is gone within milliseconds (the provisioner would poll every 0.1 s)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.provisioner.process.wait(5)
             await self.provisioner.wait()
         await self._async_cleanup_resources(restart=False)
 

@@ -58,15 +58,12 @@ class Sandbox:
 
     def __init__(self, folder, rw, uid, memory_mb, cpu_seconds):
         exe, site = os.path.realpath(sys.executable), Path(np.__file__).resolve().parent.parent
-        env = {"PATH": "/nonexistent", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
-               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**iso.ENV, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
         if uid is None:  # no isolation: the same child and limits, on the host's own paths
             cmd = [exe, "-I", "-S", str(HERE / "child.py"), str(folder), str(HERE.parent.parent), str(site)]
         else:  # read-only: the learners' package (and its parent's __init__, which imports from it alone),
             # the child, NumPy and tqdm, the requests' folder; writable: numerical_gradient's x
-            ro = [(HERE.parent / "__init__.py", f"{iso.LIB}/autograder/__init__.py"), (folder, INPUTS),
-                  (HERE.parent / "learner", f"{iso.LIB}/autograder/learner"),
-                  (HERE / "child.py", f"{iso.LIB}/child.py")]
+            ro = [*iso.LEARNERS, (folder, INPUTS), (HERE / "child.py", f"{iso.LIB}/child.py")]
             ro += [(site / "numpy.libs", f"{iso.SITE}/numpy.libs")] if (site / "numpy.libs").exists() else []
             for n in ("numpy", "tqdm"):
                 if spec := importlib.util.find_spec(n):
