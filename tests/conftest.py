@@ -1,7 +1,8 @@
 """Shared fixtures, the quick tier, and the option that points the check suites at a learner's work.
 
     pytest                                         # everything (what CI does)
-    pytest -m "not slow"                           # the quick tier, for the inner loop: 3-5 minutes
+    pytest -m "not slow"                           # the quick tier, for the inner loop
+    pytest -n 0 tests/grader/test_cheats.py        # one file, without the two workers
     pytest tests/grader/test_suites.py --notebook PATH   # against a learner's notebook or folder
 """
 import os
@@ -31,22 +32,42 @@ def pytest_configure(config):
 
 # Test files that run real nbgrader, real kernels executing whole lessons, a real browser, training on
 # all of MNIST or a fresh install: the whole suite runs them, the quick tier (-m "not slow") leaves them out.
-SLOW = {
-    "tests/author/test_lite.py", "tests/author/test_screens.py", "tests/author/test_widget.py",
-    "tests/author/test_wheel.py", "tests/author/test_build.py",
-    "tests/course/test_lessons.py", "tests/course/test_train.py", "tests/course/test_self_study.py",
-    "tests/grader/test_nbgrader.py", "tests/grader/test_class_report.py", "tests/grader/test_mutants.py",
-    "tests/grader/test_attacks.py", "tests/grader/test_exchange.py", "tests/grader/test_postgres.py",
-    "tests/grader/test_partial_credit.py", "tests/grader/test_lms_export.py",
-    "tests/recipes/test_setup.py", "tests/recipes/test_nbgrader_table.py", "tests/recipes/test_benchmarks.py",
-    "tests/layout/test_collection.py",
-}
+# Listed from the longest (a full run's --durations), which is the order they start in (see below).
+SLOW = (
+    "tests/course/test_lessons.py", "tests/grader/test_nbgrader.py", "tests/grader/test_class_report.py",
+    "tests/grader/test_attacks.py", "tests/author/test_lite.py", "tests/author/test_widget.py",
+    "tests/grader/test_mutants.py", "tests/grader/test_bug_hunt.py", "tests/grader/test_postgres.py",
+    "tests/recipes/test_setup.py", "tests/course/test_self_study.py", "tests/grader/test_exchange.py",
+    "tests/recipes/test_benchmarks.py", "tests/recipes/test_nbgrader_table.py", "tests/grader/test_partial_credit.py",
+    "tests/author/test_screens.py", "tests/author/test_wheel.py", "tests/author/test_build.py",
+    "tests/course/test_train.py", "tests/grader/test_lms_export.py", "tests/layout/test_collection.py",
+)
+
+# The suite runs on two workers (pytest-xdist: `-n 2` in pyproject.toml). Each file runs whole on one
+# worker, so its module fixtures (a class graded by nbgrader, the lessons run in kernels) are made once;
+# files that share a costly session fixture share a worker, so it is made once too. The slow files start
+# first, longest first, so that no long file is left to run alone at the end.
+TOGETHER = {"tests/author/test_widget.py": "tests/author/test_lite.py"}  # the JupyterLite site
+
+
+@pytest.hookimpl(optionalhook=True)  # (a hook of pytest-xdist's)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return TOGETHER.get(path, path)
+    config.option.loadscopereorder = False  # the order below, not the number of tests a file has
+    return ByFile(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
+    rank = {path: i for i, path in enumerate(SLOW)}
     for item in items:
-        if str(Path(item.path).relative_to(ROOT)) in SLOW:
+        if str(Path(item.path).relative_to(ROOT)) in rank:
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: rank.get(str(Path(item.path).relative_to(ROOT)), len(SLOW)))  # (stable)
 
 
 def pytest_addoption(parser):

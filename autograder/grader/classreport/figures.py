@@ -1,4 +1,8 @@
-"""Figures for the page, drawn with matplotlib's object API (no pyplot state) and embedded as PNG."""
+"""Figures for the page, drawn with matplotlib's object API (no pyplot state) and embedded as PNG.
+
+Their margins are set in inches from what the labels need, so each figure is drawn once: ``tight_layout``
+and ``bbox_inches="tight"`` would each lay out every tick label again (four passes for the scores).
+"""
 from __future__ import annotations
 
 import base64
@@ -13,26 +17,46 @@ COLOURS = {PASSING: "#1a7f37", FAILING: "#cf222e", UNGRADABLE: "#9a6700", NOT_AT
 """One colour a status, the same on the page; every status also has a symbol, never colour alone."""
 
 
+DPI = 96
+
+
 def _png(fig) -> str:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
     return fig
+
+
+def _inches(fig, texts, size) -> float:
+    """The width of the widest of ``texts`` at ``size`` points, in inches (measured, not drawn)."""
+    from matplotlib.font_manager import FontProperties
+    renderer, font = fig.canvas.get_renderer(), FontProperties(size=size)
+    return max((renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in texts), default=0) / DPI
+
+
+def _margins(fig, left, right, bottom, top, wspace=0.0, hspace=0.0, rows=1, cols=1):
+    """Place a rows x cols grid of axes with these margins and gaps, all in inches."""
+    width, height = fig.get_size_inches()
+    axes_w = (width - left - right - (cols - 1) * wspace) / cols
+    axes_h = (height - bottom - top - (rows - 1) * hspace) / rows
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                        wspace=wspace / axes_w, hspace=hspace / axes_h)
 
 
 def status_figure(report: ClassReport) -> str:
     """One bar a lesson: how many students pass, fail, cannot be graded, left it untouched or not in."""
     lessons = report.lessons
     fig = _figure(8.5, 0.45 * len(lessons) + 1.3)
-    ax = fig.add_subplot()
     names = [f"{l.lesson.number:>2} {l.lesson.names}" for l in lessons]
+    _margins(fig, left=_inches(fig, names, 9) + 0.2, right=0.15, bottom=0.5, top=0.35)
+    ax = fig.add_subplot()
     y = list(range(len(lessons)))[::-1]
     left = [0] * len(lessons)
     for status in STATUSES:
@@ -61,6 +85,7 @@ def scores_figure(report: ClassReport) -> str:
     cols = min(panels, 5)
     rows = math.ceil(panels / cols)
     fig = _figure(2.1 * cols, 1.75 * rows + 0.2)
+    _margins(fig, left=0.65, right=0.1, bottom=0.45, top=0.25, wspace=0.4, hspace=0.5, rows=rows, cols=cols)
     for i, summary in enumerate(lessons):
         ax = fig.add_subplot(rows, cols, i + 1)
         counts = summary.score_counts
@@ -87,5 +112,4 @@ def scores_figure(report: ClassReport) -> str:
         ax.spines[side].set_visible(False)
     fig.supxlabel("points", fontsize=8)
     fig.supylabel("students", fontsize=8)
-    fig.tight_layout()
     return _png(fig)
