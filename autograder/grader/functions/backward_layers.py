@@ -91,7 +91,8 @@ def backward_layers(params, cache, Y):
     "one_hot_rows": mutant(error="(softmax(Z) - np.eye(Y.max() + 1)[:, Y]) / m"),
     "mask_of_wrong_layer": mutant(gate="dA", dA="(params[l][0].T @ dZ) * relu_deriv(Z)"),
     "not_transposed": mutant(dA="params[l][0] @ dZ"),
-    "weights_below": mutant(dA="params[l - 1][0].T @ dZ"),
+    # np.dot, not @: its error differs from a forgotten transpose's, so neither is recognised by the other's
+    "weights_below": mutant(dA="np.dot(params[l - 1][0].T, dZ)"),
     "scores_not_probabilities": mutant(error="(Z - one_hot(Y)) / m"),
     "labels_not_one_hot": mutant(error="(softmax(Z) - Y) / m"),
     "reversed_order": mutant(result="grads"),
