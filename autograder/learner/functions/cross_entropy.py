@@ -111,10 +111,11 @@ def suite():
               matches("f32", "works on float32 probabilities"),
               python_float("f32")],
         mistakes=[
-            Mistake("whole_rows", "A2[Y, :], whole rows, instead of A2[Y, np.arange(m)], one entry per column",
+            Mistake("whole_rows", "A2[Y, :], whole rows, instead of one entry per column",
                     "A2[Y, :] takes the whole row Y[i] for every i: an (m, m) table of every example's probability "
                     "of every example's label, and its mean is not the loss. Each example i needs one entry, row "
-                    "Y[i] of its own column i: index the columns with np.arange(m) beside Y.",
+                    "Y[i] of its own column i: index the rows with Y and the columns with the examples' numbers 0 to "
+                    "m - 1, side by side.",
                     Fix((Edit("p = A2[Y, :]", "p = A2[Y, np.arange(Y.size)]"),)), matches=whole_rows),
             Mistake("sum", "summing the losses instead of averaging them",
                     "a sum grows with the batch size, so the same network would look worse on bigger batches "

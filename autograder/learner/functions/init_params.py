@@ -238,8 +238,8 @@ def suite():
                 matches=lambda j, c: near_std(w(j, c, 0), np.sqrt(1 / 10))
                 and accepted_std("W2")[0] <= np.std(w(j, c, 2)) <= accepted_std("W2")[1], on=("scale", "hidden")),
         Mistake("reseeded", "a new generator made from the seed for each weight matrix",
-                "with a seed, W2's numbers are W1's first hundred again (scaled): each np.random.default_rng(rng) "
-                "made from the same seed starts the same stream over. Make the generator once, then draw W1 and W2 "
+                "with a seed, W2's numbers are W1's first hundred again (scaled): each generator made afresh from "
+                "the same seed starts the same stream over. Make the generator once, then draw W1 and W2 "
                 "from it, one after the other. (Given a Generator instead, default_rng hands it back as it is, so "
                 "that call draws new numbers: seed and Generator no longer start alike.)",
                 Fix((Edit("W1 = np.random.default_rng(rng).standard_normal((10, 784)) * np.sqrt(1 / 784)",
