@@ -172,7 +172,9 @@ def forward_layers(params, X):
     return A, cache
 '''),
     # was told 'ReLU on the last layer too': relu(Z) cached
-    'fl-cache-relu': ('forward_layers', ['cache_after_relu'], None, '''
+    # the output cannot tell relu(Z) cached for the hidden layers from ReLU applied to Z in place after caching
+    # it: the class names both (set #2 told an in-place ReLU 'caching the activation')
+    'fl-cache-relu': ('forward_layers', ['rectified_cache'], None, '''
 def forward_layers(params, X):
     A, cache = X, []
     L = len(params)
@@ -406,6 +408,172 @@ def one_hot(Y):
     one_hot_Y[np.arange(Y.size), Y] = 1
     return one_hot_Y
 '''),
+    # held-out set #2: each class of mistake named by its evidence (a second spelling of each catalogued one)
+    'fp-bias-after-relu': ('forward_prop', ['bias_after_relu'], 'A1 is relu(Z1) + b1', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = np.dot(W1, X)
+    A1 = np.maximum(Z1, 0) + b1
+    Z2 = np.dot(W2, A1) + b2
+    return Z1, A1, Z2, softmax(Z2)
+'''),
+    'fp-b1-in-output': ('forward_prop', ['other_bias'], 'its own bias', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = np.dot(W1, X) + b1
+    A1 = relu(Z1)
+    Z2 = np.dot(W2, A1) + b1
+    return Z1, A1, Z2, softmax(Z2)
+'''),
+    'fp-A1-aliases-Z1': ('forward_prop', ['relu_in_place'], 'second name', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.maximum(Z1, 0, out=Z1)
+    Z2 = np.dot(W2, A1) + b2
+    return Z1, A1, Z2, softmax(Z2)
+'''),
+    'fp-softmax-over-examples': ('forward_prop', ['softmax_rows'], 'each row of A2 sums to 1', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    return Z1, A1, Z2, E / E.sum(axis=1, keepdims=True)
+'''),
+    'fl-last-by-width': ('forward_layers', ['last_by_size'], "784-10-10", '''
+def forward_layers(params, X):
+    A, cache = X, []
+    for W, b in params:
+        Z = W @ A + b
+        cache.append((A, Z))
+        if W.shape[0] == 10:
+            A = softmax(Z)
+        else:
+            A = relu(Z)
+    return A, cache
+'''),
+    'fl-relu-in-place': ('forward_layers', ['rectified_cache'], 'in place', '''
+def forward_layers(params, X):
+    A, cache = X, []
+    for l, (W, b) in enumerate(params):
+        Z = W @ A + b
+        cache.append((A, Z))
+        if l == len(params) - 1:
+            A = softmax(Z)
+        else:
+            Z[Z < 0] = 0
+            A = Z
+    return A, cache
+'''),
+    'bl-weights-below': ('backward_layers', ['weights_below'], "params[l - 1]", '''
+def backward_layers(params, cache, Y):
+    L, m = len(params), Y.size
+    grads = [None] * L
+    dZ = (softmax(cache[-1][1]) - one_hot(Y)) / m
+    for l in range(L - 1, -1, -1):
+        A_prev, Z = cache[l]
+        if l < L - 1:
+            dZ = dA * relu_deriv(Z)
+        grads[l] = (dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True))
+        if l:
+            dA = params[l - 1][0].T @ dZ
+    return grads
+'''),
+    'bl-scores-not-probabilities': ('backward_layers', ['scores_not_probabilities'], 'softmax(Z) - one_hot(Y)', '''
+def backward_layers(params, cache, Y):
+    L, m = len(params), Y.size
+    grads = [None] * L
+    dZ = (cache[-1][1] - one_hot(Y)) / m
+    for l in range(L - 1, -1, -1):
+        A_prev, Z = cache[l]
+        if l < L - 1:
+            dZ = dA * relu_deriv(Z)
+        grads[l] = (dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True))
+        if l:
+            dA = params[l][0].T @ dZ
+    return grads
+'''),
+    'adam-v-of-g': ('adam_step', ['v_from_gradient'], 'g * g', '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    t = state["t"] + 1
+    new, ms, vs = [], [], []
+    for (W, b), (dW, db), (mW, mb), (vW, vb) in zip(params, grads, state["m"], state["v"]):
+        mW, mb = beta1 * mW + (1 - beta1) * dW, beta1 * mb + (1 - beta1) * db
+        vW, vb = beta2 * vW + (1 - beta2) * dW, beta2 * vb + (1 - beta2) * db
+        step = lambda mm, vv: lr * (mm / (1 - beta1 ** t)) / (np.sqrt(vv / (1 - beta2 ** t)) + eps)
+        new.append((W - step(mW, vW), b - step(mb, vb)))
+        ms.append((mW, mb))
+        vs.append((vW, vb))
+    return new, {"t": t, "m": ms, "v": vs}
+'''),
+    'il-seed-zero-falsy': ('init_layers', ['zero_is_no_seed'], 'is None', '''
+def init_layers(layer_sizes, rng=None):
+    gen = np.random.default_rng(rng or None)
+    return [(gen.normal(0, np.sqrt(2 / a), (b, a)), np.zeros((b, 1))) for a, b in zip(layer_sizes, layer_sizes[1:])]
+'''),
+    'relu-mask-index': ('relu', ['boolean_index'], 'flat array', '''
+def relu(Z):
+    mask = Z > 0
+    return Z[mask]
+'''),
+    'acc-over-shape': ('get_accuracy', ['divides_by_shape'], 'Y.size', '''
+def get_accuracy(predictions, Y):
+    right = (predictions == Y).sum()
+    return right / Y.shape
+'''),
+    'ce-rows-of-labels': ('cross_entropy', ['whole_rows'], 'whole rows', '''
+def cross_entropy(A2, Y):
+    picked = np.clip(A2[Y], 1e-12, None)
+    return float(-np.log(picked).mean())
+'''),
+    'softmax-loop-len': ('softmax', ['rows_counted'], 'range(Z.shape[1])', '''
+def softmax(Z):
+    out = np.empty_like(Z)
+    for k in range(len(Z)):
+        e = np.exp(Z[:, k] - np.max(Z[:, k]))
+        out[:, k] = e / np.sum(e)
+    return out
+'''),
+    'bp-dW1-swapped': ('backward_prop', ['dW1_transposed'], 'dZ1 @ X.T', '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = Y.size
+    dZ2 = A2 - one_hot(Y)
+    dZ1 = W2.T.dot(dZ2) * (Z1 > 0)
+    return (X.dot(dZ1.T) / m, dZ1.sum(axis=1, keepdims=True) / m,
+            dZ2.dot(A1.T) / m, dZ2.sum(axis=1, keepdims=True) / m)
+'''),
+    'il-root-of-two': ('init_layers', ['sqrt_misplaced'], 'np.sqrt(2 / n_in)', '''
+def init_layers(layer_sizes, rng=None):
+    g = np.random.default_rng(rng)
+    out = []
+    for a, b in zip(layer_sizes[:-1], layer_sizes[1:]):
+        out.append((g.normal(0, 1, (b, a)) * (np.sqrt(2) / a), np.zeros((b, 1))))
+    return out
+'''),
+    'ip-generator-each': ('init_params', ['reseeded'], 'starts the same stream over', '''
+def init_params(rng=None):
+    W1 = np.random.default_rng(rng).normal(0, np.sqrt(1 / 784), (10, 784))
+    W2 = np.random.default_rng(rng).normal(0, np.sqrt(1 / 10), (10, 10))
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+'''),
+    'gd-val-from-train': ('gradient_descent', ['val_from_training'], 'forward_prop on X_val', '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in trange(iterations, disable=not progress, file=sys.stdout):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        guesses = get_predictions(A2)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(guesses, Y))
+        if X_val is not None:
+            history["val_accuracy"].append(get_accuracy(guesses, Y_val))
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
+    return (W1, b1, W2, b2), history
+'''),
 }
 
 
@@ -433,7 +601,10 @@ def test_the_findings_wrong_causes_are_gone(oracle):
     wrong = {"mb-rows-perm": "A `return` inside the loop", "tvs-rows-perm": "not a number written in the function",
              "fl-softmax-every": "ReLU on the last layer", "fl-cache-relu": "ReLU on the last layer",
              "adam-np-power": "np.zeros_like(p) for the first state", "softmax-global-max": "column's minimum",
-             "init-other-sizes": "np.random instead of the rng"}
+             "init-other-sizes": "np.random instead of the rng",
+             "fp-bias-after-relu": "leaving out a bias", "fl-relu-in-place": "caching the activation relu(Z)",
+             "bl-weights-below": "W instead of W.T", "adam-v-of-g": "the step count before adding",
+             "il-seed-zero-falsy": "np.random instead of the rng"}
     for answer, sentence in wrong.items():
         function, _, _, source = ANSWERS[answer]
         for runner, report in both(function, source, oracle):

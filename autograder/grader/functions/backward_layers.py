@@ -32,6 +32,11 @@ def cases():
                 F32_RTOL
         _, cache = ref.forward_layers(params, X)
         out.append(_layer_case(name, label, [params, cache, Y], sizes=sizes, m=m, rtol=rtol))
+    s = np.random.default_rng(40)  # every product fits: W and W.T, this layer's and the one below's
+    X, params, Y = np.round(s.normal(0, 1, (10, 4)), 2), _layers(s, [10, 10, 10, 10]), _labels(s, 4)
+    _, cache = ref.forward_layers(params, X)
+    out.append(_layer_case("square", "a 10-10-10-10 network on 4 examples", [params, cache, Y],
+                           sizes=[10, 10, 10, 10], m=4))
     return out
 
 
@@ -86,6 +91,9 @@ def backward_layers(params, cache, Y):
     "one_hot_rows": mutant(error="(softmax(Z) - np.eye(Y.max() + 1)[:, Y]) / m"),
     "mask_of_wrong_layer": mutant(gate="dA", dA="(params[l][0].T @ dZ) * relu_deriv(Z)"),
     "not_transposed": mutant(dA="params[l][0] @ dZ"),
+    # np.dot, not @: its error differs from a forgotten transpose's, so neither is recognised by the other's
+    "weights_below": mutant(dA="np.dot(params[l - 1][0].T, dZ)"),
+    "scores_not_probabilities": mutant(error="(Z - one_hot(Y)) / m"),
     "labels_not_one_hot": mutant(error="(softmax(Z) - Y) / m"),
     "reversed_order": mutant(result="grads"),
     "upcasts": mutant(error="(softmax(Z) - np.eye(10)[Y].T) / m"),

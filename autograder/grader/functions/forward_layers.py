@@ -28,6 +28,10 @@ def cases():
     params[-1] = (params[-1][0] * 4000, params[-1][1] * 4000)
     out.append(_layer_case("confident", "a 784-16-10 network whose last scores are huge (thousands)",
                            [params, X], sizes=[784, 16, 10], m=4, rtol=1e-6))
+    t = np.random.default_rng(39)  # part 1's shape: a hidden layer as wide as the output, 10 units
+    X, params = _images(t, 5), _layers(t, [784, 10, 10])
+    out.append(_layer_case("ten_wide", "part 1's 784-10-10 network (a hidden layer of 10 units) on 5 images",
+                           [params, X], sizes=[784, 10, 10], m=5, rtol=1e-6))
     return out
 
 
@@ -97,6 +101,37 @@ A_prev = A
 A = relu(Z) if l < len(params) - 1 else softmax(Z)
 cache.append((A_prev, A))
 '''),
+    "last_by_size": [mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+A = softmax(Z) if W.shape[0] == 10 else relu(Z)
+'''), '''
+def forward_layers(params, X):
+    cache = []
+    A = X
+    for W, b in params:
+        Z = W @ A + b
+        cache.append((A, Z))
+        A = softmax(Z) if W.shape[0] == 10 else relu(Z)
+    return A, cache
+'''],
+    "rectified_cache": [mutant('''
+Z = W @ A + b
+cache.append((A, Z))
+if l < len(params) - 1:
+    A = np.maximum(Z, 0, out=Z)
+else:
+    A = softmax(Z)
+'''), mutant('''
+A_prev = A
+Z = W @ A + b
+if l < len(params) - 1:
+    A = relu(Z)
+    cache.append((A_prev, A))
+else:
+    A = softmax(Z)
+    cache.append((A_prev, Z))
+''')],
     "cache_output_as_input": mutant('''
 Z = W @ A + b
 A = relu(Z) if l < len(params) - 1 else softmax(Z)

@@ -28,6 +28,46 @@ def cases():
 
 
 MUTANTS = {
+    'bias_after_relu': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X
+    A1 = relu(Z1) + b1
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+''',
+    'other_bias': ['''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b1
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+''', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b2
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+'''],
+    'relu_in_place': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = Z1
+    A1[A1 < 0] = 0
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+''',
+    'softmax_rows': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2.T).T
+    return Z1, A1, Z2, A2
+''',
     'no_bias': ['''
 def forward_prop(W1, b1, W2, b2, X):
     Z1 = W1.dot(X)

@@ -28,6 +28,10 @@ def cases():
 
 
 MUTANTS = {
+    'divides_by_shape': '''
+def get_accuracy(predictions, Y):
+    return np.sum(predictions == Y) / Y.shape
+''',
     'count': '''
 def get_accuracy(predictions, Y):
     return np.sum(predictions == Y)

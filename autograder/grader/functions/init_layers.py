@@ -12,6 +12,8 @@ def cases():
         case("seeded", "init_layers([784, 256, 128, 10], rng=0)", [784, 256, 128, 10], rng=0),
         case("seeded_again", "init_layers([784, 256, 128, 10], rng=0), called again", [784, 256, 128, 10], rng=0),
         case("other_seed", "init_layers([784, 256, 128, 10], rng=1)", [784, 256, 128, 10], rng=1),
+        case("other_seed_again", "init_layers([784, 256, 128, 10], rng=1), called again", [784, 256, 128, 10],
+             rng=1),
         case("default", "init_layers([784, 256, 128, 10])", [784, 256, 128, 10]),
         case("deep", "init_layers([60, 40, 40, 40, 10], rng=2)", [60, 40, 40, 40, 10], rng=2),
         case("one_layer", "init_layers([784, 10], rng=3)", [784, 10], rng=3),
@@ -20,6 +22,12 @@ def cases():
 
 
 MUTANTS = {
+    'sqrt_misplaced': '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2) / n_in, np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
     "two_lists": '''
 def init_layers(layer_sizes, rng=None):
     rng = np.random.default_rng(rng)
@@ -114,6 +122,12 @@ def init_layers(layer_sizes, rng=None):
     "no_generator": '''
 def init_layers(layer_sizes, rng=None):
     return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
+    "zero_is_no_seed": '''
+def init_layers(layer_sizes, rng=None):
+    gen = np.random.default_rng(rng) if rng else np.random.default_rng()
+    return [(gen.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 ''',
     "ignores_rng": '''

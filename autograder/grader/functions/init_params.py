@@ -22,6 +22,12 @@ def cases():
 
 
 MUTANTS = {
+    'reseeded': '''
+def init_params(rng=None):
+    W1 = np.random.default_rng(rng).standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = np.random.default_rng(rng).standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     "zeros": '''
 def init_params(rng=None):
     return np.zeros((10, 784)), np.zeros((10, 1)), np.zeros((10, 10)), np.zeros((10, 1))

@@ -15,6 +15,10 @@ def cases():
 
 
 MUTANTS = {
+    'boolean_index': '''
+def relu(Z):
+    return Z[Z > 0]
+''',
     'np_max': '''
 def relu(Z):
     return np.max(Z, 0)

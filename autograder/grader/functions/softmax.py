@@ -32,6 +32,14 @@ def cases():
 
 
 MUTANTS = {
+    'rows_counted': '''
+def softmax(Z):
+    A = np.zeros_like(Z)
+    for i in range(len(Z)):
+        z = Z[:, i] - Z[:, i].max()
+        A[:, i] = np.exp(z) / np.exp(z).sum()
+    return A
+''',
     'no_shift': '''
 def softmax(Z):
     A = np.exp(Z) / sum(np.exp(Z))

@@ -17,11 +17,12 @@ ARGS = ("params", "grads", "state", "lr", "beta1", "beta2", "eps")  # passed by 
 DEFAULTS = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 
-def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=False):
+def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=False, v_of_square=True):
     """The new params and state Adam gives on ``case``, in float64, with a variation: a bias correction
     ``m_corr``/``v_corr`` of "t" (1 - beta ** t), "none" or "no_t" (1 - beta), and the step count moved on by
     ``t_step``; "times_t" (1 - beta * t) is the power written as a product. ``root=False`` divides by v_hat
-    itself, not its square root; ``store_corrected`` returns m_hat and v_hat as the new state."""
+    itself, not its square root; ``store_corrected`` returns m_hat and v_hat as the new state;
+    ``v_of_square=False`` averages the gradient g into v instead of its square."""
     params, grads = case.args[0], case.args[1]
     state = case.args[2] if len(case.args) > 2 else case.kwargs.get("state")
     h = {k: case.kwargs.get(k, DEFAULTS[k]) for k in DEFAULTS}
@@ -37,7 +38,7 @@ def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=Fals
             m0 = np.zeros_like(p) if state is None else np.asarray(state["m"][layer][k], dtype=float)
             v0 = np.zeros_like(p) if state is None else np.asarray(state["v"][layer][k], dtype=float)
             m = h["beta1"] * m0 + (1 - h["beta1"]) * g
-            v = h["beta2"] * v0 + (1 - h["beta2"]) * g * g
+            v = h["beta2"] * v0 + (1 - h["beta2"]) * (g * g if v_of_square else g)
             m_hat, v_hat = m / corr[m_corr](h["beta1"]), v / corr[v_corr](h["beta2"])
             with np.errstate(all="ignore"):  # 1 - beta * t turns negative: its square root is NaN
                 out_p.append(p - h["lr"] * m_hat / ((np.sqrt(v_hat) if root else v_hat) + h["eps"]))
@@ -81,6 +82,12 @@ def _state_close(j, c, want):
 def no_sqrt(j, c):
     """The new params of a step divided by v_hat itself, not by its square root."""
     return not _params_close(j, c, adam(j.case(c))[0]) and _params_close(j, c, adam(j.case(c), root=False)[0])
+
+
+def v_from_gradient(j, c):
+    """The state's v is the running mean of the gradient g itself, not of its square."""
+    case = j.case(c)
+    return not _state_close(j, c, adam(case)[1]) and _state_close(j, c, adam(case, v_of_square=False)[1])
 
 
 def corrected_stored(j, c):
@@ -236,6 +243,13 @@ return params, state"""
                     "stopping) just by keeping a reference. `-=`, `+=` and `*=` change the caller's arrays, and "
                     "`state['t'] += 1` the caller's state.",
                     Fix((Edit(IN_PLACE, LOOP),)), matches=changed_input),
+            Mistake("v_from_gradient", "the running mean v of the gradient g instead of its square g * g",
+                    "state['v'] came back as a running mean of g itself. v is the running mean of the squared "
+                    "gradient, g * g, which is never negative: its square root is the gradient's typical size, "
+                    "and m_hat / sqrt(v_hat) is a number near 1. A mean of g goes negative wherever the gradient "
+                    "is, and the square root of a negative v_hat is NaN.",
+                    Fix((Edit("v = beta2 * v + (1 - beta2) * g", "v = beta2 * v + (1 - beta2) * g * g"),)),
+                    matches=v_from_gradient),
             Mistake("no_bias_correction", "leaving out the bias correction",
                     "m and v start at zero, so in the first steps they are far too small: dividing them by "
                     "1 - beta1**t and 1 - beta2**t corrects that (without it the first step is about 3 times lr "

@@ -21,16 +21,22 @@ def target_rows(j, case, message):
             and labels not in sizes[1:-1])
 
 
-def gated_output(j, case):
-    """The gradients of a backward pass whose output error is also multiplied by ReLU's slope at the last
-    layer's scores (the output layer has a softmax, not a ReLU): right but for that gate, in float64."""
+def variant_grads(j, case, top="softmax", gate_top=False, down="own"):
+    """The gradients of a backward pass with one variation, in float64: the output error from softmax of the
+    last scores (``top="softmax"``) or from the raw scores (``"scores"``), optionally also gated by ReLU's slope
+    there (``gate_top``), and the error passed down through this layer's W.T (``down="own"``), its W with no
+    transpose (``"untransposed"``) or the layer below's W.T (``"below"``)."""
     params, cache, Y = j.case(case).args
     Z = np.asarray(cache[-1][1], dtype=float)
     m = Z.shape[1]
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
     T = np.zeros_like(Z)
     T[np.asarray(Y), np.arange(m)] = 1
-    dZ = (E / E.sum(axis=0, keepdims=True) - T) / m * (Z > 0)
+    if top == "softmax":
+        E = np.exp(Z - Z.max(axis=0, keepdims=True))
+        P = E / E.sum(axis=0, keepdims=True)
+    else:
+        P = Z
+    dZ = (P - T) / m * ((Z > 0) if gate_top else 1)
     grads = []
     for l in reversed(range(len(params))):
         A_prev, Zl = (np.asarray(a, dtype=float) for a in cache[l])
@@ -38,21 +44,51 @@ def gated_output(j, case):
             dZ = dA * (Zl > 0)  # noqa: F821 (set below on the layer before)
         grads.append((dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)))
         if l > 0:
-            dA = np.asarray(params[l][0], dtype=float).T @ dZ
+            W = np.asarray(params[l - 1 if down == "below" else l][0], dtype=float)
+            dA = (W if down == "untransposed" else W.T) @ dZ
     return grads[::-1]
 
 
-def relu_on_output(j, case):
+def gated_output(j, case):
+    """The gradients of a backward pass whose output error is also multiplied by ReLU's slope at the last
+    layer's scores (the output layer has a softmax, not a ReLU): right but for that gate, in float64."""
+    return variant_grads(j, case, gate_top=True)
+
+
+def fits_variant(j, case, **variation):
+    """Is the answer on ``case`` (wrong there) the gradients of that variation of the backward pass?"""
     value = j.value(case)
-    if j.right_on(case) or not isinstance(value, (list, tuple)):
+    if value is None or j.right_on(case) or not isinstance(value, (list, tuple)):
         return False
     try:
-        want = gated_output(j, case)
+        with np.errstate(all="ignore"):
+            want = variant_grads(j, case, **variation)
         return len(value) == len(want) and all(
             np.shape(g) == w.shape and np.allclose(np.asarray(g, dtype=float), w, rtol=1e-4, atol=1e-9)
             for gp, wp in zip(value, want) for g, w in zip(gp, wp))
     except Exception:  # another structure: not this mistake
         return False
+
+
+def relu_on_output(j, case):
+    return fits_variant(j, case, gate_top=True)
+
+
+def weights_below(j, case, message=None):
+    """The error passed down through the layer below's W.T: on a network of square layers (where it runs) its
+    gradients are those; elsewhere it multiplies sizes that do not fit, like a forgotten transpose, so a matmul
+    error is this mistake when the square network shows it."""
+    if message is not None and "matmul" not in message and "not aligned" not in message:  # @ or np.dot
+        return False
+    return fits_variant(j, "square", down="below")
+
+
+def untransposed(j, case, message=None):
+    """The error passed down through W, not W.T: a matmul error (unless the square network shows the layer
+    below's weights instead), or, on the square network, exactly those gradients."""
+    if message is not None:
+        return "matmul" in message and not weights_below(j, case)
+    return fits_variant(j, case, down="untransposed")
 
 
 def suite():
@@ -99,6 +135,7 @@ def suite():
     return standard(
         "backward_layers", Layers("backward_layers(...)", "dW", "db"),
         edge=[matches("deep", "works for four layers of MNIST-sized inputs"),
+              matches("square", "works when every layer is 10 wide (a 10-10-10-10 network)"),
               matches("one_layer", "works for a single layer"),
               matches("no9", "handles a batch with no 9"),
               matches("f32", "gives the right values in float32"),
@@ -156,10 +193,24 @@ def suite():
                     Fix((Edit("dZ = dA", SLOPE), Edit("dA = (params[l][0].T @ dZ) * relu_deriv(Z)",
                                                       "dA = params[l][0].T @ dZ"))),
                     error=("ValueError", "could not be broadcast")),
+            Mistake("weights_below", "passing the error down through the layer below's weights, params[l - 1]",
+                    "on the 10-10-10-10 network, where every product fits, the gradients are those of an error "
+                    "sent down through W.T of the layer below. The error at layer l's scores goes back along the "
+                    "connections it came through, layer l's own: dA = W.T @ dZ with W from params[l], before the "
+                    "loop moves on to l - 1.",
+                    Fix((Edit("params[l - 1][0]", "params[l][0]"),)), error=("ValueError", weights_below),
+                    matches=lambda j, c: fits_variant(j, c, down="below")),
             Mistake("not_transposed", "W instead of W.T on the way back",
                     "going backwards the error travels along the same connections the other way: through the "
                     "transpose of the weights it came through.",
-                    Fix((Edit("params[l][0] @ dZ", "params[l][0].T @ dZ"),)), error=("ValueError", "matmul")),
+                    Fix((Edit("params[l][0] @ dZ", "params[l][0].T @ dZ"),)), error=("ValueError", untransposed),
+                    matches=untransposed),
+            Mistake("scores_not_probabilities", "the output error from the scores Z instead of softmax(Z)",
+                    "the gradients are those of a backward pass that starts from Z - one_hot(Y): the last layer's "
+                    "raw scores, as if softmax were not there. The loss is measured on the probabilities, and the "
+                    "slope of the cross-entropy at the scores is softmax(Z) - one_hot(Y), divided by m.",
+                    Fix((Edit("dZ = (Z - one_hot(Y)) / m", ERROR),)),
+                    matches=lambda j, c: fits_variant(j, c, top="scores")),
             Mistake("labels_not_one_hot", "subtracting the labels Y instead of one_hot(Y)",
                     "the probabilities are ten numbers per example, so the target must be ten numbers per example "
                     "too: the one-hot column of each label.", Fix((Edit("dZ = (softmax(Z) - Y) / m", ERROR),))),

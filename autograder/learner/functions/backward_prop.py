@@ -160,6 +160,15 @@ def suite():
             Mistake("no_relu_deriv", "forgetting the ReLU's slope",
                     "the hidden layer's error only flows back through units that were active: ReLU's slope is 0 "
                     "where Z1 was negative.", Fix((Edit("dZ1 = W2.T @ dZ2", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),))),
+            Mistake("dW1_transposed", "dW1 as X dZ1^T, the transpose of dZ1 X^T",
+                    "dW1 came back (784, 10) and is the transpose of the right gradient: the product's order is "
+                    "swapped. A gradient has its weight's shape, (10, 784) for W1: the hidden error dZ1 (10, m) "
+                    "first, times X^T (m, 784).",
+                    Fix((Edit("dW1 = X @ dZ1.T / m", "dW1 = dZ1 @ X.T / m"),)),
+                    matches=lambda j, c: isinstance(j.value(c), (tuple, list)) and len(j.value(c)) == 4
+                    and np.shape(j.value(c)[0]) == np.shape(j.expected(c)[0])[::-1] != np.shape(j.expected(c)[0])
+                    and np.allclose(np.asarray(j.value(c)[0], dtype=float).T, j.expected(c)[0], rtol=1e-4, atol=1e-9),
+                    partial=True),
             Mistake("x_not_transposed", "multiplying by X instead of X.T",
                     "dW1 must have W1's shape, (10, 784): the error of each unit, (10, m), times each pixel over the "
                     "examples, which is X transposed.", Fix((Edit("dW1 = dZ1 @ X / m", "dW1 = dZ1 @ X.T / m"),))),

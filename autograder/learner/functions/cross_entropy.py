@@ -42,6 +42,16 @@ def every_digit(j, c):
     return any(np.isclose(got, want, rtol=1e-4) for want in (-logs.mean(), -logs.sum() / m, -(T * logs).mean()))
 
 
+def whole_rows(j, c):
+    """The mean of -log over the (m, m) table A2[Y, :]: every example's probability of every example's label."""
+    got = _loss(j, c)
+    if got is None or j.right_on(c):
+        return False
+    A2, Y = np.asarray(j.case(c).args[0], dtype=float), np.asarray(j.case(c).args[1])
+    table = -np.log(np.maximum(A2[Y, :], 1e-12))
+    return any(np.isclose(got, want, rtol=1e-4) for want in (table.mean(), table.sum() / Y.size))
+
+
 def numpy_scalar(j, c):
     """A NumPy number that is not a Python float (np.float32; np.float64 is one), or a 0-d array."""
     value = j.value(c)
@@ -101,6 +111,12 @@ def suite():
               matches("f32", "works on float32 probabilities"),
               python_float("f32")],
         mistakes=[
+            Mistake("whole_rows", "A2[Y, :], whole rows, instead of one entry per column",
+                    "A2[Y, :] takes the whole row Y[i] for every i: an (m, m) table of every example's probability "
+                    "of every example's label, and its mean is not the loss. Each example i needs one entry, row "
+                    "Y[i] of its own column i: index the rows with Y and the columns with the examples' numbers 0 to "
+                    "m - 1, side by side.",
+                    Fix((Edit("p = A2[Y, :]", "p = A2[Y, np.arange(Y.size)]"),)), matches=whole_rows),
             Mistake("sum", "summing the losses instead of averaging them",
                     "a sum grows with the batch size, so the same network would look worse on bigger batches "
                     "and the step size would have to change with m. Average over the examples instead.",

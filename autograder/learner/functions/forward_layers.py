@@ -92,15 +92,49 @@ def suite():
             return any(test(pairs[l + 1][0], pairs[l][1]) for l in range(len(pairs) - 1))
         return run
 
-    def cached_activation(j, c):
+    def rectified(found):
         """A hidden layer's cached Z has no negative entry and is ReLU of that layer's own score."""
-        found = walk(j, c)
-        if found is None or j.right_on(c):
-            return False
         params, _, _, pairs = found
         return any(_close(pairs[l][1], np.maximum(W @ pairs[l][0] + b, 0)) and
                    not _close(pairs[l][1], W @ pairs[l][0] + b)
                    for l, (W, b) in enumerate(params[:-1]))
+
+    def last_cached_output(found):
+        """The last layer's cached Z is its output, softmax of its own score: the activations are cached."""
+        params, _, _, pairs = found
+        (W, b), (a, z) = params[-1], pairs[-1]
+        score = W @ a + b
+        return z.shape == score.shape and is_softmax_of(z, score) and not _close(z, score)
+
+    def cached_activation(j, c):
+        """Every layer's cached Z is its activation: relu(Z) for the hidden ones, softmax(Z) for the last."""
+        found = walk(j, c)
+        return found is not None and not j.right_on(c) and rectified(found) and last_cached_output(found)
+
+    def rectified_cache(j, c):
+        """The hidden layers' cached Z are relu(Z), the last layer's is its score: ReLU went on Z after it was
+        cached, in place, or relu(Z) was cached for the hidden layers only (the output cannot tell which)."""
+        found = walk(j, c)
+        return found is not None and not j.right_on(c) and rectified(found) and not last_cached_output(found)
+
+    def by_width(j, c):
+        """Softmax after exactly the hidden layers that are 10 units wide, ReLU after the others."""
+        found = walk(j, c)
+        if found is None:
+            return False
+        _, _, _, pairs = found
+        hidden = [(pairs[l + 1][0], pairs[l][1]) for l in range(len(pairs) - 1)]
+        return all(is_softmax_of(out, z) if z.shape[0] == 10 else _close(out, np.maximum(z, 0))
+                   for out, z in hidden)
+
+    def last_by_size(j, c):
+        """Wrong on a network with a hidden layer 10 units wide, by softmax after exactly its 10-wide hidden
+        layers, and right on the networks whose hidden layers are of other widths: the last layer picked by its
+        width, not its place."""
+        found = walk(j, c)
+        if found is None or j.right_on(c) or not any(z.shape[0] == 10 for _, z in found[3][:-1]):
+            return False
+        return by_width(j, c) and all(j.right_on(n) for n in ("fixed", "deep"))
 
     def output_as_input(j, c):
         """A layer's cached input is that layer's own output (relu(Z), or softmax(Z) for the last)."""
@@ -130,6 +164,7 @@ def suite():
                                                       Layers("cache", "A", "Z", kind="cache"))),
         edge=[matches("deep", "works for four layers of MNIST-sized inputs"),
               matches("one_layer", "works for a single layer (softmax of W X + b)"),
+              matches("ten_wide", "works when a hidden layer is 10 units wide, like part 1's 784-10-10"),
               matches("f32", "gives the right values in float32"),
               matches("confident", "stays finite when the last layer's scores are huge (like 1000)"),
               prop("float32", "f32", "keeps float32 inputs float32", keeps_float32)],
@@ -162,6 +197,14 @@ def suite():
                     "each column to much less: each column is one example, divided by its own sum.",
                     Fix((Edit("A = E / E.sum()", "A = E / E.sum(axis=0, keepdims=True)"),)),
                     matches=wrong_last(whole_sum)),
+            Mistake("last_by_size", "picking the last layer by its width (W.shape[0] == 10) instead of its place",
+                    "on part 1's 784-10-10 network the hidden layer, 10 units wide, got softmax instead of ReLU: a "
+                    "hidden layer may be 10 units wide too, and an output need not be. The last layer is the last "
+                    "pair in params, whatever its width: tell it by its place (l == len(params) - 1, or the cache "
+                    "holding a pair for every layer).",
+                    Fix((Edit("A = softmax(Z) if W.shape[0] == 10 else relu(Z)",
+                              "A = softmax(Z) if len(cache) == len(params) else relu(Z)"),)),
+                    matches=last_by_size),
             Mistake("softmax_everywhere", "softmax after every layer",
                     "the hidden layers use ReLU; softmax belongs only after the last layer, where the scores "
                     "become probabilities over the ten digits.",
@@ -178,6 +221,17 @@ def suite():
                     "through (where Z > 0) and to compute the last layer's softmax.",
                     Fix((Edit("cache.append((A_prev, A))", "cache.append((A_prev, Z))"),)),
                     matches=cached_activation, partial=True),
+            Mistake("rectified_cache", "the hidden layers' cached Z rectified: ReLU applied to Z in place after "
+                    "caching it, or relu(Z) cached",
+                    "the hidden layers' cached scores have no negative entries (they hold relu(Z)), while the last "
+                    "layer's are right. Either ReLU changed Z itself after it was cached (np.maximum(Z, 0, out=Z), "
+                    "Z[Z < 0] = 0, or an A = Z whose negatives are then zeroed: a second name for the same array, "
+                    "not a copy), or the hidden layers cache relu(Z) instead of Z. backward_layers needs the scores "
+                    "as they were, to know where ReLU let the error through: cache Z and make the activation a new "
+                    "array, A = relu(Z).",
+                    Fix((Edit("A = np.maximum(Z, 0, out=Z)", "A = relu(Z)"),
+                         Edit("cache.append((A_prev, A))", "cache.append((A_prev, Z))"))),
+                    matches=rectified_cache, partial=True),
             Mistake("cache_output_as_input", "caching a layer's output as its input",
                     "each layer needs its own input, A_prev, to compute dW = dZ A_prev^T: store it before A is "
                     "replaced by the layer's output.",

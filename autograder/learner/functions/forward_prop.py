@@ -46,8 +46,25 @@ def flat_bias(j, case, message):
 
 
 def suite():
-    no_bias = stage(lambda p, s: (_close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1]))
+    def bias_after(p, s):
+        """Z1 has no bias, and b1 is added to the activations instead: A1 = relu(W1 X) + b1."""
+        return _close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1]) and \
+            _close(s[1], np.maximum(s[0], 0) + p[1])
+
+    bias_after_relu = stage(bias_after)
+    no_bias = stage(lambda p, s: (_close(s[0], p[0] @ p[4]) and not _close(s[0], p[0] @ p[4] + p[1])
+                                  and not bias_after(p, s))
                     or (_close(s[2], p[2] @ s[1]) and not _close(s[2], p[2] @ s[1] + p[3])))
+    other_bias = stage(lambda p, s: (_close(s[2], p[2] @ s[1] + p[1]) and not _close(s[2], p[2] @ s[1] + p[3]))
+                       or (_close(s[0], p[0] @ p[4] + p[3]) and not _close(s[0], p[0] @ p[4] + p[1])))
+
+    def relu_in_place(p, s):
+        """The returned Z1 is relu of the right scores (no negative entry left) where the scores have some."""
+        z1 = p[0] @ p[4] + p[1]
+        return _close(s[0], np.maximum(z1, 0)) and not _close(s[0], z1)
+
+    softmax_rows = stage(lambda p, s: s[3].ndim == 2 and s[3].shape[1] > 1 and is_softmax_of(s[3].T, s[2].T)
+                         and not is_softmax_of(s[3], s[2]))
     relu_output = stage(lambda p, s: _close(s[3], np.maximum(s[2], 0)) and not is_softmax_of(s[3], s[2]))
     relu_then_softmax = stage(lambda p, s: is_softmax_of(s[3], np.maximum(s[2], 0)) and not is_softmax_of(s[3], s[2]))
     skip_activation = stage(lambda p, s: _close(s[2], p[2] @ s[0] + p[3]) and not _close(s[2], p[2] @ s[1] + p[3]))
@@ -58,6 +75,30 @@ def suite():
         "forward_prop", Tup("forward_prop(...)", tuple(Arr(n, (10, "m")) for n in ("Z1", "A1", "Z2", "A2"))),
         edge=[matches("f32", "works on float32 images")],
         mistakes=[
+            Mistake("bias_after_relu", "adding b1 after the ReLU instead of before it",
+                    "Z1 came back without its bias, and A1 is relu(Z1) + b1: the bias belongs to the layer's scores, "
+                    "Z1 = W1 X + b1, which ReLU then bends. Added after ReLU it is no longer inside the bend, A1 can "
+                    "be negative, and Z1 (which backward_prop reads) is not the layer's score.",
+                    Fix((Edit(("Z1 = W1 @ X\nA1 = relu(Z1) + b1", "Z1 = W1.dot(X)\nA1 = relu(Z1) + b1"),
+                              "Z1 = W1 @ X + b1\nA1 = relu(Z1)"),)), matches=bias_after_relu, partial=True),
+            Mistake("other_bias", "the other layer's bias: b1 in the output layer, or b2 in the hidden one",
+                    "each layer adds its own bias: Z1 = W1 X + b1 and Z2 = W2 A1 + b2. Both biases are (10, 1), so "
+                    "NumPy cannot tell you when they are swapped; the scores just come out shifted.",
+                    Fix((Edit("Z1 = W1 @ X + b2", "Z1 = W1 @ X + b1"), Edit("Z2 = W2 @ A1 + b1", "Z2 = W2 @ A1 + b2"))),
+                    matches=other_bias, partial=True),
+            Mistake("relu_in_place", "ReLU applied to Z1 itself, so the returned Z1 lost its negative scores",
+                    "Z1 came back with every negative entry set to 0: it holds relu(Z1), not the scores. `A1 = Z1` "
+                    "gives the same array a second name, it does not copy it, so zeroing A1's negatives in place "
+                    "(A1[A1 < 0] = 0, np.maximum(Z1, 0, out=Z1)) changes Z1 too, and backward_prop needs Z1 as it "
+                    "was. Make A1 a new array: A1 = relu(Z1).",
+                    Fix((Edit("A1 = Z1\nA1[A1 < 0] = 0", "A1 = relu(Z1)"),)), matches=stage(relu_in_place),
+                    partial=True),
+            Mistake("softmax_rows", "softmax across each row (over the examples) instead of down each column",
+                    "each column of Z2 is one example, and softmax turns that column's ten scores into its "
+                    "probabilities, summing to 1. Here each row of A2 sums to 1 instead: every digit normalised "
+                    "across the examples (softmax of Z2.T, or a sum along axis=1). The course's softmax already "
+                    "works down the columns of the (10, m) scores.",
+                    Fix((Edit("A2 = softmax(Z2.T).T", "A2 = softmax(Z2)"),)), matches=softmax_rows, partial=True),
             Mistake("no_bias", "leaving out a bias",
                     "each layer adds its bias after the matrix product; without it, a unit's score is forced "
                     "through 0 for a blank input.",

@@ -69,6 +69,13 @@ def suite():
               matches("all_wrong", "all predictions wrong gives 0.0")],
         finite_case=None,
         mistakes=[
+            Mistake("divides_by_shape", "dividing by Y.shape, a tuple, instead of Y.size, a number",
+                    "the answer is a one-element array holding the right fraction: Y.shape is the tuple (m,), and "
+                    "dividing by a tuple makes NumPy return an array. Y.size (or len(Y)) is the number m itself; "
+                    "np.mean(predictions == Y) divides for you.",
+                    Fix((Edit("/ Y.shape", "/ Y.size"),)),
+                    matches=lambda j, c: isinstance(j.value(c), np.ndarray) and j.value(c).shape == (1,)
+                    and np.isclose(float(j.value(c)[0]), float(j.expected(c)), rtol=1e-9)),
             Mistake("count", "returning the number of right answers",
                     "accuracy is a fraction between 0 and 1: the count of right answers divided by the number of "
                     "examples.", Fix((Edit("np.sum(predictions == Y)", "np.mean(predictions == Y)"),))),

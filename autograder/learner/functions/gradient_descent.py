@@ -1,4 +1,6 @@
 """``gradient_descent``: what it returns, its checks in order, and the mistakes they can name."""
+import re
+
 import numpy as np
 
 from ..checks import (
@@ -149,7 +151,25 @@ history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
 if X_val is not None:
     A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
     history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))"""
+    def training_vs_val(j, case, message):
+        """A broadcast error between the training set's m and the validation set's m_val: the training
+        predictions compared with Y_val."""
+        kw = j.case(case).kwargs
+        if kw.get("Y_val") is None:
+            return False
+        sizes = {j.case(case).dims.get("m"), int(np.size(kw["Y_val"]))}
+        found = re.findall(r"\((\d+),\)\s*\((\d+),\)", message)
+        return "broadcast" in message and any({int(a), int(b)} == sizes for a, b in found)
+
     mistakes = [
+        Mistake("val_from_training", "the validation accuracy from the training predictions",
+                "the predictions of the training images (m of them) were compared with Y_val (m_val labels): "
+                "their sizes differ, hence the error. The validation accuracy needs the network's own predictions "
+                "on X_val: run forward_prop on X_val and compare those with Y_val.",
+                Fix((Edit('history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y_val))',
+                          'history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, '
+                          'X_val)[3]), Y_val))'),)),
+                error=("ValueError", training_vs_val)),
         Mistake("fixed_alpha", "a learning rate of its own instead of the alpha it is given",
                 "from the same start, alpha = 0.5 and alpha = 0.1 trained to the same parameters: the update used a name from "
                 "outside the function (the toolbox's ALPHA) or a number written in. alpha is an argument so that "

@@ -78,7 +78,7 @@ def suite():
         return scale_problem(value)
 
     def repeatable(j, value):
-        for case in ("seeded_again", "other_seed"):
+        for case in ("seeded_again", "other_seed", "other_seed_again"):
             problem = usable(j, case)
             if problem:
                 return f"Called again ({j.case(case).label}): {problem}"
@@ -115,7 +115,7 @@ def suite():
         prop("scale", "seeded", "each W has He's spread for its own inputs, sqrt(2 / n_in); biases start at 0",
              scale),
         prop("repeatable", "seeded", "the same rng seed gives the same layers", repeatable,
-             uses=("seeded_again", "other_seed")),
+             uses=("seeded_again", "other_seed", "other_seed_again")),
         prop("default", "seeded", "works with no rng", default_call, uses=("default",)),
         prop("deep", "seeded", "works for any number of layers, here four", other_call("deep"), uses=("deep",)),
         prop("one_layer", "seeded", "works for a single layer", other_call("one_layer"), uses=("one_layer",)),
@@ -145,6 +145,15 @@ def suite():
         flat = lambda case: [a for pair in j.value(case) for a in pair]  # noqa: E731
         return all(j.value(n) is not None and all(np.array_equal(a, b) for a, b in zip(flat(c), flat(n)))
                    for n in ("seeded_again", "other_seed"))
+
+    def same_layers(j, a, b):
+        return j.value(a) is not None and j.value(b) is not None and all(
+            np.array_equal(p[0], q[0]) for p, q in zip(j.value(a), j.value(b)))
+
+    def zero_is_no_seed(j, c):
+        """rng=1 twice gives the same layers, rng=0 twice does not: the seed 0 is taken for no seed (0 is falsy,
+        so `if rng:` or `rng or ...` skips it)."""
+        return not same_layers(j, "seeded", "seeded_again") and same_layers(j, "other_seed", "other_seed_again")
 
     DEF = "def init_layers(layer_sizes, rng=None):"
     MAKE = "rng = np.random.default_rng(rng)"
@@ -212,6 +221,11 @@ def suite():
                 "variance is 2 / n_in, so the factor is its square root.",
                 Fix((Edit("* (2 / n_in)", "* np.sqrt(2 / n_in)"),)),
                 matches=lambda j, c: all_ratios(j, c, lambda W: (2 / W.shape[1]) / he(W)), on=properties),
+        Mistake("sqrt_misplaced", "np.sqrt(2) / n_in instead of np.sqrt(2 / n_in)",
+                "every layer's spread is sqrt(2) / n_in, sqrt(n_in) times smaller than He's (28 times for 784 "
+                "inputs): the square root closes before the division. He's spread is the square root of the whole "
+                "fraction, sqrt(2 / n_in).", Fix((Edit("np.sqrt(2) / n_in", "np.sqrt(2 / n_in)"),)),
+                matches=lambda j, c: all_ratios(j, c, lambda W: (np.sqrt(2) / W.shape[1]) / he(W)), on=properties),
         Mistake("unscaled", "unscaled random weights",
                 "standard_normal has standard deviation 1, so with hundreds of inputs a unit's score starts around "
                 "±20 and grows with every layer. Scale each layer's draw by sqrt(2 / n_in), its own number of "
@@ -239,14 +253,22 @@ def suite():
                           "for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):"),)),
                 matches=lambda j, c: symmetry_problem(j.value(c)) is not None and "identical" in symmetry_problem(
                     j.value(c)), on=properties),
+        Mistake("zero_is_no_seed", "taking the seed 0 for no seed (`if rng:`)",
+                "rng=1 called twice gave the same layers, but rng=0 twice did not: 0 is falsy, so a test such as "
+                "`if rng:` (or `rng or ...`) treats the seed 0 as no seed at all and draws a fresh start. Ask "
+                "`if rng is None`, or simply pass rng to np.random.default_rng, which takes a seed, None or a "
+                "Generator as it is.",
+                Fix((Edit("gen = np.random.default_rng(rng) if rng else np.random.default_rng()",
+                          "gen = np.random.default_rng(rng)"),)),
+                matches=zero_is_no_seed, on=("repeatable",)),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.randn` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every layer from it.",
                 Fix((Edit(DEF, MAKE, "after"),
                      Edit("np.random.randn(n_out, n_in)", "rng.standard_normal((n_out, n_in))"))),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again"))),
-                on=("repeatable",)),
+                    np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again")))
+                and not zero_is_no_seed(j, c), on=("repeatable",)),
         Mistake("no_generator", "drawing from rng before making a Generator of it",
                 "rng may be a seed, None or a Generator: only a Generator has standard_normal. "
                 "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",

@@ -93,8 +93,9 @@ def suite():
             return j.explain("generator", f"Called with rng=np.random.default_rng(0): {problem}", prefer="seeds_numpy")
         other = j.value("generator")
         if type_problem(j.spec, other, j.function) or not all(np.array_equal(a, b) for a, b in zip(value, other)):
-            return ("init_params(np.random.default_rng(0)) should start where init_params(0) starts: a seed and "
-                    "the Generator made from it are the same stream.")
+            message = ("init_params(np.random.default_rng(0)) should start where init_params(0) starts: a seed and "
+                       "the Generator made from it are the same stream.")
+            return j.explain("seeded", message, prefer="reseeded") if reseeded(j, "seeded") else message
         return None
 
     def default_call(j, value):
@@ -131,6 +132,18 @@ def suite():
         layers = ((0, 784), (2, 10))
         return any(scaled(k, n, 1) for k, n in layers) and all(scaled(k, n, 1) or scaled(k, n, 0.5)
                                                                for k, n in layers)
+
+    def reseeded(j, c):
+        """W2's numbers are W1's first ones again, scaled: a generator made afresh from the seed for W2."""
+        try:
+            W1, W2 = w(j, c, 0).ravel(), w(j, c, 2).ravel()
+        except Exception:  # another structure
+            return False
+        first = W1[:W2.size]
+        if W2.size < 2 or first.size != W2.size or not first.any() or not W2.any():
+            return False
+        k = float(np.dot(first, W2) / np.dot(first, first))
+        return k != 0 and bool(np.allclose(W2, k * first, rtol=1e-9, atol=0))
 
     def hidden_width(j, c):
         """Shapes of a hidden layer of k != 10 units somewhere (784 inputs and 10 outputs kept)."""
@@ -224,6 +237,16 @@ def suite():
                 Fix((Edit("rng.standard_normal((10, 784)) * np.sqrt(1 / 10)", W1),)),
                 matches=lambda j, c: near_std(w(j, c, 0), np.sqrt(1 / 10))
                 and accepted_std("W2")[0] <= np.std(w(j, c, 2)) <= accepted_std("W2")[1], on=("scale", "hidden")),
+        Mistake("reseeded", "a new generator made from the seed for each weight matrix",
+                "with a seed, W2's numbers are W1's first hundred again (scaled): each generator made afresh from "
+                "the same seed starts the same stream over. Make the generator once, then draw W1 and W2 "
+                "from it, one after the other. (Given a Generator instead, default_rng hands it back as it is, so "
+                "that call draws new numbers: seed and Generator no longer start alike.)",
+                Fix((Edit("W1 = np.random.default_rng(rng).standard_normal((10, 784)) * np.sqrt(1 / 784)",
+                          "rng = np.random.default_rng(rng)\nW1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)"),
+                     Edit("W2 = np.random.default_rng(rng).standard_normal((10, 10)) * np.sqrt(1 / 10)",
+                          "W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)"))),
+                matches=reseeded, cases=("seeded",)),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.rand` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every array from it.",

@@ -60,6 +60,13 @@ def suite():
         edge=[matches("f32", "works on float32 input"),
               keeps_float32("f32", "keeps float32 scores float32 (a note, not a requirement)", "float32 scores")],
         mistakes=[
+            Mistake("boolean_index", "Z[Z > 0]: the positive entries alone, as a flat array",
+                    "relu(Z) came back as a flat array of just the positive scores: boolean indexing picks the "
+                    "entries where the mask is True and drops the rest, with Z's shape. ReLU keeps every entry in "
+                    "its place and sets the negative ones to 0: an entry-by-entry np.maximum with 0 (or np.where).",
+                    to_relu("Z[Z > 0]"),
+                    matches=lambda j, c: np.ndim(j.value(c)) == 1 and np.array_equal(
+                        np.asarray(j.value(c)), np.asarray(j.case(c).args[0])[np.asarray(j.case(c).args[0]) > 0])),
             Mistake("np_max", "np.max instead of np.maximum",
                     "np.max reduces: it finds the largest value along an axis, so the shape shrinks. ReLU needs an "
                     "entry-by-entry comparison of Z with 0, which keeps Z's shape.", to_relu("np.max(Z, 0)"),

@@ -4,6 +4,8 @@ Its mistakes are recognised by what they do to the case's own scores (where the 
 to 1), so each is named however it is written, and two at once (no shift and a whole-matrix sum, say) are
 both named, each on the row that shows it.
 """
+import re
+
 import numpy as np
 
 from ..checks import keeps_float32, matches, prop, standard
@@ -41,6 +43,20 @@ def _widened(j, c):
     """float32 scores gave float64 probabilities."""
     value, Z = j.value(c), np.asarray(j.case(c).args[0])
     return isinstance(value, np.ndarray) and Z.dtype == np.float32 and value.dtype == np.float64
+
+
+def rows_counted(j, c, message=None):
+    """A loop over range(len(Z)), the 10 rows, in place of the m columns: an IndexError on axis 1 when m < 10;
+    when m > 10, the columns after the tenth left at 0 and the first ten right."""
+    m = np.shape(j.case(c).args[0])[1]
+    if message is not None:
+        found = re.search(r"out of bounds for axis 1 with size (\d+)", message)
+        return found is not None and int(found.group(1)) == m < 10
+    v, Z = _value(j, c)
+    if v is None or m <= 10 or not np.allclose(v[:, 10:], 0):
+        return False
+    E = np.exp(Z[:, :10] - Z[:, :10].max(axis=0, keepdims=True))
+    return bool(np.allclose(v[:, :10], E / E.sum(axis=0, keepdims=True), rtol=1e-4))
 
 
 def suite():
@@ -125,6 +141,13 @@ def suite():
         first=[prop("sums", "random", "each column sums to 1", columns_sum_to_one, after=("finite",)),
                prop("precision", "random", "returns float64 probabilities for float64 scores", keeps_float64)],
         mistakes=[
+            Mistake("rows_counted", "looping over range(len(Z)), the 10 rows, instead of the m columns",
+                    "len(Z) is the number of rows, the ten digits, but each example is a column: a loop over "
+                    "range(len(Z)) runs ten times whatever m is, so with fewer than ten examples it indexes a "
+                    "column that does not exist, and with more it leaves the rest at 0. Loop over range(Z.shape[1]), "
+                    "or work on every column at once.",
+                    Fix((Edit("for i in range(len(Z)):", "for i in range(Z.shape[1]):"),)),
+                    matches=rows_counted, error=("IndexError", rows_counted)),
             Mistake("no_shift", "softmax without subtracting the maximum (the original notebook's version)",
                     "exp of a large score overflows to infinity, and infinity / infinity is NaN. Shifting every "
                     "score of a column by the same amount changes nothing mathematically, so subtract each "
