@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -85,8 +86,17 @@ def test_the_set_up_block_works_as_written(tmp_path, setup_block):
             url = found.group(1) if found else None
         assert url, f"JupyterLab did not start:\n{(tmp_path / 'lab.log').read_text()[-3000:]}"
         tree = url.replace("/lab?", "/api/contents/01_one_hot?")
-        with urllib.request.urlopen(tree, timeout=30) as response:
-            assert response.status == 200 and b"one_hot.ipynb" in response.read()
+        for _ in range(60):  # the URL is printed as the server starts: a busy machine may refuse a moment longer
+            try:
+                with urllib.request.urlopen(tree, timeout=30) as response:
+                    assert response.status == 200 and b"one_hot.ipynb" in response.read()
+                break
+            except urllib.error.URLError as exc:
+                if not isinstance(exc.reason, ConnectionRefusedError) or lab.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        else:
+            raise AssertionError(f"JupyterLab printed {url} but refused connections for 30 s")
     finally:
         os.killpg(lab.pid, 15)
         lab.wait(timeout=30)
