@@ -351,13 +351,15 @@ def zero_is_no_seed(j, case=None):
     return not same_draws(j, "seeded", "seeded_again") and same_draws(j, "other_seed", "other_seed_again")
 
 
-def zero_seed_mistake(fix, drawn="layers"):
+def zero_seed_mistake(fix, drawn="layers", evidence=None, matches=zero_is_no_seed, **where):
     """The catalogued mistake of a function taking ``rng`` (a seed, None or a Generator): the seed 0 taken for
-    no seed. ``fix``: its ``Fix``; ``drawn``: what the function draws, for the hint."""
+    no seed. ``fix``: its ``Fix``; ``drawn``: what the function draws, for the hint (or ``evidence``, the hint's
+    first words, and ``matches``, its test, for a function whose evidence is another); ``where``: the
+    Mistake's ``on`` (by default the "repeatable" check) and ``cases``."""
     from .judge import Mistake
+    evidence = evidence or f"rng=1 called twice gave the same {drawn}, but rng=0 twice did not"
     return Mistake("zero_is_no_seed", "taking the seed 0 for no seed (`if rng:`)",
-                   f"rng=1 called twice gave the same {drawn}, but rng=0 twice did not: 0 is falsy, so a test such "
-                   f"as `if rng:`, `rng or ...` or `rng if rng else None` treats the seed 0 as no seed at all and "
-                   f"draws afresh. Ask `rng is None` if you must, or simply pass rng to np.random.default_rng, which "
-                   f"takes a seed, None or a Generator as it is.",
-                   fix, matches=zero_is_no_seed, on=("repeatable",))
+                   f"{evidence}: 0 is falsy, so a test such as `if rng:`, `rng or ...` or `rng if rng else None` "
+                   f"treats the seed 0 as no seed at all and draws afresh. Ask `rng is None` if you must, or simply "
+                   f"pass rng on as it is: np.random.default_rng takes a seed, None or a Generator.",
+                   fix, matches=matches, **{"on": ("repeatable",), **where})

@@ -748,6 +748,25 @@ def init_params(rng=None):
     W2 = gen.normal(0, np.sqrt(1 / 10), (10, 10))
     return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
 '''),
+    'gd-seed-zero-falsy': ('gradient_descent', ['zero_is_no_seed'], '0 is falsy', '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    if params is None:
+        params = init_params(rng) if rng else init_params()
+    W1, b1, W2, b2 = params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in trange(iterations, disable=not progress, file=sys.stdout):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, X_val)[3]),
+                                                        Y_val))
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
+    return (W1, b1, W2, b2), history
+'''),
 }
 
 
@@ -779,7 +798,8 @@ def test_the_findings_wrong_causes_are_gone(oracle):
              "fp-bias-after-relu": "leaving out a bias", "fl-relu-in-place": "caching the activation relu(Z)",
              "bl-weights-below": "W instead of W.T", "adam-v-of-g": "the step count before adding",
              "il-seed-zero-falsy": "np.random instead of the rng",
-             "tvs-seed-zero-falsy": "np.random instead of the rng", "ip-seed-zero-falsy": "np.random instead of the rng"}
+             "tvs-seed-zero-falsy": "np.random instead of the rng", "ip-seed-zero-falsy": "np.random instead of the rng",
+             "gd-seed-zero-falsy": "without the rng you were given"}
     for answer, sentence in wrong.items():
         function, _, _, source = ANSWERS[answer]
         for runner, report in both(function, source, oracle):

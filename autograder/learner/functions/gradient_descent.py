@@ -14,6 +14,7 @@ from ..checks import (
     takes_the_lessons_arguments,
     typed,
     unchanged,
+    zero_seed_mistake,
 )
 from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Dct, Tup, leaves, shape_problem, type_problem, value_difference
@@ -84,10 +85,20 @@ def suite():
                                                   f"init_params(0) starts: {diff}", prefer="drops_rng")
         return None
 
+    def same_run(j, a, b):
+        return j.value(a) is not None and j.value(b) is not None and not any(
+            value_difference(x, y, 1e-9, "x") for (_, x), (_, y) in
+            zip(leaves(j.spec, j.value(a)), leaves(j.spec, j.value(b))))
+
+    def zero_seed(j, case):
+        """rng=1 starts where init_params(1) does, rng=0 not where init_params(0) does: the seed 0 taken for
+        none."""
+        return not same_run(j, "default_start", "default_given") and same_run(j, "default_start_1",
+                                                                             "default_given_1")
+
     def drops_rng(j, case):
-        return j.value("default_start") is not None and j.value("default_given") is not None and any(
-            value_difference(a, b, 1e-9, "x") for (_, a), (_, b) in
-            zip(leaves(j.spec, j.value("default_start")), leaves(j.spec, j.value("default_given"))))
+        return j.value("default_start") is not None and j.value("default_given") is not None and \
+            not same_run(j, "default_start", "default_given") and not zero_seed(j, case)
 
     def losses(j, case, key="loss"):
         try:
@@ -152,7 +163,7 @@ def suite():
         prop("history-keys", "fixed", "without validation data, history holds only \"loss\" and \"accuracy\"",
              history_keys, after=("values:history",)),
         prop("default", "default_start", "starts from your init_params(rng) when no params are given", same_start,
-             uses=("default_given",)),
+             uses=("default_given", "default_start_1", "default_given_1")),
         unchanged(["fixed", "alpha_small", "with_val"], "leaves the starting parameters unchanged"),
         no_warnings(["fixed", "alpha_small", "with_val", "default_start"],
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
@@ -251,6 +262,10 @@ if X_val is not None:
                 Fix((Edit("W1, b1, W2, b2 = init_params(rng)",
                           "W1, b1, W2, b2 = init_params(rng) if params is None else params"),)),
                 matches=started_elsewhere, cases=("fixed", "with_test", "hidden")),
+        zero_seed_mistake(Fix((Edit("init_params(rng or None)", "init_params(rng)"),)),
+                          evidence="with params=None and rng=1 it started where your init_params(1) starts, but "
+                                   "with rng=0 not where init_params(0) starts",
+                          matches=zero_seed, on=("default",), cases=("default_start",)),
         Mistake("drops_rng", "calling init_params without the rng you were given",
                 "when no params are given, the start must come from your init_params, given the rng you were "
                 "given, so the same seed always gives the same training run; without it every run starts "
