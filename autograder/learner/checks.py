@@ -327,3 +327,39 @@ def same_softmax(Z1, Z2, tol=1e-6) -> bool:
     D = Z1 - Z2
     return bool(np.allclose(D, D.mean(axis=0, keepdims=True), atol=tol))
 
+
+
+def _arrays(value):
+    """Every array in a (nested) tuple or list, in order."""
+    if isinstance(value, (tuple, list)):
+        return [a for item in value for a in _arrays(item)]
+    return [np.asarray(value)]
+
+
+def same_draws(j, a, b):
+    """Did cases ``a`` and ``b`` both answer, with the same arrays?"""
+    if j.value(a) is None or j.value(b) is None:
+        return False
+    x, y = _arrays(j.value(a)), _arrays(j.value(b))
+    return len(x) == len(y) and all(p.shape == q.shape and np.array_equal(p, q) for p, q in zip(x, y))
+
+
+def zero_is_no_seed(j, case=None):
+    """The seed 0 taken for no seed: rng=0 called twice gives two different draws, rng=1 called twice the
+    same ("seeded"/"seeded_again" and "other_seed"/"other_seed_again"). 0 is falsy, so `if rng:`,
+    `rng or ...` or `rng if rng else None` skip it."""
+    return not same_draws(j, "seeded", "seeded_again") and same_draws(j, "other_seed", "other_seed_again")
+
+
+def zero_seed_mistake(fix, drawn="layers", evidence=None, matches=zero_is_no_seed, **where):
+    """The catalogued mistake of a function taking ``rng`` (a seed, None or a Generator): the seed 0 taken for
+    no seed. ``fix``: its ``Fix``; ``drawn``: what the function draws, for the hint (or ``evidence``, the hint's
+    first words, and ``matches``, its test, for a function whose evidence is another); ``where``: the
+    Mistake's ``on`` (by default the "repeatable" check) and ``cases``."""
+    from .judge import Mistake
+    evidence = evidence or f"rng=1 called twice gave the same {drawn}, but rng=0 twice did not"
+    return Mistake("zero_is_no_seed", "taking the seed 0 for no seed (`if rng:`)",
+                   f"{evidence}: 0 is falsy, so a test such as `if rng:`, `rng or ...` or `rng if rng else None` "
+                   f"treats the seed 0 as no seed at all and draws afresh. Ask `rng is None` if you must, or simply "
+                   f"pass rng on as it is: np.random.default_rng takes a seed, None or a Generator.",
+                   fix, matches=matches, **{"on": ("repeatable",), **where})

@@ -574,6 +574,199 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
     return (W1, b1, W2, b2), history
 '''),
+    # held-out set #3: each class of mistake named by its evidence (a second spelling of each catalogued one)
+    'acc-floor-mean': ('get_accuracy', ['floor_division'], '`/`', '''
+def get_accuracy(predictions, Y):
+    right = int((predictions == Y).sum())
+    return float(right // len(Y))
+'''),
+    'acc-np-round': ('get_accuracy', ['rounded'], 'round only where you print', '''
+def get_accuracy(predictions, Y):
+    return float(np.round(np.mean(predictions == Y), 3))
+'''),
+    'adam-hat-times': ('adam_step', ['correction_multiplies'], 'divide by the factor', '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    t = state["t"] + 1
+    new, ms, vs = [], [], []
+    for (W, b), (dW, db), (mW, mb), (vW, vb) in zip(params, grads, state["m"], state["v"]):
+        mW, mb = beta1 * mW + (1 - beta1) * dW, beta1 * mb + (1 - beta1) * db
+        vW, vb = beta2 * vW + (1 - beta2) * dW ** 2, beta2 * vb + (1 - beta2) * db ** 2
+        c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
+        new.append((W - lr * (mW * c1) / (np.sqrt(vW * c2) + eps), b - lr * (mb * c1) / (np.sqrt(vb * c2) + eps)))
+        ms.append((mW, mb))
+        vs.append((vW, vb))
+    return new, {"t": t, "m": ms, "v": vs}
+'''),
+    'adam-v-of-abs': ('adam_step', ['v_from_size'], 'g * g', '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        state = {"t": 0, "m": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params],
+                 "v": [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]}
+    t = state["t"] + 1
+    new, ms, vs = [], [], []
+    for (W, b), (dW, db), (mW, mb), (vW, vb) in zip(params, grads, state["m"], state["v"]):
+        mW, mb = beta1 * mW + (1 - beta1) * dW, beta1 * mb + (1 - beta1) * db
+        vW, vb = beta2 * vW + (1 - beta2) * abs(dW), beta2 * vb + (1 - beta2) * abs(db)
+        step = lambda mm, vv: lr * (mm / (1 - beta1 ** t)) / (np.sqrt(vv / (1 - beta2 ** t)) + eps)
+        new.append((W - step(mW, vW), b - step(mb, vb)))
+        ms.append((mW, mb))
+        vs.append((vW, vb))
+    return new, {"t": t, "m": ms, "v": vs}
+'''),
+    'bl-db-axis0-flat': ('backward_layers', ['db_over_units'], 'summed down its units', '''
+def backward_layers(params, cache, Y):
+    L, m = len(params), Y.size
+    grads = [None] * L
+    dZ = (softmax(cache[-1][1]) - one_hot(Y)) / m
+    for l in range(L - 1, -1, -1):
+        A_prev, Z = cache[l]
+        if l < L - 1:
+            dZ = dA * relu_deriv(Z)
+        grads[l] = (dZ @ A_prev.T, np.sum(dZ, axis=0).reshape(1, -1))
+        if l:
+            dA = params[l][0].T @ dZ
+    return grads
+'''),
+    'bl-gate-by-error': ('backward_layers', ['gate_from_error'], "layer's own Z", '''
+def backward_layers(params, cache, Y):
+    L, m = len(params), Y.size
+    grads = [None] * L
+    dZ = (softmax(cache[-1][1]) - one_hot(Y)) / m
+    for l in range(L - 1, -1, -1):
+        A_prev, Z = cache[l]
+        if l < L - 1:
+            dZ = np.where(dA > 0, dA, 0)
+        grads[l] = (dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True))
+        if l:
+            dA = params[l][0].T @ dZ
+    return grads
+'''),
+    'bl-while-to-one': ('backward_layers', ['first_layer_skipped'], 'leaves out layer 0', '''
+def backward_layers(params, cache, Y):
+    m = Y.size
+    dZ = (softmax(cache[-1][1]) - one_hot(Y)) / m
+    grads = []
+    l = len(params) - 1
+    while l > 0:
+        A_prev, Z = cache[l]
+        if l < len(params) - 1:
+            dZ = dA * relu_deriv(Z)
+        grads.insert(0, (dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)))
+        dA = params[l][0].T @ dZ
+        l -= 1
+    return grads
+'''),
+    'bp-dW2-swapped': ('backward_prop', ['dW2_transposed'], 'dZ2 (10, m) first', '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = Y.size
+    dZ2 = A2 - one_hot(Y)
+    dZ1 = W2.T.dot(dZ2) * (Z1 > 0)
+    return (dZ1.dot(X.T) / m, dZ1.sum(axis=1, keepdims=True) / m,
+            A1.dot(dZ2.T) / m, dZ2.sum(axis=1, keepdims=True) / m)
+'''),
+    'bp-gate-then-back': ('backward_prop', ['gate_before_weights'], 'gated before it goes back', '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = Y.size
+    dZ2 = (A2 - one_hot(Y)) / m
+    gated = np.where(Z1 > 0, dZ2, 0)
+    dZ1 = W2.T @ gated
+    return dZ1 @ X.T, dZ1.sum(axis=1, keepdims=True), dZ2 @ A1.T, dZ2.sum(axis=1, keepdims=True)
+'''),
+    'ce-ten-columns': ('cross_entropy', ['digits_as_columns'], 'one per example', '''
+def cross_entropy(A2, Y):
+    picked = A2[Y, np.arange(len(A2))]
+    return float(-np.log(np.clip(picked, 1e-12, None)).mean())
+'''),
+    'oh-ten-columns': ('one_hot', ['digits_as_columns'], 'one per example', '''
+def one_hot(Y):
+    out = np.zeros((10, Y.size), dtype=np.float32)
+    out[Y, range(10)] = 1
+    return out
+'''),
+    'fp-bias-transposed': ('forward_prop', ['bias_as_row'], '(10, 1) columns', '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = np.dot(W1, X) + np.transpose(b1)
+    A1 = relu(Z1)
+    Z2 = np.dot(W2, A1) + np.transpose(b2)
+    return Z1, A1, Z2, softmax(Z2)
+'''),
+    'gd-val-reuses-names': ('gradient_descent', ['val_overwrites_training'], 'names of their own', '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in trange(iterations, disable=not progress, file=sys.stdout):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X_val)
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y_val))
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
+    return (W1, b1, W2, b2), history
+'''),
+    'gd-val-key-setdefault': ('gradient_descent', ['val_key_always'], 'only when X_val is given', '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {key: [] for key in ("loss", "accuracy", "val_accuracy")}
+    for _ in trange(iterations, disable=not progress, file=sys.stdout):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, X_val)[3]),
+                                                        Y_val))
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
+    return (W1, b1, W2, b2), history
+'''),
+    'il-bias-by-inputs': ('init_layers', ['bias_by_inputs'], 'as many rows as W has rows', '''
+def init_layers(layer_sizes, rng=None):
+    g = np.random.default_rng(rng)
+    return [(g.normal(0, np.sqrt(2 / a), (b, a)), np.zeros((a, 1))) for a, b in zip(layer_sizes, layer_sizes[1:])]
+'''),
+    'il-random-state': ('init_layers', ['seeds_numpy'], 'take only a number', '''
+def init_layers(layer_sizes, rng=None):
+    r = np.random.RandomState(rng)
+    return [(r.randn(b, a) * np.sqrt(2 / a), np.zeros((b, 1))) for a, b in zip(layer_sizes, layer_sizes[1:])]
+'''),
+    'tvs-seed-zero-falsy': ('train_val_split', ['zero_is_no_seed'], '0 is falsy', '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    gen = np.random.default_rng(rng) if rng else np.random.default_rng()
+    order = gen.permutation(Y.size)
+    return X[:, order[n_val:]], Y[order[n_val:]], X[:, order[:n_val]], Y[order[:n_val]]
+'''),
+    'ip-seed-zero-falsy': ('init_params', ['zero_is_no_seed'], '0 is falsy', '''
+def init_params(rng=None):
+    gen = np.random.default_rng(rng if rng else None)
+    W1 = gen.normal(0, np.sqrt(1 / 784), (10, 784))
+    W2 = gen.normal(0, np.sqrt(1 / 10), (10, 10))
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+'''),
+    'gd-seed-zero-falsy': ('gradient_descent', ['zero_is_no_seed'], '0 is falsy', '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    if params is None:
+        params = init_params(rng) if rng else init_params()
+    W1, b1, W2, b2 = params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for _ in trange(iterations, disable=not progress, file=sys.stdout):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, X_val)[3]),
+                                                        Y_val))
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
+    return (W1, b1, W2, b2), history
+'''),
 }
 
 
@@ -604,7 +797,9 @@ def test_the_findings_wrong_causes_are_gone(oracle):
              "init-other-sizes": "np.random instead of the rng",
              "fp-bias-after-relu": "leaving out a bias", "fl-relu-in-place": "caching the activation relu(Z)",
              "bl-weights-below": "W instead of W.T", "adam-v-of-g": "the step count before adding",
-             "il-seed-zero-falsy": "np.random instead of the rng"}
+             "il-seed-zero-falsy": "np.random instead of the rng",
+             "tvs-seed-zero-falsy": "np.random instead of the rng", "ip-seed-zero-falsy": "np.random instead of the rng",
+             "gd-seed-zero-falsy": "without the rng you were given"}
     for answer, sentence in wrong.items():
         function, _, _, source = ANSWERS[answer]
         for runner, report in both(function, source, oracle):

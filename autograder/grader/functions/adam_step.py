@@ -111,6 +111,8 @@ def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e
     "state_not_returned": mutant(result="new_params, state"),
     "v_from_m": mutant(v="beta2 * v + (1 - beta2) * m * m"),
     "v_from_gradient": mutant(v="beta2 * v + (1 - beta2) * g"),
+    "v_from_size": mutant(v="beta2 * v + (1 - beta2) * np.abs(g)"),
+    "correction_multiplies": mutant(m_hat="m * (1 - beta1 ** t)", v_hat="v * (1 - beta2 ** t)"),
     "betas_swapped": mutant(t='state["t"] + 1\n    beta1, beta2 = beta2, beta1'),
     "eps_inside_sqrt": mutant(p="p - lr * m_hat / np.sqrt(v_hat + eps)"),
     "gradient_not_mean": mutant(p="p - lr * g / (np.sqrt(v_hat) + eps)"),

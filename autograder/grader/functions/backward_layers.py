@@ -98,6 +98,10 @@ def backward_layers(params, cache, Y):
     "reversed_order": mutant(result="grads"),
     "upcasts": mutant(error="(softmax(Z) - np.eye(10)[Y].T) / m"),
     "m_from_rows": mutant().replace("m = Z.shape[1]", "m = Z.shape[0]"),
+    "db_over_units": mutant(db="dZ.sum(axis=0, keepdims=True)"),
+    "gate_from_error": mutant(gate="dA * relu_deriv(dA)"),
+    "first_layer_skipped": mutant().replace("for l in reversed(range(len(params))):",
+                                            "for l in reversed(range(1, len(params))):"),
 }
 
 

@@ -71,6 +71,28 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     db1 = np.sum(dZ1, axis=1) / m
     return dW1, db1, dW2, db2
 ''',
+    'gate_before_weights': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = A2 - one_hot(Y)
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ (dZ2 * relu_deriv(Z1))
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
+    'dW2_transposed': '''
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = A2 - one_hot(Y)
+    dW2 = A1 @ dZ2.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return dW1, db1, dW2, db2
+''',
     'wrong_axis_db': '''
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     m = X.shape[1]

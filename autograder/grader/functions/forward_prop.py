@@ -112,6 +112,14 @@ def forward_prop(W1, b1, W2, b2, X):
     A2 = softmax(Z2)
     return Z1, A1, Z2, A2
 ''',
+    'bias_as_row': '''
+def forward_prop(W1, b1, W2, b2, X):
+    Z1 = W1 @ X + b1.T
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2.T
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+''',
     'skip_activation': '''
 def forward_prop(W1, b1, W2, b2, X):
     Z1 = W1 @ X + b1

@@ -21,6 +21,8 @@ def cases():
               [np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([3, 1, 4, 0, 5, 9, 0, 0])], m=8),
         _case("random", "50 random predictions", [guess50, Y50], m=50),
         _case("m1", "a single right prediction", [np.array([4]), np.array([4])], m=1),
+        _case("third", "predictions [2, 7, 7] for labels [2, 1, 8]: one right out of three",
+              [np.array([2, 7, 7]), np.array([2, 1, 8])], m=3),
         _case("all_right", "12 predictions, all right", [Y50[:12].copy(), Y50[:12].copy()], m=12),
         _case("all_wrong", "12 predictions, all wrong", [(Y50[:12] + 1) % 10, Y50[:12].copy()], m=12),
         _case("hidden", "a hidden batch of 37", [np.where(h.random(37) < 0.4, Y37, _labels(h, 37)), Y37], m=37),
@@ -44,9 +46,16 @@ def get_accuracy(predictions, Y):
 def get_accuracy(predictions, Y):
     return np.mean(predictions != Y)
 ''',
-    'floor_division': '''
+    'floor_division': ['''
 def get_accuracy(predictions, Y):
     return np.sum(predictions == Y) // Y.size
+''', '''
+def get_accuracy(predictions, Y):
+    return float(np.sum(predictions == Y) // Y.size)
+'''],
+    'rounded': '''
+def get_accuracy(predictions, Y):
+    return round(float(np.mean(predictions == Y)), 2)
 ''',
     'every_pair': '''
 def get_accuracy(predictions, Y):

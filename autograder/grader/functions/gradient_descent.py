@@ -30,6 +30,11 @@ def cases():
         _case("default_given", "params=init_params(0) (your own init_params), 2 iterations",
               [X, Y], {"alpha": 0.5, "iterations": 2, "params": Lookup("init_params", (0,)), "rng": 0, **quiet},
               m=60),
+        _case("default_start_1", "params=None, rng=1, 2 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 2, "params": None, "rng": 1, **quiet}, m=60),
+        _case("default_given_1", "params=init_params(1) (your own init_params), 2 iterations",
+              [X, Y], {"alpha": 0.5, "iterations": 2, "params": Lookup("init_params", (1,)), "rng": 1, **quiet},
+              m=60),
         _case("hidden", "a hidden data set, alpha = 0.3, 4 iterations",
               [_images(h, 45), _labels(h, 45)], {"alpha": 0.3, "iterations": 4, "params": _params(h), **quiet},
               m=45),
@@ -50,6 +55,40 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
         history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
         if X_val is not None:
             history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'val_overwrites_training': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2 = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'val_key_always': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng) if params is None else params
+    history = {"loss": [], "accuracy": [], "val_accuracy": []}
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
     return (W1, b1, W2, b2), history
@@ -146,6 +185,24 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
 def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
                      X_val=None, Y_val=None, progress=True):
     W1, b1, W2, b2 = init_params(rng)
+    history = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        history["val_accuracy"] = []
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        history["loss"].append(cross_entropy(A2, Y))
+        history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
+        if X_val is not None:
+            A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
+            history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return (W1, b1, W2, b2), history
+''',
+    'zero_is_no_seed': '''
+def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
+                     X_val=None, Y_val=None, progress=True):
+    W1, b1, W2, b2 = init_params(rng or None) if params is None else params
     history = {"loss": [], "accuracy": []}
     if X_val is not None:
         history["val_accuracy"] = []

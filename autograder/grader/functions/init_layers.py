@@ -1,5 +1,6 @@
 """``init_layers``: the calls its checks make, its catalogued mistakes and right variants."""
 from ...learner.model import Case
+from ...learner.serial import Lookup
 from ._inputs import hidden_seed
 
 
@@ -15,6 +16,8 @@ def cases():
         case("other_seed_again", "init_layers([784, 256, 128, 10], rng=1), called again", [784, 256, 128, 10],
              rng=1),
         case("default", "init_layers([784, 256, 128, 10])", [784, 256, 128, 10]),
+        case("generator", "init_layers([784, 256, 128, 10], rng=np.random.default_rng(0))", [784, 256, 128, 10],
+             rng=Lookup("generator", (0,))),
         case("deep", "init_layers([60, 40, 40, 40, 10], rng=2)", [60, 40, 40, 40, 10], rng=2),
         case("one_layer", "init_layers([784, 10], rng=3)", [784, 10], rng=3),
         case("hidden", "init_layers(<hidden sizes>, rng=<a hidden seed>)", [300, 100, 50, 10], rng=hidden_seed(90210)),
@@ -128,6 +131,18 @@ def init_layers(layer_sizes, rng=None):
 def init_layers(layer_sizes, rng=None):
     gen = np.random.default_rng(rng) if rng else np.random.default_rng()
     return [(gen.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
+    "seeds_numpy": '''
+def init_layers(layer_sizes, rng=None):
+    np.random.seed(rng)
+    return [(np.random.randn(n_out, n_in) * np.sqrt(2 / n_in), np.zeros((n_out, 1)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+''',
+    "bias_by_inputs": '''
+def init_layers(layer_sizes, rng=None):
+    rng = np.random.default_rng(rng)
+    return [(rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros((n_in, 1)))
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 ''',
     "ignores_rng": '''

@@ -15,6 +15,7 @@ def cases():
         _case("seeded", "init_params(rng=0)", [], {"rng": 0}),
         _case("seeded_again", "init_params(rng=0), called again", [], {"rng": 0}),
         _case("other_seed", "init_params(rng=1)", [], {"rng": 1}),
+        _case("other_seed_again", "init_params(rng=1), called again", [], {"rng": 1}),
         _case("default", "init_params()", []),
         _case("generator", "init_params(rng=np.random.default_rng(0))", [], {"rng": Lookup("generator", (0,))}),
         _case("hidden", "init_params(rng=<a hidden seed>)", [], {"rng": hidden_seed(90210)}),
@@ -22,6 +23,13 @@ def cases():
 
 
 MUTANTS = {
+    'zero_is_no_seed': '''
+def init_params(rng=None):
+    rng = np.random.default_rng(rng or None)
+    W1 = rng.standard_normal((10, 784)) * np.sqrt(1 / 784)
+    W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)
+    return W1, np.zeros((10, 1)), W2, np.zeros((10, 1))
+''',
     'reseeded': '''
 def init_params(rng=None):
     W1 = np.random.default_rng(rng).standard_normal((10, 784)) * np.sqrt(1 / 784)

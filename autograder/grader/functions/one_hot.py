@@ -46,6 +46,13 @@ def one_hot(Y):
     out[Y - 1, np.arange(Y.size)] = 1
     return out
 ''',
+    'digits_as_columns': '''
+def one_hot(Y):
+    m = Y.size
+    one_hot_Y = np.zeros((N_CLASSES, m), np.float32)
+    one_hot_Y[Y, np.arange(N_CLASSES)] = 1
+    return one_hot_Y
+''',
     'swapped_index': '''
 def one_hot(Y):
     one_hot_Y = np.zeros((10, Y.size), np.float32)

@@ -31,6 +31,7 @@ def cases():
         case("seeded", "100 examples, n_val = 20, rng = 0", X, Y, 20, rng=0),
         case("seeded_again", "the same call again", X, Y, 20, rng=0),
         case("other_seed", "the same examples with rng = 1", X, Y, 20, rng=1),
+        case("other_seed_again", "the same examples with rng = 1, called again", X, Y, 20, rng=1),
         case("default", "the same examples with no rng", X, Y, 20),
         case("generator", "rng = np.random.default_rng(4)", X, Y, 20, rng=Lookup("generator", (4,))),
         case("pixels", "60 images of 784 pixels, n_val = 15", Xp, Yp, 15, rng=3),
@@ -39,6 +40,13 @@ def cases():
 
 
 MUTANTS = {
+    "zero_is_no_seed": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    rng = np.random.default_rng(rng if rng else None)
+    perm = rng.permutation(X.shape[1])
+    val, train = perm[:n_val], perm[n_val:]
+    return X[:, train], Y[train], X[:, val], Y[val]
+''',
     "in_place": '''
 def train_val_split(X, Y, n_val=10000, rng=0):
     rng = np.random.default_rng(rng)

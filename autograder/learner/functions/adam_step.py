@@ -17,19 +17,20 @@ ARGS = ("params", "grads", "state", "lr", "beta1", "beta2", "eps")  # passed by 
 DEFAULTS = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 
-def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=False, v_of_square=True):
+def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=False, v_of_square=True, v_of_abs=False):
     """The new params and state Adam gives on ``case``, in float64, with a variation: a bias correction
     ``m_corr``/``v_corr`` of "t" (1 - beta ** t), "none" or "no_t" (1 - beta), and the step count moved on by
     ``t_step``; "times_t" (1 - beta * t) is the power written as a product. ``root=False`` divides by v_hat
     itself, not its square root; ``store_corrected`` returns m_hat and v_hat as the new state;
-    ``v_of_square=False`` averages the gradient g into v instead of its square."""
+    ``v_of_square=False`` averages the gradient g into v instead of its square, ``v_of_abs`` its size |g|; a
+    correction "times" multiplies by 1 - beta ** t instead of dividing."""
     params, grads = case.args[0], case.args[1]
     state = case.args[2] if len(case.args) > 2 else case.kwargs.get("state")
     h = {k: case.kwargs.get(k, DEFAULTS[k]) for k in DEFAULTS}
     t0 = 0 if state is None else state["t"]
     t = t0 + t_step
     corr = {"t": lambda beta: 1 - beta ** t, "none": lambda beta: 1.0, "no_t": lambda beta: 1 - beta,
-            "times_t": lambda beta: 1 - beta * t}
+            "times_t": lambda beta: 1 - beta * t, "times": lambda beta: 1 / (1 - beta ** t)}
     new_p, new_m, new_v = [], [], []
     for layer, (pair, gpair) in enumerate(zip(params, grads)):
         out_p, out_m, out_v = [], [], []
@@ -38,7 +39,7 @@ def adam(case, m_corr="t", v_corr="t", t_step=1, root=True, store_corrected=Fals
             m0 = np.zeros_like(p) if state is None else np.asarray(state["m"][layer][k], dtype=float)
             v0 = np.zeros_like(p) if state is None else np.asarray(state["v"][layer][k], dtype=float)
             m = h["beta1"] * m0 + (1 - h["beta1"]) * g
-            v = h["beta2"] * v0 + (1 - h["beta2"]) * (g * g if v_of_square else g)
+            v = h["beta2"] * v0 + (1 - h["beta2"]) * (np.abs(g) if v_of_abs else g * g if v_of_square else g)
             m_hat, v_hat = m / corr[m_corr](h["beta1"]), v / corr[v_corr](h["beta2"])
             with np.errstate(all="ignore"):  # 1 - beta * t turns negative: its square root is NaN
                 out_p.append(p - h["lr"] * m_hat / ((np.sqrt(v_hat) if root else v_hat) + h["eps"]))
@@ -88,6 +89,12 @@ def v_from_gradient(j, c):
     """The state's v is the running mean of the gradient g itself, not of its square."""
     case = j.case(c)
     return not _state_close(j, c, adam(case)[1]) and _state_close(j, c, adam(case, v_of_square=False)[1])
+
+
+def v_from_size(j, c):
+    """The state's v is the running mean of the gradient's size |g|, not of its square."""
+    case = j.case(c)
+    return not _state_close(j, c, adam(case)[1]) and _state_close(j, c, adam(case, v_of_abs=True)[1])
 
 
 def corrected_stored(j, c):
@@ -250,11 +257,24 @@ return params, state"""
                     "is, and the square root of a negative v_hat is NaN.",
                     Fix((Edit("v = beta2 * v + (1 - beta2) * g", "v = beta2 * v + (1 - beta2) * g * g"),)),
                     matches=v_from_gradient),
+            Mistake("v_from_size", "the running mean v of |g| instead of g * g",
+                    "state['v'] came back as a running mean of the gradient's size |g|. v averages the squared "
+                    "gradient, so that its square root, sqrt(v_hat), is the gradient's typical size in the "
+                    "gradient's own units; the square root of a mean of |g| is not (it has the units of sqrt(g)), "
+                    "and the steps come out the wrong size.",
+                    Fix((Edit("v = beta2 * v + (1 - beta2) * np.abs(g)", "v = beta2 * v + (1 - beta2) * g * g"),)),
+                    matches=v_from_size),
             Mistake("no_bias_correction", "leaving out the bias correction",
                     "m and v start at zero, so in the first steps they are far too small: dividing them by "
                     "1 - beta1**t and 1 - beta2**t corrects that (without it the first step is about 3 times lr "
                     "instead of lr).", Fix((Edit("m_hat = m", M_HAT), Edit("v_hat = v", V_HAT))),
                     matches=corrected(("none", "none"), ("none", "t"), ("t", "none"))),
+            Mistake("correction_multiplies", "multiplying by the bias correction instead of dividing",
+                    "m and v start at zero, so in the first steps they are too small, by a factor 1 - beta**t. "
+                    "The correction undoes that: it must make them larger, so divide by the factor. Multiplying "
+                    "makes them smaller still (the first step's m_hat a tenth of m).",
+                    Fix((Edit("m_hat = m * (1 - beta1 ** t)", M_HAT), Edit("v_hat = v * (1 - beta2 ** t)", V_HAT))),
+                    matches=corrected(("times", "times"), ("times", "t"), ("t", "times"))),
             Mistake("correction_without_t", "a bias correction without the power t",
                     "the correction undoes the zero start of the running means, which fades as steps go by: "
                     "after t steps a mean holds 1 - beta**t of its weight, so divide by that, with the power t, "

@@ -21,11 +21,13 @@ def target_rows(j, case, message):
             and labels not in sizes[1:-1])
 
 
-def variant_grads(j, case, top="softmax", gate_top=False, down="own"):
+def variant_grads(j, case, top="softmax", gate_top=False, down="own", gate="Z", db_axis=1):
     """The gradients of a backward pass with one variation, in float64: the output error from softmax of the
     last scores (``top="softmax"``) or from the raw scores (``"scores"``), optionally also gated by ReLU's slope
     there (``gate_top``), and the error passed down through this layer's W.T (``down="own"``), its W with no
-    transpose (``"untransposed"``) or the layer below's W.T (``"below"``)."""
+    transpose (``"untransposed"``) or the layer below's W.T (``"below"``); each hidden layer's ReLU slope taken
+    at its scores Z (``gate="Z"``) or at the error dA arriving there (``"dA"``); db summed over ``db_axis`` (0:
+    over the units, a (1, m) row)."""
     params, cache, Y = j.case(case).args
     Z = np.asarray(cache[-1][1], dtype=float)
     m = Z.shape[1]
@@ -41,8 +43,8 @@ def variant_grads(j, case, top="softmax", gate_top=False, down="own"):
     for l in reversed(range(len(params))):
         A_prev, Zl = (np.asarray(a, dtype=float) for a in cache[l])
         if l < len(params) - 1:
-            dZ = dA * (Zl > 0)  # noqa: F821 (set below on the layer before)
-        grads.append((dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)))
+            dZ = dA * ((dA if gate == "dA" else Zl) > 0)  # noqa: F821 (set below on the layer before)
+        grads.append((dZ @ A_prev.T, dZ.sum(axis=db_axis, keepdims=True)))
         if l > 0:
             W = np.asarray(params[l - 1 if down == "below" else l][0], dtype=float)
             dA = (W if down == "untransposed" else W.T) @ dZ
@@ -66,6 +68,40 @@ def fits_variant(j, case, **variation):
         return len(value) == len(want) and all(
             np.shape(g) == w.shape and np.allclose(np.asarray(g, dtype=float), w, rtol=1e-4, atol=1e-9)
             for gp, wp in zip(value, want) for g, w in zip(gp, wp))
+    except Exception:  # another structure: not this mistake
+        return False
+
+
+def _close(got, want):
+    return np.shape(got) == want.shape and np.allclose(np.asarray(got, dtype=float), want, rtol=1e-4, atol=1e-9)
+
+
+def db_over_units(j, case):
+    """Right weight gradients, but each db is dZ summed over axis 0, the units: a (1, m) row (or a flat (m,)
+    without keepdims) of per-example sums, not one number per unit."""
+    value = j.value(case)
+    if value is None or not isinstance(value, (list, tuple)):
+        return False
+    try:
+        right, rows = variant_grads(j, case), variant_grads(j, case, db_axis=0)
+        return len(value) == len(right) and any(np.shape(p[1]) != w[1].shape for p, w in zip(value, right)) and all(
+            _close(p[0], w[0]) and np.ndim(p[1]) in (1, 2) and _close(np.reshape(p[1], r[1].shape), r[1])
+            and np.shape(p[1])[-1] == r[1].shape[1] for p, w, r in zip(value, right, rows))
+    except Exception:  # another structure: not this mistake
+        return False
+
+
+def first_layer_skipped(j, case):
+    """One pair short, and the pairs there are the right gradients of layers 2 to L: the loop over the layers
+    stopped before the first one (range(1, L))."""
+    value = j.value(case)
+    if value is None or not isinstance(value, (list, tuple)):
+        return False
+    try:
+        want = variant_grads(j, case)
+        return len(want) > 1 and len(value) == len(want) - 1 and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and _close(p[0], w[0]) and _close(p[1], w[1])
+            for p, w in zip(value, want[1:]))
     except Exception:  # another structure: not this mistake
         return False
 
@@ -145,6 +181,17 @@ def suite():
                     "the cache belongs to the caller (a gradient check runs forward and backward many times on it): "
                     "compute ReLU's slope into a new array instead of assigning into Z.",
                     Fix((Edit("Z[Z > 0] = 1\nZ[Z <= 0] = 0\ndZ = dA * Z", SLOPE),)), matches=changed_input),
+            Mistake("db_over_units", "summing the bias gradient over axis 0, the units",
+                    "each db came back as a row with one number per example: dZ summed down its units. A bias "
+                    "belongs to one unit, so its gradient adds up that unit's error over the examples of the batch: "
+                    "the sum along each row, kept as an (n_out, 1) column like the bias itself.",
+                    Fix((Edit("dZ.sum(axis=0, keepdims=True)", DB),)), matches=db_over_units),
+            Mistake("first_layer_skipped", "a loop over the layers that stops before the first one",
+                    "the list is one pair short, and the pairs it has are the right gradients of every layer but "
+                    "the first: the loop's range leaves out layer 0. range(1, L) starts at 1; walking back from the "
+                    "last layer to the first needs every l from L - 1 down to 0.",
+                    Fix((Edit("for l in reversed(range(1, len(params))):", "for l in reversed(range(len(params))):"),)),
+                    matches=first_layer_skipped),
             Mistake("scalar_db", "`np.sum(dZ)` with no axis for a bias gradient",
                     "with no axis, np.sum adds every entry of dZ into one number, mixing the units together: each "
                     "bias has its own gradient, its row of dZ summed over the examples, kept as a column.",
@@ -178,6 +225,13 @@ def suite():
                     "already the slope of the loss at its scores. ReLU's slope gates only the hidden layers, whose "
                     "outputs went through ReLU; on the output layer it zeroes the error of every negative score.",
                     Fix((Edit(f"{ERROR} * relu_deriv(Z)", ERROR),)), matches=relu_on_output),
+            Mistake("gate_from_error", "ReLU's slope at the error dA instead of at the scores Z",
+                    "the gradients are those of a backward pass that gates each hidden layer by the sign of the "
+                    "error arriving there. ReLU passed a unit's value on where that unit's score Z was positive, "
+                    "so that is where error can flow back: the gate is ReLU's slope at the layer's own Z, "
+                    "whatever the sign of the error.",
+                    Fix((Edit("dZ = dA * relu_deriv(dA)", SLOPE),)),
+                    matches=lambda j, c: fits_variant(j, c, gate="dA")),
             Mistake("no_relu_deriv", "forgetting ReLU's slope",
                     "the error flows back into a hidden layer only through units that were active: multiply by "
                     "ReLU's slope at that layer's own scores Z.", Fix((Edit("dZ = dA", SLOPE),))),

@@ -18,10 +18,11 @@ def target_rows(j, case, message):
     return "broadcast" in message and 10 in rows and labels in rows and labels != 10
 
 
-def variant(*, out_gate=False, gate="Z1", hidden="A1"):
+def variant(*, out_gate=False, gate="Z1", hidden="A1", gate_first=False):
     """A matcher: the answer gives the gradients of a backward pass that is right but for one variation:
     ``out_gate`` (the output error also gated by ReLU's slope at Z2), ``gate`` (the scores whose ReLU slope
-    gates the hidden error) or ``hidden`` (what dW2 multiplies: A1, or the raw scores Z1)."""
+    gates the hidden error), ``hidden`` (what dW2 multiplies: A1, or the raw scores Z1) or ``gate_first``
+    (the gate applied to the output error dZ2, before it goes back through W2.T)."""
     def run(j, case):
         value = j.value(case)
         if j.right_on(case) or not isinstance(value, (tuple, list)) or len(value) != 4:
@@ -35,7 +36,7 @@ def variant(*, out_gate=False, gate="Z1", hidden="A1"):
         dZ2 = (a["A2"] - T) * ((a["Z2"] > 0) if out_gate else 1) / m
         if a[gate].shape != a["Z1"].shape:
             return False
-        dZ1 = a["W2"].T @ dZ2 * (a[gate] > 0)
+        dZ1 = a["W2"].T @ (dZ2 * (a[gate] > 0)) if gate_first else a["W2"].T @ dZ2 * (a[gate] > 0)
         want = (dZ1 @ a["X"].T, dZ1.sum(axis=1, keepdims=True), dZ2 @ a[hidden].T, dZ2.sum(axis=1, keepdims=True))
         try:
             return all(np.shape(g) == w.shape and np.allclose(np.asarray(g, dtype=float), w, rtol=1e-4, atol=1e-9)
@@ -152,6 +153,23 @@ def suite():
                     "and 10 outputs the shapes happen to fit, so nothing crashes.",
                     Fix((Edit("dZ1 = W2.T @ dZ2 * relu_deriv(Z2)", "dZ1 = W2.T @ dZ2 * relu_deriv(Z1)"),)),
                     matches=variant(gate="Z2")),
+            Mistake("gate_before_weights", "ReLU's slope applied to dZ2 before W2.T instead of after",
+                    "dW1 and db1 are those of a hidden error gated before it goes back: W2.T @ (dZ2 * slope). The "
+                    "gate belongs to the hidden units, so it is applied once the error has arrived at them, to "
+                    "W2.T @ dZ2; before that the error is still the output layer's, one row per digit (the shapes "
+                    "only agree because both layers have 10 units).",
+                    Fix((Edit("dZ1 = W2.T @ (dZ2 * relu_deriv(Z1))", "dZ1 = (W2.T @ dZ2) * relu_deriv(Z1)"),)),
+                    matches=variant(gate_first=True)),
+            Mistake("dW2_transposed", "dW2 as A1 dZ2^T, the transpose of dZ2 A1^T",
+                    "dW2 is the transpose of the right gradient: the product's order is swapped. W2 is square, "
+                    "(10, 10), so the shape cannot show it, but entry (i, j) of dW2 belongs to the weight from "
+                    "hidden unit j to output i: the output error dZ2 (10, m) first, times A1^T (m, 10).",
+                    Fix((Edit("dW2 = A1 @ dZ2.T / m", "dW2 = dZ2 @ A1.T / m"),)),
+                    matches=lambda j, c: isinstance(j.value(c), (tuple, list)) and len(j.value(c)) == 4
+                    and np.shape(j.value(c)[2]) == np.shape(j.expected(c)[2])
+                    and not np.allclose(np.asarray(j.value(c)[2], dtype=float), j.expected(c)[2], rtol=1e-4, atol=1e-9)
+                    and np.allclose(np.asarray(j.value(c)[2], dtype=float).T, j.expected(c)[2], rtol=1e-4, atol=1e-9),
+                    partial=True),
             Mistake("scores_not_activations", "Z1 instead of A1 in dW2",
                     "the second layer's input is the hidden layer's output A1 = relu(Z1), so dW2 multiplies the "
                     "output error by A1 transposed. Z1 still holds the negative scores that ReLU set to 0.",

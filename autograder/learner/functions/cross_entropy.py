@@ -1,7 +1,7 @@
 """``cross_entropy``: what it returns, its checks in order, and the mistakes they can name."""
-import numpy as np
-
 import re
+
+import numpy as np
 
 from ..checks import matches, prop, standard, usable
 from ..judge import Check, Edit, Fix, Mistake
@@ -72,6 +72,14 @@ def python_float(case):
     return Check("python_float", "returns a Python float (a note, not a requirement)", run, case=case, warn=True)
 
 
+def digits_as_columns(j, c, message):
+    """An index error pairing the m labels with 10 column numbers, one per digit (A2.shape[0] or N_CLASSES taken
+    for the number of examples)."""
+    m = np.asarray(j.case(c).args[1]).size
+    shapes = set(re.findall(r"\((\d+),\)", message))
+    return "shape mismatch" in message and m != 10 and shapes == {str(m), "10"}
+
+
 def swapped(j, c, message=None):
     """Example and digit indices swapped, A2[np.arange(m), Y]: an index error (a digit used as a column of an
     m-column matrix, or an example number past the 10 rows), or, where every index fits, the loss of those
@@ -111,6 +119,11 @@ def suite():
               matches("f32", "works on float32 probabilities"),
               python_float("f32")],
         mistakes=[
+            Mistake("digits_as_columns", "ten column numbers, one per digit, instead of one per example",
+                    "the labels Y, one per example, were paired with 10 column numbers: the number of digits, "
+                    "A2's rows, taken for the number of examples. Example i's probabilities are column i of A2, so "
+                    "the column numbers run over the examples, as many as Y has labels (A2's columns).",
+                    Fix((Edit("m = A2.shape[0]", "m = A2.shape[1]"),)), error=("IndexError", digits_as_columns)),
             Mistake("whole_rows", "A2[Y, :], whole rows, instead of one entry per column",
                     "A2[Y, :] takes the whole row Y[i] for every i: an (m, m) table of every example's probability "
                     "of every example's label, and its mean is not the loss. Each example i needs one entry, row "

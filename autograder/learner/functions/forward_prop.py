@@ -45,6 +45,14 @@ def flat_bias(j, case, message):
     return "broadcast" in message and any(int(n) == int(k) and int(cols) == m for n, cols, k in found)
 
 
+def bias_as_row(j, case, message):
+    """A broadcast error between a layer's (n, m) scores and a (1, n) bias: a bias turned into a row (b.T)."""
+    m = np.shape(j.case(case).args[-1])[-1]
+    found = re.findall(r"\((\d+),(\d+)\)\s*\(1,(\d+)\)", message) + \
+        [(a, b, c) for c, a, b in re.findall(r"\(1,(\d+)\)\s*\((\d+),(\d+)\)", message)]
+    return "broadcast" in message and any(int(n) == int(k) and int(cols) == m != int(n) for n, cols, k in found)
+
+
 def suite():
     def bias_after(p, s):
         """Z1 has no bias, and b1 is added to the activations instead: A1 = relu(W1 X) + b1."""
@@ -121,6 +129,12 @@ def suite():
                     Fix((Edit("Z1 = W1 @ X + b1.ravel()", "Z1 = W1 @ X + b1"),
                          Edit("Z2 = W2 @ A1 + b2.ravel()", "Z2 = W2 @ A1 + b2"))),
                     error=("ValueError", flat_bias)),
+            Mistake("bias_as_row", "a bias turned into a (1, 10) row",
+                    "a (1, 10) row meets the (10, m) scores along the examples axis: it adds unit j's bias to "
+                    "example j, and only fits at all when m is 10. The biases are (10, 1) columns, one value per "
+                    "unit, which NumPy copies across the m examples: add them as they are, untransposed.",
+                    Fix((Edit("Z1 = W1 @ X + b1.T", "Z1 = W1 @ X + b1"), Edit("Z2 = W2 @ A1 + b2.T", "Z2 = W2 @ A1 + b2"))),
+                    error=("ValueError", bias_as_row)),
             Mistake("skip_activation", "feeding Z1 instead of A1 to the second layer",
                     "the second layer reads the hidden layer's activations, after ReLU, not its raw scores.",
                     Fix((Edit("Z2 = W2 @ Z1 + b2", "Z2 = W2 @ A1 + b2"),)), matches=skip_activation, partial=True),

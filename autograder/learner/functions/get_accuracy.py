@@ -33,9 +33,20 @@ def _got(j, case):
 
 
 def floor_division(j, case):
-    """An integer: the fraction rounded down by // (0 for anything below 100%)."""
+    """The fraction rounded down by // to 0 on a case below 100% (an integer, or made a float afterwards), and
+    1 on a batch of all right predictions, when that one answered (only 0 and 1 can come out of m // m)."""
     value, want = j.value(case), float(j.expected(case))
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 < want < 1 and value == 0
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return False
+    whole = _got(j, "all_right")
+    return 0 < want < 1 and value == 0 and whole in (None, 1)
+
+
+def rounded(j, case):
+    """The fraction rounded to a few decimals (round(x, 2), np.round): close to the right one, not equal."""
+    got, want = _got(j, case), float(j.expected(case))
+    return got is not None and not np.isclose(got, want, rtol=1e-9, atol=0) and 0 < want < 1 and any(
+        np.isclose(got, r, rtol=1e-12, atol=0) for k in range(1, 7) for r in (round(want, k), np.round(want, k)))
 
 
 def every_pair(j, case):
@@ -65,7 +76,8 @@ def _digit_sets(j, case):
 def suite():
     return standard(
         "get_accuracy", Num("accuracy"),
-        edge=[matches("all_right", "all predictions right gives 1.0"),
+        edge=[matches("third", "one right out of three gives 1/3, all its decimals"),
+              matches("all_right", "all predictions right gives 1.0"),
               matches("all_wrong", "all predictions wrong gives 0.0")],
         finite_case=None,
         mistakes=[
@@ -86,6 +98,12 @@ def suite():
                     "`//` divides and throws the remainder away, so any accuracy below 100% comes out as 0: "
                     "accuracy needs true division, `/` (or a mean, which divides for you).",
                     Fix((Edit("//", "/"),)), matches=floor_division),
+            Mistake("rounded", "rounding the accuracy",
+                    "the accuracy came back rounded to a few decimals: close, but not the fraction itself (3 right "
+                    "out of 40 is 0.075, not 0.07). Return the exact fraction; round only where you print it, "
+                    "with an f-string such as f\"{acc:.2f}\".",
+                    Fix((Edit("round(float(np.mean(predictions == Y)), 2)", "float(np.mean(predictions == Y))"),)),
+                    matches=rounded),
             Mistake("every_pair", "comparing a column of labels with a row of predictions (every pair)",
                     "== compares entry by entry only when both arrays have the same shape. A (m, 1) column against "
                     "an (m,) row broadcasts to an (m, m) table that compares every prediction with every label, "

@@ -14,6 +14,7 @@ from ..checks import (
     takes_the_lessons_arguments,
     typed,
     unchanged,
+    zero_seed_mistake,
 )
 from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Dct, Tup, leaves, shape_problem, type_problem, value_difference
@@ -51,6 +52,18 @@ def suite():
         return value_difference(np.array(g), np.array(want[1]["val_accuracy"]), 1e-6,
                                 "history['val_accuracy']")
 
+    def history_keys(j, value):
+        """Without validation data, history holds "loss" and "accuracy" only: every list in it has one entry
+        per iteration (the docstring), so no empty "val_accuracy" list."""
+        n = j.case("fixed").kwargs["iterations"]
+        odd = [key for key, entries in value[1].items() if key not in ("loss", "accuracy") or len(entries) != n]
+        if odd:
+            return (f"Without validation data, history holds {', '.join(repr(k) for k in odd)} with "
+                    f"{', '.join(str(len(value[1][k])) for k in odd)} entries after {n} iterations; the docstring's "
+                    f"history has one entry per iteration in each of its lists: \"loss\", \"accuracy\" and, with "
+                    f"validation data only, \"val_accuracy\".")
+        return None
+
     def loss_falls(j, value):
         loss = [float(x) for x in np.ravel(value[1]["loss"])]
         if len(loss) >= 2 and not loss[-1] < loss[0]:
@@ -72,10 +85,20 @@ def suite():
                                                   f"init_params(0) starts: {diff}", prefer="drops_rng")
         return None
 
+    def same_run(j, a, b):
+        return j.value(a) is not None and j.value(b) is not None and not any(
+            value_difference(x, y, 1e-9, "x") for (_, x), (_, y) in
+            zip(leaves(j.spec, j.value(a)), leaves(j.spec, j.value(b))))
+
+    def zero_seed(j, case):
+        """rng=1 starts where init_params(1) does, rng=0 not where init_params(0) does: the seed 0 taken for
+        none."""
+        return not same_run(j, "default_start", "default_given") and same_run(j, "default_start_1",
+                                                                             "default_given_1")
+
     def drops_rng(j, case):
-        return j.value("default_start") is not None and j.value("default_given") is not None and any(
-            value_difference(a, b, 1e-9, "x") for (_, a), (_, b) in
-            zip(leaves(j.spec, j.value("default_start")), leaves(j.spec, j.value("default_given"))))
+        return j.value("default_start") is not None and j.value("default_given") is not None and \
+            not same_run(j, "default_start", "default_given") and not zero_seed(j, case)
 
     def losses(j, case, key="loss"):
         try:
@@ -137,8 +160,10 @@ def suite():
         matches("fixed", "records the loss and accuracy of every iteration", "values:history", history_values),
         matches("alpha_small", "takes steps of the alpha it is given (here 0.1)", "values:alpha", params_values),
         matches("with_val", "records the validation accuracy when given validation data", "values:val", val_curve),
+        prop("history-keys", "fixed", "without validation data, history holds only \"loss\" and \"accuracy\"",
+             history_keys, after=("values:history",)),
         prop("default", "default_start", "starts from your init_params(rng) when no params are given", same_start,
-             uses=("default_given",)),
+             uses=("default_given", "default_start_1", "default_given_1")),
         unchanged(["fixed", "alpha_small", "with_val"], "leaves the starting parameters unchanged"),
         no_warnings(["fixed", "alpha_small", "with_val", "default_start"],
                     "runs quietly with progress=False: no warnings, no progress bar on stderr"),
@@ -151,6 +176,18 @@ history["accuracy"].append(get_accuracy(get_predictions(A2), Y))
 if X_val is not None:
     A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]
     history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))"""
+    def val_overwrites(j, case, message):
+        """An error with the validation set's size in a (rows, m_val) array, in the run with validation data
+        only (the run without it went through): the validation pass's results took the training pass's name,
+        and the backward pass met them."""
+        kw = j.case(case).kwargs
+        if kw.get("X_val") is None or j.value("fixed") is None:
+            return False
+        m, m_val = j.case(case).dims.get("m"), int(np.shape(kw["X_val"])[1])
+        found = re.findall(r"\((\d+),(\d+)\)", message)
+        return m != m_val and any(k in message for k in ("broadcast", "matmul", "aligned")) and \
+            any(int(cols) == m_val for _, cols in found) and any(int(cols) == m for _, cols in found)
+
     def training_vs_val(j, case, message):
         """A broadcast error between the training set's m and the validation set's m_val: the training
         predictions compared with Y_val."""
@@ -170,6 +207,25 @@ if X_val is not None:
                           'history["val_accuracy"].append(get_accuracy(get_predictions(forward_prop(W1, b1, W2, b2, '
                           'X_val)[3]), Y_val))'),)),
                 error=("ValueError", training_vs_val)),
+        Mistake("val_overwrites_training", "the validation pass stored under the training pass's names (A2)",
+                "the run with validation data failed, the one without it did not, and the error meets arrays of "
+                "the validation set's size in the training step: the validation pass's results replaced this "
+                "iteration's training results, which the backward pass still needs (with equal sizes it would "
+                "silently learn from the wrong numbers). Give the validation results names of their own.",
+                Fix((Edit('A2 = forward_prop(W1, b1, W2, b2, X_val)[3]\n'
+                          'history["val_accuracy"].append(get_accuracy(get_predictions(A2), Y_val))',
+                          'A2_val = forward_prop(W1, b1, W2, b2, X_val)[3]\n'
+                          'history["val_accuracy"].append(get_accuracy(get_predictions(A2_val), Y_val))'),)),
+                error=("ValueError", val_overwrites)),
+        Mistake("val_key_always", "a \"val_accuracy\" list in the history even without validation data",
+                "an empty list is not one entry per iteration: without validation data there is nothing to "
+                "record under \"val_accuracy\", so the key should not be there. Create that list only when "
+                "X_val is given.",
+                Fix((Edit('history = {"loss": [], "accuracy": [], "val_accuracy": []}',
+                          'history = {"loss": [], "accuracy": []}\nif X_val is not None:\n'
+                          '    history["val_accuracy"] = []'),)),
+                matches=lambda j, c: j.case(c).kwargs.get("X_val") is None and isinstance(j.value(c)[1], dict)
+                and len(j.value(c)[1].get("val_accuracy", [None])) == 0, on=("history-keys",)),
         Mistake("fixed_alpha", "a learning rate of its own instead of the alpha it is given",
                 "from the same start, alpha = 0.5 and alpha = 0.1 trained to the same parameters: the update used a name from "
                 "outside the function (the toolbox's ALPHA) or a number written in. alpha is an argument so that "
@@ -206,6 +262,10 @@ if X_val is not None:
                 Fix((Edit("W1, b1, W2, b2 = init_params(rng)",
                           "W1, b1, W2, b2 = init_params(rng) if params is None else params"),)),
                 matches=started_elsewhere, cases=("fixed", "with_test", "hidden")),
+        zero_seed_mistake(Fix((Edit("init_params(rng or None)", "init_params(rng)"),)),
+                          evidence="with params=None and rng=1 it started where your init_params(1) starts, but "
+                                   "with rng=0 not where init_params(0) starts",
+                          matches=zero_seed, on=("default",), cases=("default_start",)),
         Mistake("drops_rng", "calling init_params without the rng you were given",
                 "when no params are given, the start must come from your init_params, given the rng you were "
                 "given, so the same seed always gives the same training run; without it every run starts "

@@ -15,6 +15,8 @@ from ..checks import (
     takes_the_lessons_arguments,
     typed,
     usable,
+    zero_is_no_seed,
+    zero_seed_mistake,
 )
 from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Layers, number
@@ -105,6 +107,14 @@ def suite():
         problem = usable(j, "default")
         return f"Called with no rng: {problem}" if problem else None
 
+    def takes_a_generator(j, value):
+        problem = usable(j, "generator")
+        if problem:
+            return j.explain("generator", f"Called with rng=np.random.default_rng(0): {problem}",
+                             prefer="seeds_numpy")
+        problem = symmetry_problem(j.value("generator")) or scale_problem(j.value("generator"))
+        return j.explain("generator", f"Called with rng=np.random.default_rng(0): {problem}") if problem else None
+
     checks = [
         takes_the_lessons_arguments("seeded"),
         returns("seeded"),
@@ -117,6 +127,8 @@ def suite():
         prop("repeatable", "seeded", "the same rng seed gives the same layers", repeatable,
              uses=("seeded_again", "other_seed", "other_seed_again")),
         prop("default", "seeded", "works with no rng", default_call, uses=("default",)),
+        prop("generator", "seeded", "takes a np.random.Generator as rng, as well as a seed (lessons 20-22 pass one)",
+             takes_a_generator, uses=("generator",)),
         prop("deep", "seeded", "works for any number of layers, here four", other_call("deep"), uses=("deep",)),
         prop("one_layer", "seeded", "works for a single layer", other_call("one_layer"), uses=("one_layer",)),
         no_warnings(["seeded", "default", "deep"]),
@@ -145,15 +157,6 @@ def suite():
         flat = lambda case: [a for pair in j.value(case) for a in pair]  # noqa: E731
         return all(j.value(n) is not None and all(np.array_equal(a, b) for a, b in zip(flat(c), flat(n)))
                    for n in ("seeded_again", "other_seed"))
-
-    def same_layers(j, a, b):
-        return j.value(a) is not None and j.value(b) is not None and all(
-            np.array_equal(p[0], q[0]) for p, q in zip(j.value(a), j.value(b)))
-
-    def zero_is_no_seed(j, c):
-        """rng=1 twice gives the same layers, rng=0 twice does not: the seed 0 is taken for no seed (0 is falsy,
-        so `if rng:` or `rng or ...` skips it)."""
-        return not same_layers(j, "seeded", "seeded_again") and same_layers(j, "other_seed", "other_seed_again")
 
     DEF = "def init_layers(layer_sizes, rng=None):"
     MAKE = "rng = np.random.default_rng(rng)"
@@ -205,6 +208,13 @@ def suite():
                 Fix((Edit("np.zeros(n_out)", "np.zeros((n_out, 1))"),)),
                 matches=lambda j, c: any(np.ndim(p[1]) == 1 for p in j.value(c)), on=("shape", "deep", "one_layer",
                                                                                      "hidden")),
+        Mistake("bias_by_inputs", "each bias sized by the layer's inputs, (n_in, 1), instead of its units",
+                "a bias holds one number per unit of its layer, added to that unit's score: it has as many rows "
+                "as W has rows, the layer's outputs, whatever the number of inputs.",
+                Fix((Edit("np.zeros((n_in, 1))", "np.zeros((n_out, 1))"),)),
+                matches=lambda j, c: all(np.shape(p[1])[:1] == np.shape(p[0])[1:2] for p in j.value(c)) and any(
+                    np.shape(p[0])[0] != np.shape(p[0])[1] for p in j.value(c)),
+                on=("shape", "deep", "one_layer", "hidden")),
         Mistake("missing_layer", "one layer too few",
                 "layer_sizes lists the sizes of every layer of units, inputs included: n sizes make n - 1 layers "
                 "of weights, one between each two neighbours.",
@@ -253,14 +263,8 @@ def suite():
                           "for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):"),)),
                 matches=lambda j, c: symmetry_problem(j.value(c)) is not None and "identical" in symmetry_problem(
                     j.value(c)), on=properties),
-        Mistake("zero_is_no_seed", "taking the seed 0 for no seed (`if rng:`)",
-                "rng=1 called twice gave the same layers, but rng=0 twice did not: 0 is falsy, so a test such as "
-                "`if rng:` (or `rng or ...`) treats the seed 0 as no seed at all and draws a fresh start. Ask "
-                "`if rng is None`, or simply pass rng to np.random.default_rng, which takes a seed, None or a "
-                "Generator as it is.",
-                Fix((Edit("gen = np.random.default_rng(rng) if rng else np.random.default_rng()",
-                          "gen = np.random.default_rng(rng)"),)),
-                matches=zero_is_no_seed, on=("repeatable",)),
+        zero_seed_mistake(Fix((Edit("gen = np.random.default_rng(rng) if rng else np.random.default_rng()",
+                                    "gen = np.random.default_rng(rng)"),)), "layers"),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.randn` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every layer from it.",
@@ -269,6 +273,16 @@ def suite():
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
                     np.array_equal(a[0], b[0]) for a, b in zip(j.value("seeded"), j.value("seeded_again")))
                 and not zero_is_no_seed(j, c), on=("repeatable",)),
+        Mistake("seeds_numpy", "seeding NumPy's older generators with rng (np.random.seed, RandomState)",
+                "`rng` may be a seed, None or a Generator already made (lessons 20-22 pass one along); "
+                "np.random.seed and np.random.RandomState take only a number (or None), so a Generator makes them "
+                "fail. Make a Generator from `rng` (np.random.default_rng takes all three) and draw every layer "
+                "from it.",
+                Fix((Edit("np.random.seed(rng)", MAKE),
+                     Edit("np.random.randn(n_out, n_in)", "rng.standard_normal((n_out, n_in))"))),
+                error=("TypeError", r"Cannot cast scalar from dtype\('O'\)"),
+                matches=lambda j, c: False,  # named by its error alone: its draws, from the global generator, vary
+                cases=("generator",), on=("generator",)),
         Mistake("no_generator", "drawing from rng before making a Generator of it",
                 "rng may be a seed, None or a Generator: only a Generator has standard_normal. "
                 "np.random.default_rng turns any of them into one (and leaves a Generator as it is).",

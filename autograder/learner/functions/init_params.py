@@ -17,6 +17,8 @@ from ..checks import (
     shaped,
     takes_the_lessons_arguments,
     typed,
+    zero_is_no_seed,
+    zero_seed_mistake,
 )
 from ..judge import Edit, Fix, Mistake, Suite
 from ..spec import Tup, number, shape_problem, type_problem
@@ -74,11 +76,11 @@ def suite():
         return None
 
     def repeatable(j, value):
-        again, other = j.value("seeded_again"), j.value("other_seed")
-        if again is None or other is None:
+        again, other, other_again = j.value("seeded_again"), j.value("other_seed"), j.value("other_seed_again")
+        if again is None or other is None or other_again is None:
             return j.failure_message("seeded_again") or j.failure_message("other_seed") or \
-                "init_params returned None for a seeded call."
-        if type_problem(j.spec, again, j.function) or type_problem(j.spec, other, j.function):
+                j.failure_message("other_seed_again") or "init_params returned None for a seeded call."
+        if any(type_problem(j.spec, v, j.function) for v in (again, other, other_again)):
             return "init_params returned something different when called a second time."
         if not all(np.array_equal(a, b) for a, b in zip(value, again)):
             return j.explain("seeded", "two calls with rng=0 gave different parameters, so no run can be repeated.",
@@ -110,7 +112,7 @@ def suite():
               prop("random", "seeded", "weights are random, hidden units all different", symmetric),
               prop("scale", "seeded", "each layer is scaled by its own fan-in; biases start at or near 0", scale),
               prop("repeatable", "seeded", "the same rng seed gives the same parameters", repeatable,
-                   uses=("seeded_again", "other_seed")),
+                   uses=("seeded_again", "other_seed", "other_seed_again")),
               prop("default", "seeded", "works with no arguments", default_call, uses=("default",)),
               prop("generator", "seeded", "takes a Generator as rng, as well as a seed", takes_a_generator,
                    uses=("generator",)),
@@ -247,6 +249,7 @@ def suite():
                      Edit("W2 = np.random.default_rng(rng).standard_normal((10, 10)) * np.sqrt(1 / 10)",
                           "W2 = rng.standard_normal((10, 10)) * np.sqrt(1 / 10)"))),
                 matches=reseeded, cases=("seeded",)),
+        zero_seed_mistake(Fix((Edit("rng = np.random.default_rng(rng or None)", MAKE),)), "parameters"),
         Mistake("ignores_rng", "drawing from np.random instead of the rng you are given",
                 "`np.random.rand` and friends use NumPy's global generator, which ignores the seed passed in, so "
                 "no run can be repeated. Make a generator from `rng` and draw every array from it.",
@@ -255,8 +258,8 @@ def suite():
                      Edit("np.random.randn(10, 10)", "rng.standard_normal((10, 10))"),
                      Edit("rng = np.random.default_rng()", MAKE))),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a, b) for a, b in zip(j.value(c), j.value("seeded_again"))), cases=("seeded",),
-                on=("repeatable", "generator")),
+                    np.array_equal(a, b) for a, b in zip(j.value(c), j.value("seeded_again")))
+                and not zero_is_no_seed(j, c), cases=("seeded",), on=("repeatable", "generator")),
         Mistake("fixed_seed", "a generator made from a seed of its own instead of from rng",
                 "rng=0 and rng=1 gave the same start, and so would any seed: the generator is made from a number "
                 "written in the function (default_rng(0), np.random.seed(42)), not from the rng it is given. Make it "

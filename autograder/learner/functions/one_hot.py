@@ -27,6 +27,14 @@ def upcasts(j, c):
         np.result_type(value.dtype, np.float32) != np.float32
 
 
+def digits_as_columns(j, c, message):
+    """An index error pairing the m labels with 10 column numbers, one per digit (N_CLASSES taken for the number
+    of examples)."""
+    m = _labels(j, c).size
+    shapes = set(re.findall(r"\((\d+),\)", message))
+    return "shape mismatch" in message and m != 10 and shapes == {str(m), "10"}
+
+
 def unique_rows(j, c, message=None):
     """As many rows as this batch has distinct labels (fewer than 10 when a digit is missing): by the shape,
     or by the index error it leads to ("out of bounds for axis 0 with size k", k the distinct labels)."""
@@ -104,6 +112,12 @@ def suite():
                     "distinct labels also puts a 9 in a row that is not there. Use the toolbox's N_CLASSES = 10.",
                     Fix((Edit("len(np.unique(Y))", "N_CLASSES"),)), matches=unique_rows,
                     error=("IndexError", lambda j, c, message: unique_rows(j, c, message))),
+            Mistake("digits_as_columns", "ten column numbers, one per digit, instead of one per example",
+                    "the labels Y, one per example, were paired with 10 column numbers: the number of digits taken "
+                    "for the number of examples. Example i's 1 goes in column i, so the column numbers run over the "
+                    "examples, as many as Y has labels.",
+                    Fix((Edit("one_hot_Y[Y, np.arange(N_CLASSES)] = 1", "one_hot_Y[Y, np.arange(m)] = 1"),)),
+                    error=("IndexError", digits_as_columns)),
             Mistake("label_arithmetic", "arithmetic on the uint8 labels, which wraps around past 255",
                     "MNIST stores its labels as uint8, whose arithmetic wraps around: 9 * 40 is 104 in uint8, not "
                     "360. Positions computed from the labels (Y * m + ...) then land in the wrong place. Index with "

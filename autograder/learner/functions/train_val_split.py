@@ -18,6 +18,8 @@ from ..checks import (
     typed,
     unchanged,
     usable,
+    zero_is_no_seed,
+    zero_seed_mistake,
 )
 from ..checks import changed_input
 from ..judge import Edit, Fix, Mistake, Suite
@@ -106,7 +108,7 @@ def suite():
         return None
 
     def repeatable(j, value):
-        for case in ("seeded_again", "other_seed"):
+        for case in ("seeded_again", "other_seed", "other_seed_again"):
             problem = usable(j, case)
             if problem:
                 return f"Called again ({j.case(case).label}): {problem}"
@@ -151,7 +153,7 @@ def suite():
         prop("random", "seeded", "the validation examples are a random sample, not the first or last ones",
              random_sample),
         prop("repeatable", "seeded", "the same seed gives the same split; another seed another", repeatable,
-             uses=("seeded_again", "other_seed")),
+             uses=("seeded_again", "other_seed", "other_seed_again")),
         prop("default", "seeded", "with no rng it uses the seed 0", default_seed, uses=("default",)),
         prop("generator", "seeded", "also takes a np.random.Generator as rng", other_call("generator"),
              uses=("generator",)),
@@ -276,6 +278,7 @@ def suite():
                            "return X[:, n_val:], Y[n_val:], X[:, :n_val], Y[:n_val]"),
                           f"perm = np.random.default_rng(rng).permutation(X.shape[1])\n{SPLIT}\n{RETURN}"),)),
                 matches=lambda j, c: coverage_ok(j, c) and is_block(split_ids(j.value(c))[1])),
+        zero_seed_mistake(Fix((Edit("rng = np.random.default_rng(rng if rng else None)", MAKE),)), "split"),
         Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
                 "`np.random.permutation` uses NumPy's global generator, which ignores the seed passed in, so every "
                 "run holds out other examples and no result can be repeated (and `np.random.seed` takes only a "
@@ -284,8 +287,8 @@ def suite():
                 Fix((Edit("perm = np.random.permutation(X.shape[1])",
                           "perm = np.random.default_rng(rng).permutation(X.shape[1])"),)),
                 matches=lambda j, c: j.value("seeded_again") is not None and not all(
-                    np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again"))),
-                error=("TypeError", r"Cannot cast scalar from dtype\('O'\)")),
+                    np.array_equal(a, b) for a, b in zip(j.value("seeded"), j.value("seeded_again")))
+                and not zero_is_no_seed(j, c), error=("TypeError", r"Cannot cast scalar from dtype\('O'\)")),
         Mistake("fixed_seed", "a seed written in the function instead of the rng you are given",
                 "the caller chooses the seed: another seed must give another split, so make the generator from "
                 "`rng`, not from a number of your own.",
