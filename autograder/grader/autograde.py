@@ -161,7 +161,8 @@ class SandboxedExecute(Execute):
     nbgrader 0.9.6 passes its own kernel manager class when it builds Execute, and nbconvert reloads the
     configuration when it runs; ``create_kernel_manager`` insists on the sandboxed one wherever bwrap works.
     What the kernel prints is capped (``max_output_mb`` for the whole notebook), so a cell that floods its
-    output cannot fill nbgrader's own memory.
+    output cannot fill nbgrader's own memory. While a notebook runs, the next kernel boots in a sandbox of
+    its own, so that grading a class does not wait for each kernel's start.
     """
 
     max_output_mb = Integer(8, help="output kept from the learner's kernel, the whole notebook together") \

@@ -9,7 +9,8 @@ inside. Interrupts go as messages (bwrap does not pass SIGINT on).
 What is not waited for: a kernel serves one notebook, then its sandbox is killed at once (nothing in it
 needs a clean exit; jupyter_client's polite shutdown asks, then polls every 0.1 s), and it is ready as soon
 as it has answered and its IOPub channel is connected (jupyter_client then drains IOPub until 0.2 s pass
-with nothing).
+with nothing). Before ipykernel, it imports NumPy and matplotlib and reads MNIST (nearly every lesson's
+first cells), so a kernel started ahead of its notebook (``SandboxedExecute``) has done that already.
 """
 from __future__ import annotations
 
