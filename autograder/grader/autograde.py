@@ -39,6 +39,7 @@ import os
 import threading
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.preprocessors.execute import Execute
@@ -149,7 +150,6 @@ _SPARE = {}  # the next kernel, booting while a notebook runs: {how it was made:
 
 @atexit.register
 def _discard_spares():
-    from jupyter_core.utils import run_sync
     while _SPARE:
         with contextlib.suppress(Exception):
             run_sync(_SPARE.popitem()[1].shutdown_kernel)(now=True)
@@ -182,7 +182,8 @@ class SandboxedExecute(Execute):
             return await super().async_start_new_kernel(**kwargs)
         if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in self.extra_arguments):
             self.extra_arguments = [*self.extra_arguments, f"--HistoryManager.hist_file={self.ipython_hist_file}"]
-        key = (self.km.kernel_name, tuple(self.extra_arguments), os.environ.get("NBGRADER_EXECUTION"), repr(self.config))
+        key = (self.km.kernel_name, tuple(self.extra_arguments), os.environ.get("NBGRADER_EXECUTION"),
+               repr({k: v for k, v in self.config.items() if "Kernel" in k}))  # (not the student's name)
         spare = _SPARE.pop(key, None)
         if spare is not None and await spare.is_alive():
             self.km = spare  # (the manager nbclient made is never started)
@@ -193,6 +194,8 @@ class SandboxedExecute(Execute):
             await super().async_start_new_kernel(**kwargs)
         _SPARE[key] = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
         await _SPARE[key].start_kernel(extra_arguments=self.extra_arguments)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # (what nbconvert's preprocess calls)
 
     KEPT = ("stream", "display_data", "execute_result", "error", "update_display_data")
 
