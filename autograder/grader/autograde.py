@@ -32,11 +32,14 @@ misleads them, and it never counts toward a grade.
 """
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import threading
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.preprocessors.execute import Execute
@@ -142,13 +145,24 @@ def _size(value) -> int:
         return len(str(value))
 
 
+_SPARE = {}  # the next kernel, booting while a notebook runs: {how it was made: its manager}
+
+
+@atexit.register
+def _discard_spares():
+    while _SPARE:
+        with contextlib.suppress(Exception):
+            run_sync(_SPARE.popitem()[1].shutdown_kernel)(now=True)
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute with the kernel in bubblewrap; a kernel that dies ends the run, not the grading.
 
     nbgrader 0.9.6 passes its own kernel manager class when it builds Execute, and nbconvert reloads the
     configuration when it runs; ``create_kernel_manager`` insists on the sandboxed one wherever bwrap works.
     What the kernel prints is capped (``max_output_mb`` for the whole notebook), so a cell that floods its
-    output cannot fill nbgrader's own memory.
+    output cannot fill nbgrader's own memory. While a notebook runs, the next kernel boots in a sandbox of
+    its own, so that grading a class does not wait for each kernel's start.
     """
 
     max_output_mb = Integer(8, help="output kept from the learner's kernel, the whole notebook together") \
@@ -159,6 +173,29 @@ class SandboxedExecute(Execute):
         if kernel_available():
             self.kernel_manager_class = SandboxedKernelManager
         return super().create_kernel_manager()
+
+    async def async_start_new_kernel(self, **kwargs):
+        """The kernel started while the last notebook ran, if it was made the same way; then the next one is
+        started, to boot while this notebook runs. Each kernel is a fresh sandbox that serves one notebook."""
+        from .kernel import SandboxedKernelManager
+        if not isinstance(self.km, SandboxedKernelManager):
+            return await super().async_start_new_kernel(**kwargs)
+        if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in self.extra_arguments):
+            self.extra_arguments = [*self.extra_arguments, f"--HistoryManager.hist_file={self.ipython_hist_file}"]
+        key = (self.km.kernel_name, tuple(self.extra_arguments), os.environ.get("NBGRADER_EXECUTION"),
+               repr({k: v for k, v in self.config.items() if "Kernel" in k}))  # (not the student's name)
+        spare = _SPARE.pop(key, None)
+        if spare is not None and await spare.is_alive():
+            self.km = spare  # (the manager nbclient made is never started)
+            spare.start_clock()
+        else:  # the first, or a spare that died (its time limit, say)
+            if spare is not None:
+                await spare.shutdown_kernel(now=True)
+            await super().async_start_new_kernel(**kwargs)
+        _SPARE[key] = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
+        await _SPARE[key].start_kernel(extra_arguments=self.extra_arguments)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # (what nbconvert's preprocess calls)
 
     KEPT = ("stream", "display_data", "execute_result", "error", "update_display_data")
 

@@ -9,7 +9,8 @@ inside. Interrupts go as messages (bwrap does not pass SIGINT on).
 What is not waited for: a kernel serves one notebook, then its sandbox is killed at once (nothing in it
 needs a clean exit; jupyter_client's polite shutdown asks, then polls every 0.1 s), and it is ready as soon
 as it has answered and its IOPub channel is connected (jupyter_client then drains IOPub until 0.2 s pass
-with nothing).
+with nothing). Before ipykernel, it imports NumPy and matplotlib and reads MNIST (nearly every lesson's
+first cells), so a kernel started ahead of its notebook (``SandboxedExecute``) has done that already.
 """
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ if os.getuid() == 0:
     if ctypes.CDLL(None).mount(b"tmpfs", b"/scratch", b"tmpfs", 32 | 2 | 4, sys.argv[1].encode()):
         raise SystemExit("the kernel's folder could not be capped")
     os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[2]))
+try:  # what nearly every lesson imports and loads first, done while the kernel waits for its notebook
+    import numpy, matplotlib, autograder, mnist_data.loader
+    mnist_data.loader._read_shipped("train"), mnist_data.loader._read_shipped("test")
+except Exception:
+    pass
 sys.argv = sys.argv[5:]  # after -c: OPTIONS UID -- -m MODULE ARGS...
 runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
@@ -151,10 +157,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["preexec_fn"], self._remove = iso.prepare(self.memory_mb + self.max_written_mb, self.cpu_seconds,
                                                     self.nproc, self.fsize_mb)
-        if self.max_seconds:
-            self._timer = threading.Timer(self.max_seconds, self.kill_sandbox)
-            self._timer.daemon = True
-            self._timer.start()
+        self.start_clock()
         kw.update(env={"PATH": "/nonexistent", "LANG": "C.UTF-8"}, cwd=str(self._private), start_new_session=True,
                   stdout=subprocess.DEVNULL, stderr=open(self._private / "kernel.log", "ab"),
                   pass_fds=(self._info[1],))  # ipykernel's banner to nothing, its errors to a log
@@ -167,6 +170,15 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self.ip = f"/proc/{json.load(info)['child-pid']}/root{SOCKETS}"
             except (ValueError, KeyError):  # bwrap failed: the kernel never starts, and nbclient says so
                 pass
+
+    def start_clock(self):
+        """(Re)start ``max_seconds``: at launch, and again when a kernel started ahead is given its notebook."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self.max_seconds:
+            self._timer = threading.Timer(self.max_seconds, self.kill_sandbox)
+            self._timer.daemon = True
+            self._timer.start()
 
     def kill_sandbox(self):
         """SIGKILL the whole sandbox now: bwrap, and with it its PID namespace and everything in it."""
