@@ -41,6 +41,7 @@ SLOW = (
     "tests/recipes/test_benchmarks.py", "tests/recipes/test_nbgrader_table.py", "tests/grader/test_partial_credit.py",
     "tests/author/test_screens.py", "tests/author/test_wheel.py", "tests/author/test_build.py",
     "tests/course/test_train.py", "tests/grader/test_lms_export.py", "tests/layout/test_collection.py",
+    "tests/grader/test_kernel_ahead.py",
 )
 
 # The suite runs on two workers (pytest-xdist: `-n 2` in pyproject.toml). Each file runs whole on one
