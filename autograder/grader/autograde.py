@@ -192,8 +192,14 @@ class SandboxedExecute(Execute):
             if spare is not None:
                 await spare.shutdown_kernel(now=True)
             await super().async_start_new_kernel(**kwargs)
-        _SPARE[key] = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
-        await _SPARE[key].start_kernel(extra_arguments=self.extra_arguments)
+        spare = self.kernel_manager_class(kernel_name=self.km.kernel_name, config=self.config)
+        try:
+            await spare.start_kernel(extra_arguments=self.extra_arguments)
+            _SPARE[key] = spare
+        except Exception as exc:  # the next notebook starts its own; this one runs all the same
+            self.log.warning("no kernel could be started ahead (%s)", type(exc).__name__)
+            with contextlib.suppress(Exception):
+                await spare.shutdown_kernel(now=True)
 
     start_new_kernel = run_sync(async_start_new_kernel)  # (what nbconvert's preprocess calls)
 
