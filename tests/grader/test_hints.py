@@ -767,6 +767,58 @@ def gradient_descent(X, Y, alpha=0.25, iterations=100, params=None, rng=None,
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, *backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y), alpha)
     return (W1, b1, W2, b2), history
 '''),
+    # held-out set #4: a wrong cause named before (a tenth read as every digit counted, a misplaced bracket as
+    # lr * weight_decay, a saved reference as x left nudged, a draw with replacement as a separate draw, unshuffled
+    # labels as two permutations, a loop that rebinds its name as a learning rate of its own)
+    'ce-mean-of-masked': ('cross_entropy', ['mean_over_entries'], "divide by m", '''
+def cross_entropy(A2, Y):
+    T = np.zeros(A2.shape)
+    T[Y, np.arange(Y.size)] = 1.0
+    return float(np.mean(-T * np.log(np.maximum(A2, 1e-12))))
+'''),
+    'dw-bracket-early': ('decay_weights', ['parenthesis'], "the brackets close too early", '''
+def decay_weights(params, lr, weight_decay):
+    out = []
+    for W, b in params:
+        out.append((W * ((1 - lr) * weight_decay), b))
+    return out
+'''),
+    'ng-saved-view': ('numerical_gradient', ['saved_reference'], "not a copy", '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    start = x[...]
+    for idx in np.ndindex(*x.shape):
+        x[idx] = start[idx] + eps
+        up = f(x)
+        x[idx] = start[idx] - eps
+        down = f(x)
+        x[idx] = start[idx]
+        grad[idx] = (up - down) / (2 * eps)
+    return grad
+'''),
+    'tvs-choice-order': ('train_val_split', ['order_with_replacement'], "exactly once", '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    gen = np.random.default_rng(rng)
+    order = gen.choice(Y.size, Y.size)
+    return X[:, order[n_val:]], Y[order[n_val:]], X[:, order[:n_val]], Y[order[:n_val]]
+'''),
+    'tvs-train-labels-unshuffled': ('train_val_split', ['labels_unshuffled'], "original order", '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    order = np.random.default_rng(rng).permutation(X.shape[1])
+    return X[:, order[n_val:]], Y[n_val:], X[:, order[:n_val]], Y[order[:n_val]]
+'''),
+    'up-rebinds-in-loop': ('update_params', ['nothing_moves'], "the loop's name", '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    out = (W1, b1, W2, b2)
+    for param, grad in zip(out, (dW1, db1, dW2, db2)):
+        param = param - alpha * grad
+    return out
+'''),
+    'up-alpha-round-difference': ('update_params', ['scaled_difference'], "Only the step is scaled", '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    new = [alpha * (p - g) for p, g in zip((W1, b1, W2, b2), (dW1, db1, dW2, db2))]
+    return tuple(new)
+'''),
 }
 
 
@@ -799,7 +851,11 @@ def test_the_findings_wrong_causes_are_gone(oracle):
              "bl-weights-below": "W instead of W.T", "adam-v-of-g": "the step count before adding",
              "il-seed-zero-falsy": "np.random instead of the rng",
              "tvs-seed-zero-falsy": "np.random instead of the rng", "ip-seed-zero-falsy": "np.random instead of the rng",
-             "gd-seed-zero-falsy": "without the rng you were given"}
+             "gd-seed-zero-falsy": "without the rng you were given",
+             "ce-mean-of-masked": "counting the logs of all ten", "dw-bracket-early": "multiplying by lr * weight_decay",
+             "ng-saved-view": "not putting x[i] back", "tvs-choice-order": "drawing the validation examples",
+             "tvs-train-labels-unshuffled": "two different permutations",
+             "up-rebinds-in-loop": "a learning rate of its own"}
     for answer, sentence in wrong.items():
         function, _, _, source = ANSWERS[answer]
         for runner, report in both(function, source, oracle):

@@ -67,6 +67,11 @@ def decay_weights(params, lr, weight_decay):
 def decay_weights(params, lr, weight_decay):
     return [(W * (1 - lr * weight_decay / 2), b) for W, b in params]
 ''',
+    "parenthesis": '''
+def decay_weights(params, lr, weight_decay):
+    factor = (1 - lr) * weight_decay
+    return [(W * factor, b) for W, b in params]
+''',
     "times_amount": '''
 def decay_weights(params, lr, weight_decay):
     return [(W * (lr * weight_decay), b) for W, b in params]

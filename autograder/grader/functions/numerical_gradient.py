@@ -121,6 +121,19 @@ def numerical_gradient(f, x, eps=1e-5):
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 ''',
+    "saved_reference": '''
+def numerical_gradient(f, x, eps=1e-5):
+    grad = np.zeros(x.shape)
+    old = x
+    for i in np.ndindex(x.shape):
+        x[i] = old[i] + eps
+        f_plus = f(x)
+        x[i] = old[i] - eps
+        f_minus = f(x)
+        x[i] = old[i]
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''',
     "ignores_eps": '''
 def numerical_gradient(f, x, eps=1e-5):
     h = 1e-5

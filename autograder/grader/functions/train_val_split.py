@@ -76,6 +76,21 @@ def train_val_split(X, Y, n_val=10000, rng=0):
     Y = Y[rng.permutation(Y.shape[0])]
     return X[:, n_val:], Y[n_val:], X[:, :n_val], Y[:n_val]
 ''',
+    "labels_unshuffled": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    rng = np.random.default_rng(rng)
+    perm = rng.permutation(X.shape[1])
+    val, train = perm[:n_val], perm[n_val:]
+    return X[:, train], Y[train], X[:, val], Y[:n_val]
+''',
+    "order_with_replacement": '''
+def train_val_split(X, Y, n_val=10000, rng=0):
+    rng = np.random.default_rng(rng)
+    m = X.shape[1]
+    idx = rng.integers(0, m, m)
+    val, train = idx[:n_val], idx[n_val:]
+    return X[:, train], Y[train], X[:, val], Y[val]
+''',
     "repeats_in_val": '''
 def train_val_split(X, Y, n_val=10000, rng=0):
     gen = np.random.default_rng(rng)

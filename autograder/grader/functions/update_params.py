@@ -48,6 +48,17 @@ def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     return W1 - alpha * dW1, b1, W2 - alpha * dW2, b2
 ''',
+    'nothing_moves': '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    params = [W1, b1, W2, b2]
+    for p, g in zip(params, [dW1, db1, dW2, db2]):
+        p = p - alpha * g
+    return tuple(params)
+''',
+    'scaled_difference': '''
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    return alpha * (W1 - dW1), alpha * (b1 - db1), alpha * (W2 - dW2), alpha * (b2 - db2)
+''',
     'fixed_alpha': '''
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     W1 = W1 - ALPHA * dW1

@@ -30,16 +30,14 @@ def _loss(j, c):
 
 def every_digit(j, c):
     """The log of every one of the ten probabilities counted, not only the true digit's: averaged over all
-    entries, summed and divided by m, or the one-hot mask averaged over all entries."""
+    entries, or summed and divided by m."""
     got = _loss(j, c)
     if got is None or j.right_on(c):
         return False
     A2, Y = np.asarray(j.case(c).args[0], dtype=float), np.asarray(j.case(c).args[1])
     m = A2.shape[1]
     logs = np.log(np.maximum(A2, 1e-12))
-    T = np.zeros_like(A2)
-    T[Y, np.arange(m)] = 1
-    return any(np.isclose(got, want, rtol=1e-4) for want in (-logs.mean(), -logs.sum() / m, -(T * logs).mean()))
+    return any(np.isclose(got, want, rtol=1e-4) for want in (-logs.mean(), -logs.sum() / m))
 
 
 def whole_rows(j, c):
@@ -143,7 +141,7 @@ def suite():
             Mistake("m_from_rows", "dividing by the number of digits (A2.shape[0]) instead of the examples",
                     "A2 has one row per digit and one column per example: the number of examples, the m to "
                     "average over, is the number of columns.", Fix((Edit("m = A2.shape[0]", "m = A2.shape[1]"),)),
-                    matches=lambda j, c: _ratio(j, c, j.case(c).dims["m"] / 10)),
+                    matches=lambda j, c: j.case(c).dims["m"] != 1 and _ratio(j, c, j.case(c).dims["m"] / 10)),
             Mistake("log10", "np.log10 instead of the natural log",
                     "cross-entropy uses the natural logarithm, whose slope gives the clean gradient of the next "
                     "lessons; log10 is smaller by a constant factor, ln(10).", Fix((Edit("np.log10(p)", "np.log(p)"),)),
@@ -152,10 +150,16 @@ def suite():
                     "only the probability the network gave the true digit counts: pick one entry per column, in "
                     "the row of that column's label, before taking logs and averaging.",
                     Fix((Edit(("np.mean(np.log(np.maximum(A2, 1e-12)))",
-                               "np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))",
                                "np.sum(np.log(np.maximum(A2, 1e-12))) / Y.size"),
                               "np.mean(np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12)))"),)),
                     matches=every_digit),
+            Mistake("mean_over_entries", "averaging over all 10 x m entries instead of over the m examples",
+                    "the loss is exactly a tenth of the right one: the true digits' logs were picked, but the mean "
+                    "divided their sum by every entry of the (10, m) matrix, ten per example. The loss is an average "
+                    "over the examples: sum the picked logs and divide by m, the number of columns.",
+                    Fix((Edit("-np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))",
+                              "-np.sum(one_hot(Y) * np.log(np.maximum(A2, 1e-12))) / Y.size"),)),
+                    matches=lambda j, c: j.case(c).dims["m"] != 1 and _ratio(j, c, 0.1)),
             Mistake("per_example", "returning one loss per example",
                     "the loss of a batch is one number, the average of the examples' losses.",
                     Fix((Edit("return -np.log(np.maximum(A2[Y, np.arange(Y.size)], 1e-12))",

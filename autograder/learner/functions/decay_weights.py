@@ -28,12 +28,14 @@ def _pairs(j, c):
     return out
 
 
-def shrinks_by(factor):
-    """A matcher: every new W is ``factor(lr, weight_decay) * W`` (and that is not the right factor)."""
+def shrinks_by(factor, unless=()):
+    """A matcher: every new W is ``factor(lr, weight_decay) * W`` (and that is not the right factor, nor one of
+    the factors ``unless``, another mistake's, on this case)."""
     def run(j, c):
         pairs, (lr, wd) = _pairs(j, c), j.case(c).args[1:3]
         f = factor(lr, wd)
-        if pairs is None or abs(f - (1 - lr * wd)) <= 1e-4 * abs(f):  # too close to the right factor to tell
+        if pairs is None or any(abs(f - other) <= 1e-4 * abs(f) + 1e-12
+                                for other in [1 - lr * wd] + [g(lr, wd) for g in unless]):  # too close to tell
             return False
         return all(np.allclose(nW, f * W, rtol=1e-5, atol=1e-9) for W, b, nW, nb in pairs)
     return run
@@ -114,7 +116,14 @@ def suite():
                     "lr * weight_decay is the fraction taken away at each step, a small number: multiplying W by it "
                     "keeps only that small fraction of each weight and wipes out almost everything learned. The "
                     "factor is what is left after the shrink, 1 - lr * weight_decay.",
-                    Fix((Edit("W * (lr * weight_decay)", RIGHT),)), matches=shrinks_by(lambda lr, wd: lr * wd)),
+                    Fix((Edit("W * (lr * weight_decay)", RIGHT),)),
+                    matches=shrinks_by(lambda lr, wd: lr * wd, unless=(lambda lr, wd: (1 - lr) * wd,))),
+            Mistake("parenthesis", "(1 - lr) * weight_decay instead of 1 - lr * weight_decay",
+                    "the weights came back multiplied by (1 - lr) times weight_decay, about weight_decay itself "
+                    "(and by 0 when there is no decay): the brackets close too early. Only the shrink, lr times "
+                    "weight_decay, is taken away from 1; the product comes first, then the subtraction.",
+                    Fix((Edit("factor = (1 - lr) * weight_decay", "factor = 1 - lr * weight_decay"),)),
+                    matches=shrinks_by(lambda lr, wd: (1 - lr) * wd, unless=(lambda lr, wd: lr * wd,))),
             Mistake("divides", "dividing by 1 + lr * weight_decay instead of multiplying by 1 - lr * weight_decay",
                     "decoupled weight decay takes a step of its own towards 0, as large as lr * weight_decay of "
                     "each weight: W - lr * weight_decay * W, that is W times 1 - lr * weight_decay. Dividing by "

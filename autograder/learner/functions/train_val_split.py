@@ -204,6 +204,31 @@ def suite():
         return val.size == j.case(c).dims["n_val"] and np.unique(val).size < val.size and \
             np.intersect1d(train, val).size == 0
 
+    def order_with_replacement(j, c):
+        """Parts of the right sizes, m example numbers in all, but some twice and others missing: the order
+        drawn with replacement (rng.integers(0, m, m), rng.choice(m, m)), not a permutation."""
+        try:
+            train, val = split_ids(j.value(c))
+        except Exception:
+            return False
+        m, n_val = j.case(c).args[0].shape[1], j.case(c).dims["n_val"]
+        both = np.concatenate([train, val])
+        return (train.size, val.size) == (m - n_val, n_val) and np.unique(both).size < m
+
+    def unshuffled_labels(j, c):
+        """Every image in one part, with its right label in the other, but one part's labels are a stretch of
+        Y as it was given (Y[:n_val], Y[n_val:], ...): the labels taken from the unshuffled Y."""
+        X, Y = j.case(c).args[:2]
+        value = j.value(c)
+        if not coverage_ok(j, c):
+            return False
+        bad = [Yp for Xp, Yp in ((value[0], value[1]), (value[2], value[3]))
+               if not np.array_equal(np.asarray(Yp), Y[ids(Xp)])]
+        if len(bad) != 1:
+            return False
+        Yp, m = np.asarray(bad[0]), Y.size
+        return Yp.ndim == 1 and any(np.array_equal(Yp, Y[k:k + Yp.size]) for k in range(m - Yp.size + 1))
+
     def rows_permuted(j, c):
         """The examples taken are the first n (the number of rows of X), shuffled: a permutation of
         X.shape[0] instead of X.shape[1]."""
@@ -255,22 +280,37 @@ def suite():
         Mistake("ignores_n_val", "holding out a fixed number of examples instead of n_val",
                 "the caller says how many examples to hold out: use `n_val`, not a number written in the function.",
                 Fix((Edit("val, train = perm[:10000], perm[10000:]", SPLIT),)), matches=fixed_count),
+        Mistake("labels_unshuffled", "one part's labels taken from Y as it was, not through the permutation",
+                "the images of one part were picked through the permutation, but its labels are a stretch of Y "
+                "in its original order, so they belong to other images. Pick each part's labels with the same "
+                "example numbers as its images.",
+                Fix((Edit("return X[:, train], Y[train], X[:, val], Y[:n_val]", RETURN),)),
+                matches=unshuffled_labels),
         Mistake("separate_permutations", "shuffling X and Y with two different permutations",
                 "every image must keep its label. Draw one permutation of the example numbers and use it for "
                 "both X and Y; two draws shuffle them apart, and a network trained on that learns nothing "
                 "(about 10% accuracy).",
                 Fix((Edit("X = X[:, rng.permutation(X.shape[1])]\nY = Y[rng.permutation(Y.shape[0])]",
                           "perm = rng.permutation(X.shape[1])\nX, Y = X[:, perm], Y[perm]"),)),
-                matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None),
+                matches=lambda j, c: coverage_ok(j, c) and pairs_problem(j, c, j.value(c)) is not None
+                and not unshuffled_labels(j, c)),
+        Mistake("order_with_replacement", "the order of the examples drawn with replacement, not a permutation",
+                "both parts have the right sizes, but some examples come twice (in one part or both) and others "
+                "never: the example numbers were drawn one at a time, each from all m (rng.integers and "
+                "rng.choice draw with replacement). A permutation holds every example number exactly once, so "
+                "its two pieces share nothing and miss nothing.",
+                Fix((Edit("idx = rng.integers(0, m, m)", "idx = rng.permutation(m)"),)),
+                matches=order_with_replacement),
         Mistake("overlap", "drawing the validation examples without removing them from the training set",
                 "the validation images must be images the network never trains on: split one permutation into "
                 "two disjoint parts instead of drawing the validation set separately.",
                 Fix((Edit(("val = rng.choice(X.shape[1], n_val)\nreturn X, Y, X[:, val], Y[val]",
                            "val = rng.choice(X.shape[1], n_val, replace=False)\nreturn X, Y, X[:, val], Y[val]"),
                           f"perm = rng.permutation(X.shape[1])\n{SPLIT}\n{RETURN}"),)),
-                matches=lambda j, c: np.intersect1d(*split_ids(j.value(c))).size > 0
-                or (np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size
-                    and not repeats_in_val(j, c))),
+                matches=lambda j, c: not order_with_replacement(j, c) and (
+                    np.intersect1d(*split_ids(j.value(c))).size > 0
+                    or (np.unique(split_ids(j.value(c))[1]).size < split_ids(j.value(c))[1].size
+                        and not repeats_in_val(j, c)))),
         Mistake("no_shuffle", "splitting without shuffling",
                 "the first or last n_val examples of a file are not a fair sample: files are often sorted by "
                 "writer, by date or by digit. Shuffle the example numbers first, with the rng you were given.",

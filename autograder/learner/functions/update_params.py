@@ -32,7 +32,43 @@ def fixed_step(j, c):
     steps = [step_taken(j, n) for n in VISIBLE]
     alphas = [j.case(n).args[8] for n in VISIBLE]
     return c in VISIBLE and None not in steps and np.allclose(steps, steps[0], rtol=1e-6) and \
-        not np.isclose(steps[0], 1.0) and len(set(alphas)) > 1
+        not np.isclose(steps[0], 1.0) and not np.isclose(steps[0], 0.0, atol=1e-12) and len(set(alphas)) > 1
+
+
+def _arrays(j, c):
+    """(params, grads, alpha, new params) of case c as float arrays, or None for another structure."""
+    args, value = j.case(c).args, j.value(c)
+    try:
+        new = [np.asarray(v, dtype=float) for v in value]
+        params, grads = [np.asarray(a, dtype=float) for a in args[:4]], [np.asarray(g, dtype=float) for g in args[4:8]]
+    except (TypeError, ValueError):
+        return None
+    if len(new) != 4 or any(v.shape != p.shape for v, p in zip(new, params)):
+        return None
+    return params, grads, args[8], new
+
+
+def nothing_moves(j, c):
+    """Every parameter returned as it came in, with a step of alpha != 0 to take: the new values were given to
+    names that were never returned (a loop variable)."""
+    found = _arrays(j, c)
+    if found is None:
+        return False
+    params, grads, alpha, new = found
+    return alpha != 0 and any(np.any(g) for g in grads) and all(np.array_equal(v, p) for v, p in zip(new, params))
+
+
+def scaled_difference(j, c):
+    """Some parameters alpha * (p - g), the others right: alpha put round the difference instead of on the
+    gradient alone."""
+    found = _arrays(j, c)
+    if found is None:
+        return False
+    params, grads, alpha, new = found
+    scaled = [np.allclose(v, alpha * (p - g), rtol=1e-6, atol=1e-12) and not np.allclose(v, p - alpha * g)
+              for v, p, g in zip(new, params, grads)]
+    return not np.isclose(alpha, 1.0) and any(scaled) and all(
+        s or np.allclose(v, p - alpha * g) for s, v, p, g in zip(scaled, new, params, grads))
 
 
 def other_gradient(j, c):
@@ -93,6 +129,21 @@ def suite():
                     "function (the toolbox's ALPHA) or a number written in. alpha is an argument so that the caller "
                     "chooses the step (lesson 12 tries several): use the alpha that comes in.",
                     Fix((Edit("ALPHA", "alpha"),)), matches=fixed_step),
+            Mistake("nothing_moves", "new values given to a name that is never returned",
+                    "every parameter came back exactly as it came in, though alpha and the gradients are not 0. "
+                    "`p = p - alpha * g` in a loop makes a new array and gives it the loop's name p, for that turn "
+                    "only: the list of parameters still holds the old arrays. Collect the new arrays (a new list, "
+                    "or new names) and return those.",
+                    Fix((Edit("for p, g in zip(params, [dW1, db1, dW2, db2]):\n    p = p - alpha * g\n"
+                              "return tuple(params)",
+                              "return tuple(p - alpha * g for p, g in zip(params, [dW1, db1, dW2, db2]))"),)),
+                    matches=nothing_moves),
+            Mistake("scaled_difference", "alpha times (p - grad) instead of p - alpha times grad",
+                    "parameters came back as alpha times (parameter - gradient): the whole parameter shrank "
+                    "by alpha. Only the step is scaled by alpha; the parameter itself stays, and the step is "
+                    "taken from it.",
+                    Fix(tuple(Edit(f"alpha * ({p} - d{p})", f"{p} - alpha * d{p}") for p in ("W1", "b1", "W2", "b2"))),
+                    matches=scaled_difference),
             Mistake("other_gradient", "moving b1 with db2 and b2 with db1",
                     "each parameter moves against its own gradient: b1 with db1, b2 with db2. The two bias "
                     "gradients have the same shape, (10, 1), so a mix-up raises no error; it only moves each "
