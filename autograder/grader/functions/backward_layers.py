@@ -85,6 +85,7 @@ def backward_layers(params, cache, Y):
     "relu_on_output": mutant(error="(softmax(Z) - one_hot(Y)) / m * relu_deriv(Z)"),
     "no_keepdims": mutant(db="np.sum(dZ, axis=1)"),
     "divides_by_m_again": mutant(dW="dZ @ A_prev.T / m", db="dZ.sum(axis=1, keepdims=True) / m"),
+    "target_only_over_m": mutant(error="softmax(Z) - one_hot(Y) / m"),
     "no_divide_by_m": mutant(error="softmax(Z) - one_hot(Y)"),
     "sign_flip": mutant(error="(one_hot(Y) - softmax(Z)) / m"),
     "no_relu_deriv": mutant(gate="dA"),

@@ -56,6 +56,14 @@ def decay_weights(params, lr, weight_decay):
         params[l] = (W * (1 - lr * weight_decay), b)
     return params
 ''',
+    "last_layer_left_out": '''
+def decay_weights(params, lr, weight_decay):
+    new = []
+    for l in range(len(params) - 1):
+        W, b = params[l]
+        new.append((W * (1 - lr * weight_decay), b))
+    return new
+''',
     "return_in_loop": '''
 def decay_weights(params, lr, weight_decay):
     new = []

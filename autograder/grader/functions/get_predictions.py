@@ -42,6 +42,10 @@ def get_predictions(A2):
 def get_predictions(A2):
     return np.argmax(A2)
 ''',
+    'above_half': '''
+def get_predictions(A2):
+    return np.argmax(A2 > 0.5, axis=0)
+''',
     'max_not_argmax': '''
 def get_predictions(A2):
     return np.max(A2, axis=0)

@@ -19,6 +19,10 @@ MUTANTS = {
 def relu(Z):
     return Z[Z > 0]
 ''',
+    'clipped': '''
+def relu(Z):
+    return np.clip(Z, 0, 1)
+''',
     'np_max': '''
 def relu(Z):
     return np.max(Z, 0)

@@ -336,6 +336,20 @@ return params, state"""
             Mistake("betas_swapped", "beta1 and beta2 swapped",
                     "beta1 (0.9) averages the gradient itself over about 10 steps; beta2 (0.999) averages its "
                     "square over about 1,000.", Fix((Edit("beta1, beta2 = beta2, beta1", ""),))),
+            Mistake("v_hat_with_beta1", "v corrected with beta1 instead of beta2",
+                    "each moment is corrected by its own average's weight: m started at 0 and averages with beta1, "
+                    "v with beta2, so v's correction divides by 1 - beta2 ** t. With beta1 there, the typical size "
+                    "comes out far too large and the first steps far too small.",
+                    Fix((Edit("v / (1 - beta1 ** t)", "v / (1 - beta2 ** t)"),))),
+            Mistake("eps_added_to_p", "eps added to the parameter instead of to the denominator",
+                    "eps belongs in the division, beside the square root, to keep it safe when v is tiny; without "
+                    "brackets round the denominator it is added to the new parameter, so every parameter drifts by "
+                    "eps and a tiny gradient still gets a full step.",
+                    Fix((Edit("p - lr * m_hat / np.sqrt(v_hat) + eps", "p - lr * m_hat / (np.sqrt(v_hat) + eps)"),))),
+            Mistake("momentum_weights_swapped", "the momentum's two weights swapped",
+                    "the running mean keeps beta1 (0.9) of the old m and adds 1 - beta1 of the new gradient, so it "
+                    "averages about ten steps; the other way round, m follows the newest gradient almost "
+                    "entirely.", Fix((Edit("(1 - beta1) * m + beta1 * g", "beta1 * m + (1 - beta1) * g"),))),
             Mistake("eps_inside_sqrt", "eps inside the square root",
                     "eps keeps the division safe when v is tiny; Adam adds it after the square root. Inside, "
                     "sqrt(v + eps) is at least 1e-4, which shrinks the steps of parameters whose gradients are "

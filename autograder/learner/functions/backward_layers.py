@@ -200,6 +200,11 @@ def suite():
                     "summing a (n, m) array over axis 1 gives shape (n,), a flat vector; the bias is a (n, 1) "
                     "column, and its gradient must have its shape.", Fix((Edit("np.sum(dZ, axis=1)", DB),)),
                     matches=flat_db, partial=True),
+            Mistake("target_only_over_m", "only the one-hot targets divided by m, not the probabilities",
+                    "division comes before subtraction: without brackets, only the one-hot targets are divided by "
+                    "m and the probabilities are not, so the output error is neither the difference nor its mean. "
+                    "The whole difference, probabilities minus targets, is divided by m.",
+                    Fix((Edit("softmax(Z) - one_hot(Y) / m", "(softmax(Z) - one_hot(Y)) / m"),))),
             Mistake("divides_by_m_again", "dividing by m a second time",
                     "the error at the last layer's scores is already divided by m, once, because the loss is a "
                     "mean; every gradient below inherits that 1/m through the chain rule. Dividing dW and db by m "

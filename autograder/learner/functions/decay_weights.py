@@ -89,6 +89,12 @@ def suite():
                     Fix((Edit("for W, b in params:\n    new.append((W * (1 - lr * weight_decay), b))\n    return new",
                               "for W, b in params:\n    new.append((W * (1 - lr * weight_decay), b))\nreturn new"),)),
                     matches=lambda j, c: only_first(j, c, layers), on=("shape",)),
+            Mistake("last_layer_left_out", "a loop that stops one layer short",
+                    "one (W, b) pair fewer came back than went in: the last layer is missing. range(n) already "
+                    "stops before n, so range(len(params)) visits every layer; going one less leaves the last out.",
+                    Fix((Edit("for l in range(len(params) - 1):", "for l in range(len(params)):"),)),
+                    matches=lambda j, c: isinstance(j.value(c), (list, tuple)) and len(j.case(c).args[0]) > 1
+                    and len(j.value(c)) == len(j.case(c).args[0]) - 1, on=("shape",)),
             Mistake("decays_biases", "decaying the biases too",
                     "weight decay pulls the weights towards 0 so that no single input gets too much say; a bias "
                     "only shifts a unit's threshold and does not make the function more complex, so it is left "

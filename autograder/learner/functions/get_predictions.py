@@ -38,6 +38,11 @@ def suite():
                     "rows are numbered from 0 and so are the digits: row 0 is the digit 0, so the row of the "
                     "largest probability is already the digit.",
                     Fix((Edit(f"{RIGHT} + 1", RIGHT),))),
+            Mistake("above_half", "the first digit above a probability of 0.5 instead of the most probable",
+                    "the prediction is the digit with the largest probability, whatever its size: a column whose "
+                    "best digit has 0.4 has none above 0.5, and the position of the first True in an all-False "
+                    "column is 0. Look for the largest probability itself, not a threshold.",
+                    Fix((Edit("np.argmax(A2 > 0.5, axis=0)", RIGHT),))),
             Mistake("max_not_argmax", "np.max instead of np.argmax",
                     "the largest probability says how sure the network is, not which digit it chose: the digit is "
                     "the position of that largest value.", Fix((Edit("np.max(A2, axis=0)", RIGHT),))),

@@ -67,6 +67,10 @@ def suite():
                     to_relu("Z[Z > 0]"),
                     matches=lambda j, c: np.ndim(j.value(c)) == 1 and np.array_equal(
                         np.asarray(j.value(c)), np.asarray(j.case(c).args[0])[np.asarray(j.case(c).args[0]) > 0])),
+            Mistake("clipped", "capping the scores at 1 as well as at 0",
+                    "scores above 1 came back as 1: ReLU only sets the negative scores to 0 and lets every "
+                    "positive one through, however large. Clip at the bottom only.",
+                    to_relu("np.clip(Z, 0, 1)")),
             Mistake("np_max", "np.max instead of np.maximum",
                     "np.max reduces: it finds the largest value along an axis, so the shape shrinks. ReLU needs an "
                     "entry-by-entry comparison of Z with 0, which keeps Z's shape.", to_relu("np.max(Z, 0)"),
