@@ -819,6 +819,49 @@ def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     new = [alpha * (p - g) for p, g in zip((W1, b1, W2, b2), (dW1, db1, dW2, db2))]
     return tuple(new)
 '''),
+    # held-out set #4: symptoms given their cause
+    'adam-v-hat-beta1': ('adam_step', ['v_hat_with_beta1'], "its own average's weight", '''
+def adam_step(params, grads, state=None, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    if state is None:
+        state = {"t": 0, "m": [[np.zeros_like(a) for a in pair] for pair in params],
+                 "v": [[np.zeros_like(a) for a in pair] for pair in params]}
+    t = state["t"] + 1
+    c1, c2 = 1 - beta1 ** t, 1 - beta1 ** t
+    out, ms, vs = [], [], []
+    for pair, gpair, mpair, vpair in zip(params, grads, state["m"], state["v"]):
+        m_new = [beta1 * m + (1 - beta1) * g for m, g in zip(mpair, gpair)]
+        v_new = [beta2 * v + (1 - beta2) * np.square(g) for v, g in zip(vpair, gpair)]
+        out.append(tuple(p - lr * (m / c1) / (np.sqrt(v / c2) + eps) for p, m, v in zip(pair, m_new, v_new)))
+        ms.append(m_new)
+        vs.append(v_new)
+    return out, {"t": t, "m": ms, "v": vs}
+'''),
+    'relu-clip-both': ('relu', ['clipped'], "Clip at the bottom only", '''
+def relu(Z):
+    return np.minimum(np.maximum(Z, 0), 1)
+'''),
+    'gp-threshold': ('get_predictions', ['above_half'], "not a threshold", '''
+def get_predictions(A2):
+    return (A2 >= 0.5).argmax(axis=0)
+'''),
+    'dw-range-short': ('decay_weights', ['last_layer_left_out'], "range(len(params))", '''
+def decay_weights(params, lr, weight_decay):
+    return [(params[i][0] * (1 - lr * weight_decay), params[i][1]) for i in range(len(params) - 1)]
+'''),
+    'bl-target-over-m': ('backward_layers', ['target_only_over_m'], "division comes before subtraction", '''
+def backward_layers(params, cache, Y):
+    n = Y.shape[0]
+    grads = [None] * len(params)
+    A_prev, Z = cache[-1]
+    dZ = softmax(Z) - one_hot(Y) / n
+    for l in range(len(params) - 1, -1, -1):
+        A_prev, Z = cache[l]
+        if l != len(params) - 1:
+            dZ = dA * relu_deriv(Z)
+        grads[l] = (dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True))
+        dA = params[l][0].T @ dZ
+    return grads
+'''),
 }
 
 
