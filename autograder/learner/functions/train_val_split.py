@@ -205,7 +205,7 @@ def suite():
             np.intersect1d(train, val).size == 0
 
     def order_with_replacement(j, c):
-        """Parts of the right sizes, m example numbers in all, but some twice and others missing: the order
+        """Parts of the right sizes, m example numbers in all, some twice (within a part) and others missing: the order
         drawn with replacement (rng.integers(0, m, m), rng.choice(m, m)), not a permutation."""
         try:
             train, val = split_ids(j.value(c))
@@ -213,7 +213,8 @@ def suite():
             return False
         m, n_val = j.case(c).args[0].shape[1], j.case(c).dims["n_val"]
         both = np.concatenate([train, val])
-        return (train.size, val.size) == (m - n_val, n_val) and np.unique(both).size < m
+        return (train.size, val.size) == (m - n_val, n_val) and np.unique(both).size < m and \
+            any(np.unique(part).size < part.size for part in (train, val))  # two permutations repeat in neither
 
     def unshuffled_labels(j, c):
         """Every image in one part, with its right label in the other, but one part's labels are a stretch of
