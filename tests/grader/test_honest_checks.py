@@ -102,7 +102,7 @@ def test_global_m_is_named_only_for_the_ratio_of_two_batch_sizes():
 @pytest.mark.parametrize("source, mistake", [
     ("def forward_prop(W1, b1, W2, b2, X):\n    Z1 = W1 @ X\n    A1 = relu(Z1)\n    Z2 = W2 @ A1 + b2\n"
      "    return Z1, A1, Z2, softmax(Z2)\n", "no_bias"),
-    ("def cross_entropy(A2, Y):\n    return -np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))\n", "mean_all"),
+    ("def cross_entropy(A2, Y):\n    return -np.mean(one_hot(Y) * np.log(np.maximum(A2, 1e-12)))\n", "mean_over_entries"),
     ("def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):\n    m = X.shape[1]\n    dZ2 = A2 - one_hot(Y)\n"
      "    dW2 = dZ2 @ A1.T / m\n    db2 = np.sum(dZ2, axis=1, keepdims=True) / m\n"
      "    dZ1 = W2.T @ dZ2 * relu_deriv(Z1)\n    dW1 = dZ1 @ X.T / m\n    db1 = np.sum(dZ1) / m\n"
