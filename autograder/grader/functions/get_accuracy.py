@@ -55,7 +55,8 @@ def get_accuracy(predictions, Y):
 '''],
     'rounded': '''
 def get_accuracy(predictions, Y):
-    return round(float(np.mean(predictions == Y)), 2)
+    accuracy = float(np.mean(predictions == Y))
+    return round(accuracy, 2)
 ''',
     'every_pair': '''
 def get_accuracy(predictions, Y):

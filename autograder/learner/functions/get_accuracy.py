@@ -102,7 +102,7 @@ def suite():
                     "the accuracy came back rounded to a few decimals: close, but not the fraction itself (3 right "
                     "out of 40 is 0.075, not 0.07). Return the exact fraction; round only where you print it, "
                     "with an f-string such as f\"{acc:.2f}\".",
-                    Fix((Edit("round(float(np.mean(predictions == Y)), 2)", "float(np.mean(predictions == Y))"),)),
+                    Fix((Edit("round(accuracy, 2)", "accuracy"),)),
                     matches=rounded),
             Mistake("every_pair", "comparing a column of labels with a row of predictions (every pair)",
                     "== compares entry by entry only when both arrays have the same shape. A (m, 1) column against "
