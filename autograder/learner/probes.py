@@ -38,4 +38,13 @@ def generator(seed):
     return np.random.default_rng(seed)
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, sine_sum_of, generator)}
+_SHARED = {}
+
+
+def shared_generator(seed):
+    """The one Generator made from ``seed`` for this process, the same object at every call: two calls that
+    are given it are two epochs of one training run, and the second must draw where the first stopped."""
+    return _SHARED.setdefault(seed, np.random.default_rng(seed))
+
+
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, sine_sum_of, generator, shared_generator)}

@@ -12,9 +12,9 @@ from .train_val_split import numbered
 from ._inputs import hidden_rng
 
 
-def case(name, label, X, Y, batch_size, seed):
+def case(name, label, X, Y, batch_size, seed, rng="generator"):
     n, m = X.shape
-    return Case(name, label, (X, Y, batch_size, Lookup("generator", (seed,))), {},
+    return Case(name, label, (X, Y, batch_size, Lookup(rng, (seed,))), {},
                 {"n": n, "m": m, "batch_size": batch_size}, name.startswith("hidden"), 1e-12)
 
 
@@ -23,6 +23,7 @@ def cases():
     X, Y = numbered(r, 3, 30)
     Xe, Ye = numbered(r, 3, 12)
     Xp, Yp = numbered(r, 784, 40)
+    Xo, Yo = numbered(r, 3, 13)
     Xh, Yh = numbered(hidden_rng(9017), 4, 37)
     return [
         case("numbered", "30 examples in batches of 8, rng from seed 0", X, Y, 8, 0),
@@ -30,6 +31,9 @@ def cases():
         case("other", "the same call, rng from seed 1", X, Y, 8, 1),
         case("even", "12 examples in batches of 4", Xe, Ye, 4, 2),
         case("one_batch", "12 examples, batch_size = 32", Xe, Ye, 32, 3),
+        case("one_more", "13 examples in batches of 4 (the last batch holds one)", Xo, Yo, 4, 5),
+        case("epoch_1", "an epoch of 12 examples, from a generator kept for the next", Xe, Ye, 4, 6, "shared_generator"),
+        case("epoch_2", "the next epoch, from the same generator object", Xe, Ye, 4, 6, "shared_generator"),
         case("pixels", "40 images of 784 pixels in batches of 16", np.asfortranarray(Xp), Yp, 16, 4),
         case("hidden", "37 hidden examples in batches of 5", Xh, Yh, 5, 7),
     ]
@@ -148,6 +152,26 @@ def minibatches(X, Y, batch_size, rng):
         idx = rng.choice(m, batch_size)
         batches.append((X[:, idx], Y[idx]))
     return batches
+''',
+    "range_one_short": '''
+def minibatches(X, Y, batch_size, rng):
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    batches = []
+    for start in range(0, m - 1, batch_size):
+        idx = perm[start:start + batch_size]
+        batches.append((X[:, idx], Y[idx]))
+    return batches
+''',
+    "rng_copied": '''
+import copy
+
+
+def minibatches(X, Y, batch_size, rng):
+    own_rng = copy.deepcopy(rng)
+    m = X.shape[1]
+    perm = own_rng.permutation(m)
+    return [(X[:, perm[s:s + batch_size]], Y[perm[s:s + batch_size]]) for s in range(0, m, batch_size)]
 ''',
     "rows_permuted": '''
 def minibatches(X, Y, batch_size, rng):

@@ -111,6 +111,17 @@ def suite():
                                          "must come from the rng you are given.", prefer="fixed_seed")
         return None
 
+    def epochs(j, value):
+        for case in ("epoch_1", "epoch_2"):
+            problem = usable(j, case)
+            if problem:
+                return f"On {j.case(case).label}: {problem}"
+        if same(j.value("epoch_1"), j.value("epoch_2")):
+            return j.explain("epoch_2", "two epochs in a row, drawn with the same generator object, came in the very "
+                                        "same order: the rng you are given must move on as you draw from it, so "
+                                        "that each epoch is shuffled anew.", prefer="rng_copied")
+        return None
+
     def other_call(case):
         def run(j, value):
             problem = usable(j, case)
@@ -133,9 +144,13 @@ def suite():
         prop("shuffled", "numbered", "the examples are shuffled", shuffled),
         prop("repeatable", "numbered", "the rng decides the order: the same seed, the same batches", repeatable,
              uses=("again", "other")),
+        prop("epochs", "numbered", "the next epoch from the same rng comes in another order", epochs,
+             uses=("epoch_1", "epoch_2")),
         prop("even", "numbered", "works when batch_size divides m exactly", other_call("even"), uses=("even",)),
         prop("one_batch", "numbered", "a batch_size larger than m gives one batch of everything",
              other_call("one_batch"), uses=("one_batch",)),
+        prop("one_more", "numbered", "works when the last batch holds a single example", other_call("one_more"),
+             uses=("one_more",)),
         prop("pixels", "numbered", "batches MNIST-sized images (784 rows)", other_call("pixels"), uses=("pixels",)),
         no_warnings(["numbered", "even", "one_batch", "pixels"]),
         unchanged(["numbered", "pixels"]),
@@ -211,6 +226,14 @@ def suite():
         except Exception:
             return None
 
+    def range_one_short(j, c):
+        """The last batch missing where it would hold a single example, every other batch right: starts that
+        stop below m - 1, range(0, m - 1, batch_size)."""
+        b = size(j, c)
+        lesson = [b] * (m(j, c) // b) + ([m(j, c) % b] if m(j, c) % b else [])
+        return m(j, c) % b == 1 and sizes(j, c) == lesson[:-1] and \
+            coverage_problem(j, "numbered", j.value("numbered")) is None
+
     def sliding(j, c):
         """More batches than due, each the one before moved on by one example: the starts step by 1, not by
         batch_size (range(0, m - batch_size + 1) with no step)."""
@@ -250,6 +273,11 @@ def suite():
                           "for s in range(0, m, batch_size):\n    idx = perm[s:s + batch_size]\n"
                           "    batches.append((X[:, idx], Y[idx]))\nreturn batches"),)),
                 matches=one_batch, on=("shape",)),
+        Mistake("range_one_short", "a range that stops at m - 1",
+                "a range never reaches its stop: range(0, m, batch_size) already gives every start below m. "
+                "Stopping it at m - 1 leaves out the last start when it is m - 1, the batch that holds the one "
+                "example left over, so that example is never trained on in any epoch.",
+                Fix((Edit("range(0, m - 1, batch_size)", RANGE),)), matches=range_one_short),
         Mistake("drops_last", "leaving out the last, smaller batch",
                 "when batch_size does not divide m, the examples left at the end make one more, smaller batch; "
                 "without it some examples are never trained on in that epoch.",
@@ -318,6 +346,14 @@ def suite():
                 "sorted (all the 0s, then all the 1s): draw a fresh permutation from rng for each epoch.",
                 Fix((Edit(DEF, f"{PERM}\nX, Y = X[:, perm], Y[perm]", "after"),)),
                 matches=lambda j, c: coverage_ok(j, c) and is_identity(j.value(c))),
+        Mistake("rng_copied", "drawing from a copy of the rng instead of the rng itself",
+                "a copy (copy.deepcopy(rng), or a generator made again from its state) deals the same order as "
+                "rng would, but leaves the caller's rng where it was: the next epoch then draws the very same "
+                "permutation, and training sees the same batches every epoch. Draw from `rng` itself, which "
+                "moves on with every draw.",
+                Fix((Edit("own_rng = copy.deepcopy(rng)", "own_rng = rng"),)),
+                matches=lambda j, c: j.value("epoch_2") is not None and same(j.value("epoch_1"), j.value("epoch_2"))
+                and not same(j.value("numbered"), j.value("other"))),
         Mistake("global_rng", "shuffling with np.random instead of the rng you are given",
                 "`np.random.permutation` uses NumPy's global generator and ignores the rng passed in, so no "
                 "training run can be repeated: draw the permutation from `rng`.",
