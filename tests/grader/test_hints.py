@@ -862,6 +862,23 @@ def backward_layers(params, cache, Y):
         dA = params[l][0].T @ dZ
     return grads
 '''),
+    # held-out set #4: the two answers that passed
+    'mb-range-stops-early': ('minibatches', ['range_one_short'], "never reaches its stop", '''
+def minibatches(X, Y, batch_size, rng):
+    order = rng.permutation(X.shape[1])
+    return [(X[:, order[k:k + batch_size]], Y[order[k:k + batch_size]])
+            for k in range(0, X.shape[1] - 1, batch_size)]
+'''),
+    'mb-rng-from-state': ('minibatches', ['rng_copied'], "Draw from `rng` itself", '''
+def minibatches(X, Y, batch_size, rng):
+    mine = np.random.default_rng()
+    mine.bit_generator.state = rng.bit_generator.state
+    perm = mine.permutation(X.shape[1])
+    out = []
+    for s in range(0, X.shape[1], batch_size):
+        out.append((X[:, perm[s:s + batch_size]], Y[perm[s:s + batch_size]]))
+    return out
+'''),
 }
 
 
