@@ -151,11 +151,12 @@ def suite():
                 Fix((Edit("f_minus = f(x)", "x[i] += eps", "after"),),
                     "Saving `old = x[i]` first and ending with `x[i] = old` puts it back exactly."),
                 matches=moved),
-        Mistake("saved_reference", "saving the array x, not the value of x[i], before nudging",
-                "every slope is about half the right one: f(x - eps) was measured at x itself. The name saved "
-                "before the nudges refers to the array x, not a copy, so it moves with every nudge: by the second "
-                "nudge it already holds x[i] + eps, and x[i] - eps lands back on the start. Save the number x[i] "
-                "holds (or a copy of x) before nudging.",
+        Mistake("saved_reference", "measuring f(x - eps) at x itself: x[i] back at its start before the second call",
+                "every slope is about half the right one, (f(x + eps) - f(x)) / (2 eps). Two slips do this. A name "
+                "saved before the nudges that refers to the array x, not a copy (old = x), moves with every nudge: "
+                "by the second nudge it already holds x[i] + eps, and x[i] - eps lands back on the start. Or x[i] "
+                "is put back (x[i] = old) before f is called the second time. Save the number x[i] holds before "
+                "nudging, call f after each nudge, and put x[i] back only after both calls.",
                 Fix((Edit("old = x", "old = x.copy()"),))),
         Mistake("ignores_eps", "a step size written in the function instead of the eps it is given",
                 "the caller chooses the step: use `eps`, not a number of your own.",
