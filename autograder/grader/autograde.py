@@ -43,7 +43,7 @@ from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.preprocessors.execute import Execute
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 
 from ..learner import render
 from ..learner.course import CourseError, load_course
@@ -167,6 +167,10 @@ class SandboxedExecute(Execute):
 
     max_output_mb = Integer(8, help="output kept from the learner's kernel, the whole notebook together") \
         .tag(config=True)
+    run_lesson_cells = Bool(False, help="also run the lesson's own cells after its toolbox (its figures and "
+                            "demonstrations), which no score needs").tag(config=True)
+    NOT_RUN = ("[not run while grading: this cell belongs to the lesson, not to your answer or its checks. "
+               "Run the notebook yourself to see what it shows.]\n")
 
     def create_kernel_manager(self):
         from .kernel import SandboxedKernelManager, kernel_available
@@ -219,8 +223,27 @@ class SandboxedExecute(Execute):
                 return None
         return super().process_message(msg, cell, cell_index)
 
+    def preprocess_cell(self, cell, resources, index):
+        if index in self._not_run:
+            cell.outputs, cell.execution_count = [new_output("stream", name="stdout", text=self.NOT_RUN)], None
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+    def lesson_cells(self, nb):
+        """The code cells after the toolbox that are neither an answer nor its checks: their outputs are the
+        lesson's figures and demonstrations, which no score needs (scores are computed outside the kernel,
+        and a check cell's output is replaced by that verdict). Grading runs the set-up, the imports, the
+        toolbox, the answers and their checks."""
+        kind = [(c.metadata.get("nbgrader") or {}) if c.cell_type == "code" else None for c in nb.cells]
+        toolbox = next((i for i, k in enumerate(kind) if k and k.get("grade_id") == "toolbox"), None)
+        if self.run_lesson_cells or toolbox is None:
+            return set()
+        return {i for i, k in enumerate(kind) if i > toolbox and k is not None
+                and not (k.get("solution") or k.get("grade"))}
+
     def preprocess(self, nb, resources, km=None):
         self._output_bytes, self._output_capped = 0, False
+        self._not_run = self.lesson_cells(nb)
         try:
             return super().preprocess(nb, resources, km=km)
         except Exception as exc:  # DeadKernelError, a kernel that would not start or stop: grading goes on

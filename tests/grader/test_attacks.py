@@ -862,7 +862,7 @@ EVERYTHING = ("import os\ndef everything(top):\n    out = []\n"
               "        out += [os.path.join(root, f) for f in files + dirs]\n    return out\n")
 
 KERNEL_ATTACKS = {
-    # student: (code in an unlocked cell before the check, the graded cell's answer)
+    # student: (code put in the graded cell after the answer, which the kernel runs before the check; the answer)
     "rebinder": ("import autograder, autograder.learner.checking as c\n"
                  "def fake(*a, **k):\n    print('relu: all 11 checks pass')\n"
                  "c.check = fake\nautograder.check = fake\ncheck = fake\n", "def relu(Z):\n    return Z\n"),
@@ -940,9 +940,9 @@ def attacked_class(tmp_path_factory):
         nb = nbformat.read(released, as_version=4)
         for i, cell in enumerate(nb.cells):
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu":
-                cell.source = answer
-                if before:
-                    nb.cells.insert(i + 1, nbformat.v4.new_code_cell(EVERYTHING + before))
+                # the attack in the answer's own cell, after the answer: grading runs that cell in the kernel
+                # (a cell of its own after the toolbox is the lesson's, not run while grading)
+                cell.source = answer + "\n\n" + EVERYTHING + before if before else answer
                 break
         if edit:
             edit(nb)

@@ -184,3 +184,36 @@ def test_released_notebooks_hold_no_hidden_tests_or_answers(graded_class):
         assert "BEGIN HIDDEN TESTS" not in text and "nbgrader_cell" not in text
         code = "\n".join("".join(c["source"]) for c in nbformat.reads(text, 4).cells if c.cell_type == "code")
         assert not ref.appears_in(code, lesson.function)
+
+
+def test_grading_runs_only_the_cells_a_score_needs_unless_asked_to_run_the_lesson(graded_class):
+    """The lesson's figures and demonstrations (code cells after the toolbox that are neither the answer
+    nor its checks) are not run while grading, and say so; with run_lesson_cells they run, same score."""
+    from autograder.grader.autograde import SandboxedExecute
+    root, lesson = graded_class["root"], next(l for l in LESSONS if l.id == "03_relu")
+    path = root / "autograded" / "alice" / lesson.id / lesson.notebook
+
+    def code_cells():
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        kind = [c.metadata.get("nbgrader") or {} for c in cells]
+        toolbox = next(i for i, k in enumerate(kind) if k.get("grade_id") == "toolbox")
+        return [(c, i <= toolbox or k.get("solution") or k.get("grade")) for i, (c, k) in enumerate(zip(cells, kind))]
+
+    cells = code_cells()
+    assert sum(not graded for _, graded in cells) >= 3
+    for cell, graded in cells:
+        if graded:
+            assert cell.execution_count is not None, cell.source[:80]
+        else:
+            assert cell.execution_count is None and [o.get("text") for o in cell.outputs] == [SandboxedExecute.NOT_RUN]
+    assert "not run while grading" in _text(root / "feedback" / "alice" / lesson.id / "relu.html")
+
+    api = instructor.api_for(root, db_url=f"sqlite:///{root}/gradebook.db")
+    api.config.SandboxedExecute.run_lesson_cells = True
+    instructor.autograde(api, [lesson.id], ["alice"])
+    cells = code_cells()
+    assert all(cell.execution_count is not None for cell, _ in cells)
+    outputs = [o for cell, _ in cells for o in cell.outputs]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # the lesson's ReLU figure
+    assert not any("not run while grading" in str(o.get("text", "")) for o in outputs)
+    assert instructor.scores(api)[("alice", lesson.id)] == lesson.points
