@@ -111,11 +111,16 @@ def _autograde_with(api, lesson_id, student):
             str(exc).strip().splitlines()[-1][:200]
 
 
+_WORKER_API = {}  # in each worker process: one nbgrader API, made once, as the single-process path keeps one
+
+
 def _autograde_one(job):
     root, db_url, lesson_id, student = job
     # Several kernels share the cores: one BLAS thread each, instead of each fighting for all of them.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    return _autograde_with(api_for(root, db_url), lesson_id, student)
+    if (root, db_url) not in _WORKER_API:
+        _WORKER_API[root, db_url] = api_for(root, db_url)
+    return _autograde_with(_WORKER_API[root, db_url], lesson_id, student)
 
 
 def feedback(api, lessons=None, students=None):
