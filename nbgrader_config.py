@@ -82,6 +82,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# The kernel runs only what a score needs: the set-up, imports and toolbox, the answers and their checks.
+# The lesson's own cells after the toolbox (figures, demonstrations, training) say "not run while grading";
+# for feedback that shows them all, run whole lessons (about twice as long):
+# c.SandboxedExecute.run_lesson_cells = True
 
 # Formgrader and the feedback render notebooks with nbconvert: sanitize any HTML there too.
 c.HTMLExporter.sanitize_html = True
