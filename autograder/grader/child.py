@@ -1,11 +1,11 @@
 """The grading sandbox's one process, and the protocol it speaks with the grader (which imports it).
 
-``python -I -S child.py INPUTS LIB SITE``, in the sandbox: each line on stdin names a request, a JSON file
-the grader has just written to INPUTS; each gets one reply, a frame on the pipe $AUTOGRADER_REPLIES (stdout
-is /dev/null, stderr a pipe the grader reads). ``CELL`` gets ``DEFINED``; ``CASE`` (one call, its arrays in
-raw files, mapped read-only but for numerical_gradient's x) gets ``RESULT``: JSON and raw array bytes,
-never a pickle. All of this runs in the learner's process and is theirs to change: the grader takes a reply
-as the learner's answer and nothing more. Standard library, NumPy and the learners' package only.
+``python -I -S child.py INPUTS LIB SITE``: each line on stdin names a request, a JSON file just written to
+INPUTS, and gets one reply, a frame on the pipe $AUTOGRADER_REPLIES (stdout is /dev/null; stderr, a pipe the
+grader reads): ``CELL`` gets ``DEFINED``, ``CASE`` (one call, its arrays in raw files, read-only but for
+numerical_gradient's x) gets ``RESULT``, JSON and raw array bytes, never a pickle. It all runs in the
+learner's process and is theirs to change: the grader takes a reply as the learner's answer and nothing more.
+Standard library, NumPy and the learners' package only.
 """
 import enum
 import json
@@ -29,8 +29,8 @@ def main():
     folder, replies = sys.argv[1], open(int(os.environ["AUTOGRADER_REPLIES"]), "wb")
     sys.path[:0] = sys.argv[2:]
     if os.environ.get("AUTOGRADER_UID") and os.getuid() == 0:
-        # bwrap started by root uses no user namespace: become this sandbox's own unprivileged user before
-        # any learner code runs, so no capability is left and the process limit applies.
+        # Started by root, bwrap makes no user namespace: become the sandbox's own user before any learner
+        # code runs, so no capability is left and the process limit applies.
         uid = int(os.environ["AUTOGRADER_UID"])
         os.setgroups([])
         os.setgid(uid)

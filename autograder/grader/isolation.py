@@ -8,6 +8,7 @@ cannot run, ``isolation()`` says why and grading runs with the same limits but n
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import resource
@@ -52,10 +53,10 @@ def python_runtime() -> tuple:
 
 
 def bwrap_args(ro, *, rw=(), scratch=None, late=(), cwd="/") -> list:
-    """bwrap's arguments, up to the command. ``ro`` and ``rw`` are (host path, path inside) pairs bound
-    read-only and writable, in order (a later bind of an empty file or folder hides what an earlier one
-    brought); ``scratch`` is (path inside, MB) for a private in-memory folder, and ``late`` bwrap arguments
-    that put things into it. Nothing else is writable."""
+    """bwrap's arguments, up to the command: ``ro``, ``rw`` (host path, path inside) pairs bound read-only,
+    writable, in order (a later bind of an empty file or folder hides what an earlier one brought);
+    ``scratch`` (path inside, MB) a private in-memory folder, ``late`` bwrap arguments that fill it. Nothing
+    else is writable."""
     _, runtime, hide = python_runtime()
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--hostname", "sandbox",
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
@@ -96,16 +97,14 @@ def prepare(memory_mb: int, cpu_seconds: int, nproc: int, fsize_mb: int, isolate
 
     def remove():
         for folder in groups:
-            for _ in range(300):
-                try:
+            for _ in range(300):  # rmdir fails (busy) until the last processes are reaped
+                with contextlib.suppress(OSError):
                     for pid in Path(folder, "cgroup.procs").read_text().split():
                         os.kill(int(pid), signal.SIGKILL)
                     os.rmdir(folder)
+                if not os.path.isdir(folder):
                     break
-                except FileNotFoundError:
-                    break
-                except OSError:  # busy while the last processes are reaped
-                    time.sleep(0.01)
+                time.sleep(0.01)
 
     if isolated and os.geteuid() == 0 and all(os.access(f"/sys/fs/cgroup/{c}/cgroup.procs", os.W_OK)
                                                for c in limits):
@@ -139,14 +138,13 @@ def isolation() -> Isolation:
         return Isolation("none", f"bubblewrap needs Linux; this is {sys.platform}: use the Containerfile")
     if (bwrap := shutil.which("bwrap")) is None:
         return Isolation("none", "bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
-    probe = "print(__import__('os').getpid())"  # 1 or 2: its own PID namespace
     try:
         version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout
-        done = subprocess.run(bwrap_args([]) + [python_runtime()[0], "-I", "-S", "-c", probe],
-                              capture_output=True, text=True, timeout=20, env=ENV)
+        probe = [python_runtime()[0], "-I", "-S", "-c", "print(__import__('os').getpid())"]
+        done = subprocess.run(bwrap_args([]) + probe, capture_output=True, text=True, timeout=20, env=ENV)
     except (OSError, subprocess.SubprocessError) as exc:
         return Isolation("none", f"bwrap does not run ({type(exc).__name__})")
-    if done.returncode != 0 or done.stdout.strip() not in ("1", "2"):
+    if done.returncode != 0 or done.stdout.strip() not in ("1", "2"):  # 1 or 2: its own PID namespace
         last = (done.stderr.strip().splitlines() or ["no message"])[-1][:160]
         return Isolation("none", f"bwrap cannot make a sandbox here ({last}); on Linux, user namespaces "
                                  f"may be disabled: use the Containerfile")

@@ -1,11 +1,10 @@
 """The learner's Jupyter kernel inside bubblewrap, for nbgrader's autograde (instructors' side).
 
 ipykernel in a sandbox like the grader's child's (``isolation``), seeing read-only the runtime, the
-environment's packages (the course's own masked), the learners' package and MNIST. It writes only in its
-own in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ sockets ("ipc"),
-reached through ``/proc/<pid>/root``. Interrupts go as messages (bwrap does not pass SIGINT on). For speed,
-a kernel serves one notebook and is then killed at once, it is ready as soon as it has answered, and it
-imports NumPy and matplotlib and reads MNIST before ipykernel starts (so one started ahead has done so).
+environment's packages (the course's own masked), the learners' package and MNIST; it writes only in its own
+in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ sockets, reached
+through ``/proc/<pid>/root``. Interrupts go as messages. For speed, a kernel serves one notebook and is then
+killed at once, is ready once it has answered, and loads NumPy, matplotlib and MNIST before ipykernel starts.
 """
 from __future__ import annotations
 
@@ -103,19 +102,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**{**kwargs, "transport": "ipc"})
         self._private, self._uid, self._remove, self._timer = None, iso.sandbox_uid(), None, None
 
-    @property
-    def kernel_spec(self):
-        spec = super().kernel_spec
-        if spec is not None:
-            spec.interrupt_mode = "message"  # SIGINT would stop at bwrap, the PID namespace's first process
-        return spec
-
     async def _async_pre_start_kernel(self, **kw):
         if self._private is None:  # what the kernel reads from the host: its connection file, masks, fonts
             self._private = Path(tempfile.mkdtemp(prefix="autograder-kernel-"))
             (self._private / "empty").mkdir()
             (self._private / "empty.txt").touch()
         self._info = os.pipe()  # bwrap writes the sandbox's first process id there (--info-fd)
+        self.kernel_spec.interrupt_mode = "message"  # SIGINT would stop at bwrap (PID 1 inside)
         self.ip, self.connection_file = SOCKETS, str(self._private / "kernel.json")
         result = await super()._async_pre_start_kernel(**kw)
         if os.getuid() == 0:  # the kernel's own user must read the connection file (it holds the key)
@@ -136,11 +129,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             late += [a for f in Path(matplotlib.get_cachedir()).glob("fontlist-*.json")
                      for a in ("--ro-bind", str(f), f"{SCRATCH}/.mpl/{f.name}")]
         args = iso.bwrap_args(ro, scratch=(SCRATCH, self.max_written_mb), late=late, cwd=SCRATCH)
-        env = {**iso.ENV, "HOME": SCRATCH, "TMPDIR": SCRATCH,
-               "MPLCONFIGDIR": f"{SCRATCH}/.mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-               "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYTHONNOUSERSITE": "1",
-               "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": f"{SCRATCH}/.ipython",
-               "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
+        env = {**iso.ENV, "HOME": SCRATCH, "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/.mpl",
+               "IPYTHONDIR": f"{SCRATCH}/.ipython", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+               "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+               "PYTHONNOUSERSITE": "1", "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
         args += [a for key, value in env.items() for a in ("--setenv", key, value)]
         options = f"size={self.max_written_mb}m,nr_inodes={self.max_files}"
         return args + ["--unsetenv", "JPY_PARENT_PID", "--info-fd", str(self._info[1]),
@@ -150,15 +142,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["preexec_fn"], self._remove = iso.prepare(self.memory_mb + self.max_written_mb, self.cpu_seconds,
                                                     self.nproc, self.fsize_mb)
         self.start_clock()
-        kw.update(env=dict(iso.ENV), cwd=str(self._private), start_new_session=True,
-                  stdout=subprocess.DEVNULL, stderr=open(self._private / "kernel.log", "ab"),
-                  pass_fds=(self._info[1],))  # ipykernel's banner to nothing, its errors to a log
+        kw.update(env=dict(iso.ENV), cwd=str(self._private), start_new_session=True, pass_fds=self._info[1:],
+                  stdout=subprocess.DEVNULL, stderr=open(self._private / "kernel.log", "ab"))  # errors: a log
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             os.close(self._info[1])
-        # The kernel's sockets, seen from here through the sandbox's own root (if bwrap failed, the kernel
-        # never starts, and nbclient says so).
+        # Its sockets, through the sandbox's own root (if bwrap failed, no kernel starts: nbclient says so)
         with os.fdopen(self._info[0], "rb") as info, contextlib.suppress(ValueError, KeyError):
             self.ip = f"/proc/{json.load(info)['child-pid']}/root{SOCKETS}"
 

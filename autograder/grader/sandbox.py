@@ -1,11 +1,10 @@
 """Running a learner's cell and its cases without trusting them (instructors' side).
 
 One plain child (``child.py``) runs the cell, then each case, in the sandbox of ``isolation``; this side
-owns all that decides a grade. Time: a deadline, then the sandbox dies. Inputs: written to files just
-before their case runs, read-only inside, hidden cases last; numerical_gradient's x alone is writable, and
-read back here. Protocol: one reply of the expected kind per request, lengths checked before parsing; else
-the run is broken (a failure an extra frame admits stands). Stderr: read here, bounded, none kept from a
-hidden case. Every comparison happens here.
+owns all that decides a grade. Time: a deadline, then the sandbox dies. Inputs: files written just before
+their case, read-only inside (numerical_gradient's x alone writable, and read back here), hidden cases last.
+Protocol: one reply of the expected kind per request, lengths checked before parsing, or the run is broken
+(a failure an extra frame admits stands). Stderr: read here, bounded, none kept from a hidden case.
 """
 from __future__ import annotations
 
@@ -52,7 +51,7 @@ class Sandbox:
     """The grader's end of one child: requests written to its own folder and named on its stdin, replies
     read from a pipe, stderr as it comes; one thread, one selector, every wait against a deadline."""
 
-    def __init__(self, writable, memory_mb, cpu_seconds):
+    def __init__(self, writable, cpu_seconds):
         """Start it, with ``writable`` ({file name: array}) bound writable, as zeros until their case runs."""
         self.job = tempfile.TemporaryDirectory(prefix="autograder-job-")
         self.folder = folder = Path(self.job.name) / "in"
@@ -64,8 +63,7 @@ class Sandbox:
         exe, site = iso.python_runtime()[0], Path(np.__file__).resolve().parent.parent
         env = {**iso.ENV, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
         cmd = [exe, "-I", "-S", HERE / "child.py", folder, HERE.parent.parent, site]  # (no isolation)
-        if uid is not None:  # read-only: the learners' package (and its parent's __init__, which imports from
-            # it alone), the child, NumPy and tqdm, the requests' folder; writable: numerical_gradient's x
+        if uid is not None:  # read-only: the learners' package, the child, NumPy, tqdm, the requests' folder
             tqdm = importlib.util.find_spec("tqdm")
             ro = [*iso.LEARNERS, (folder, INPUTS), (HERE / "child.py", f"{iso.LIB}/child.py")]
             ro += [(site / n, f"{iso.SITE}/{n}") for n in ("numpy", "numpy.libs") if (site / n).exists()]
@@ -73,7 +71,8 @@ class Sandbox:
             env["AUTOGRADER_UID"] = str(uid)
             cmd = iso.bwrap_args(ro, rw=[(folder / n, f"{INPUTS}/{n}") for n in writable], cwd="/tmp") + \
                 [exe, "-I", "-S", f"{iso.LIB}/child.py", INPUTS, iso.LIB, iso.SITE]
-        preexec, self.remove = iso.prepare(memory_mb, cpu_seconds, NPROC, 1, uid is not None)  # files: 1 MB
+        preexec, self.remove = iso.prepare(MEMORY_LIMIT_MB, cpu_seconds, NPROC, fsize_mb=1,
+                                           isolated=uid is not None)
         self.replies, reply_w = os.pipe()
         try:
             self.proc = subprocess.Popen(
@@ -173,9 +172,8 @@ def _outcome(header, payload, hidden):
             if not (isinstance(key, str) and np.dtype(dtype).kind in "biufc" and type(shape) is list
                     and len(shape) <= 32 and all(type(d) is int and d >= 0 for d in shape)):
                 raise ValueError("a malformed array")
-            dt, count = np.dtype(dtype), math.prod(shape)
-            a = np.frombuffer(payload, dt, count, offset) if count else np.zeros(0, dt)
-            arrays[key], offset = a.reshape(shape), offset + count * dt.itemsize
+            arrays[key] = np.frombuffer(payload, dtype, math.prod(shape), offset).reshape(shape)
+            offset += arrays[key].nbytes
         if offset != len(payload):
             raise ValueError("arrays that do not fill their bytes")
         out.value = unpack(header["value"], arrays)
@@ -187,14 +185,13 @@ def _outcome(header, payload, hidden):
 
 def _stopped(why, status, timeout, stderr=""):
     """Why no call from here on gave anything, from what this side saw (never from the child's words)."""
-    if why == "timeout":
-        return Failure("timeout", "TimeoutError", LOOP.format(timeout))
-    if why == "too-large":
-        return Failure("crash", "Error", f"it returned more than the grader reads ({MAX_PAYLOAD >> 20} MB of "
-                                         f"arrays for one call, {MAX_RESULT_BYTES >> 20} MB in all)")
-    if why == "broken":
-        return Failure("crash", "Error", "its answers could not be read: the grading process sent something "
-                       "other than one answer per call (graded code must only return its value)")
+    seen = {"timeout": ("timeout", "TimeoutError", LOOP.format(timeout)),
+            "too-large": ("crash", "Error", f"it returned more than the grader reads ({MAX_PAYLOAD >> 20} MB "
+                          f"of arrays for one call, {MAX_RESULT_BYTES >> 20} MB in all)"),
+            "broken": ("crash", "Error", "its answers could not be read: the grading process sent something "
+                       "other than one answer per call (graded code must only return its value)")}
+    if why in seen:
+        return Failure(*seen[why])
     sig = -status if status < 0 else status - 128  # (bwrap passes a signal on as 128 + its number)
     if sig in set(signal.Signals):
         name = signal.Signals(sig).name
@@ -205,7 +202,7 @@ def _stopped(why, status, timeout, stderr=""):
                    "call os._exit() or exit()?" + (f" (it last wrote {last!r})" if last else ""))
 
 
-def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
+def run_in_sandbox(function, source, cases, timeout):
     """Run the learner's cell, then ``function`` on every case (visible ones first), in one sandbox.
 
     Returns (outcomes: name -> Outcome, the cell's problems: list of dicts, defined: True, False, or None
@@ -222,7 +219,7 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
     prelude = ref.prelude(lesson, course)
     outcomes, problems, defined = {}, [], None
     sandbox = Sandbox({f"w{i}_{key}": a for i, n in enumerate(names) for key, a in moving[n].items()},
-                      memory_mb, int(timeout + STARTUP_SECONDS) + 1)
+                      int(timeout + STARTUP_SECONDS) + 1)
     try:
         header = sandbox.ask(Kind.CELL, {"function": function, "source": source, "prelude": prelude,
                                          "helpers": prelude + "\n" + ref.toolbox_code(lesson, course),
@@ -259,9 +256,8 @@ def run_in_sandbox(function, source, cases, timeout, memory_mb=MEMORY_LIMIT_MB):
         if header.get("kind") == Kind.RESULT and "failure" in header and type(j) is int \
                 and 0 <= j < min(len(outcomes) + 1, len(names)):  # what it admits against itself stands
             outcomes[names[j]] = _outcome(header, b"", cases[names[j]].hidden)
-        if why == "ended":  # how it ended, once it has
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                sandbox.proc.wait(1.0)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # how it ended, if it has ended
+            sandbox.proc.wait(1.0 if why == "ended" else 0)
         stderr = sandbox.take_stderr() if defined is None else ""  # (the cell's: the one not read yet)
         failure = _stopped(why, sandbox.proc.returncode or 0, timeout, stderr)
         for name in names:
