@@ -52,16 +52,16 @@ runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
-def _masks(site: str, empty: Path) -> list:
-    """Binds of ``empty`` (its folder "empty", or file "empty.txt") over the entries of ``site`` through which
-    the kernel could import the course: its packages and metadata, and editable installs' hooks."""
+def _masks(site: str, private: Path) -> list:
+    """Binds of an empty folder or file (``private``'s "empty", "empty.txt") over the entries of ``site``
+    through which the kernel could import the course: its packages and metadata, editable installs' hooks."""
     masks, hooks = [], ("__editable__", *COURSE_PACKAGES, "/work")
     for name in sorted(os.listdir(site)):
         path, stem = os.path.join(site, name), name.split("-")[0].split(".")[0]
         if stem in COURSE_PACKAGES or name.startswith("nn_from_scratch") and os.path.isdir(path) or \
                 name.startswith("__editable__") or name.endswith((".egg-link", ".pth")) and \
                 any(p in open(path, errors="replace").read() for p in hooks):
-            masks.append((empty / ("empty" if os.path.isdir(path) else "empty.txt"), path))
+            masks.append((private / ("empty" if os.path.isdir(path) else "empty.txt"), path))
     return masks
 
 
