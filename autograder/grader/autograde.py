@@ -391,7 +391,7 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         cell = fingerprint(source).to_dict() if source is not None else {"source_digest": None, "source_tokens": None}
         data = {"student": student, "lesson": lesson.id, "function": lesson.function, "points":
                 lesson.score(report), "max_points": lesson.points, "scoring": lesson.scoring,
-                "isolation": isolation().to_dict(), **report.to_dict(), **cell}
+                "isolation": isolation()._asdict(), **report.to_dict(), **cell}
         path = folder / f"{student}.json"
         path.with_suffix(".tmp").write_text(json.dumps(data, indent=1))
         os.replace(path.with_suffix(".tmp"), path)
@@ -416,7 +416,7 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         data = {"student": student, "lesson": lesson.id, **report.to_dict(),
                 "points": round(sum(p["points"] for p in parts), 2), "max_points": lesson.points,
                 "scoring": lesson.scoring,
-                "isolation": isolation().to_dict(),
+                "isolation": isolation()._asdict(),
                 **(fp.to_dict() if fp else {"source_digest": None, "source_tokens": None}), "functions": parts}
         folder = root / self.results_directory / lesson.id
         folder.mkdir(parents=True, exist_ok=True)

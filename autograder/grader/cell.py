@@ -84,27 +84,24 @@ def static_signature(source, function):
 
 def grade_source(function, source, oracle, timeout=10.0, include_hidden=True):
     """Judge a learner's cell as the answer for ``function``: a FunctionReport."""
-    refused = too_large(function, source)
-    if refused:
+    if refused := too_large(function, source):
         return refused
-    module = forbidden_import(source)
-    if module:
+    if module := forbidden_import(source):
         return FunctionReport(function, problem=(
             f"your cell imports {module!r}, the course's own code; graded code must be your own. "
             f"Remove that import and write the function yourself."))
     cases = oracle.cases(function, include_hidden=include_hidden)
     outcomes, problems, defined = run_in_sandbox(function, to_python(source), cases, timeout)
     stand_in = static_signature(source, function)
-    for name, outcome in outcomes.items() if stand_in else ():  # the source's signature, not the sandbox's word
+    for name, outcome in outcomes.items() if stand_in else ():  # the source's signature, not the sandbox's
         outcome.adapted = adapt(stand_in, cases[name].args, cases[name].kwargs, suite(function).args)[2]
     if defined is False:
         p = problems[0] if problems else {}
         detail = (f" Running it raised {p['type']}" + (f" on line {p['line']}" if p["line"] else "") +
                   (f": {p['message']}" if p["message"] else "") + ".") if p else ""
-        return FunctionReport(function, problem=(
-            f"the graded cell does not define {function}: keep the line `def {function}(...)` as given.{detail}"))
-    exits = [p for p in problems if p["kind"] == "exit"]
-    if exits:
+        return FunctionReport(function, problem=(f"the graded cell does not define {function}: keep the line "
+                                                 f"`def {function}(...)` as given.{detail}"))
+    if exits := [p for p in problems if p["kind"] == "exit"]:
         return FunctionReport(function, problem=(
             f"{exits[0]['message'] or 'your cell calls sys.exit()'}: remove it; graded cells must only "
             f"define the function."))

@@ -1,11 +1,11 @@
 """The grading sandbox's one process, and the protocol it speaks with the grader (which imports it).
 
-``python -I -S child.py INPUTS LIB SITE``, in the sandbox: each line on stdin names a request, a JSON file
-the grader has just written to INPUTS; each gets one reply, a frame on the pipe $AUTOGRADER_REPLIES (stdout
-is /dev/null, stderr a pipe the grader reads). ``CELL`` gets ``DEFINED``; ``CASE`` (one call, its arrays in
-raw files, mapped read-only but for numerical_gradient's x) gets ``RESULT``: JSON and raw array bytes,
-never a pickle. All of this runs in the learner's process and is theirs to change: the grader takes a reply
-as the learner's answer and nothing more. Standard library, NumPy and the learners' package only.
+``python -I -S child.py INPUTS LIB SITE``: each line on stdin names a request, a JSON file just written to
+INPUTS, and gets one reply, a frame on the pipe $AUTOGRADER_REPLIES (stdout is /dev/null; stderr, a pipe the
+grader reads): ``CELL`` gets ``DEFINED``, ``CASE`` (one call, its arrays in raw files, read-only but for
+numerical_gradient's x) gets ``RESULT``, JSON and raw array bytes, never a pickle. It all runs in the
+learner's process and is theirs to change: the grader takes a reply as the learner's answer and nothing more.
+Standard library, NumPy and the learners' package only.
 """
 import enum
 import json
@@ -25,17 +25,12 @@ class Kind(str, enum.Enum):
     RESULT = "result"    # child -> grader: that call's value, or why it gave none
 
 
-def frame(kind: Kind, body: dict, payload: bytes = b"") -> bytes:
-    data = json.dumps({**body, "kind": kind.value}).encode()
-    return HEAD.pack(len(data), len(payload)) + data + payload
-
-
 def main():
-    folder, replies = sys.argv[1], int(os.environ["AUTOGRADER_REPLIES"])
+    folder, replies = sys.argv[1], open(int(os.environ["AUTOGRADER_REPLIES"]), "wb")
     sys.path[:0] = sys.argv[2:]
     if os.environ.get("AUTOGRADER_UID") and os.getuid() == 0:
-        # bwrap started by root uses no user namespace: become this sandbox's own unprivileged user before
-        # any learner code runs, so no capability is left and the process limit applies.
+        # Started by root, bwrap makes no user namespace: become the sandbox's own user before any learner
+        # code runs, so no capability is left and the process limit applies.
         uid = int(os.environ["AUTOGRADER_UID"])
         os.setgroups([])
         os.setgid(uid)
@@ -45,11 +40,6 @@ def main():
     from autograder.learner.call import call
     from autograder.learner.cellrun import CELL, run_cell
     from autograder.learner.serial import pack, unpack
-
-    def reply(kind, body, payload=b""):
-        view = memoryview(frame(kind, body, payload))
-        while view:
-            view = view[os.write(replies, view):]
 
     for line in sys.stdin:
         with open(os.path.join(folder, line.strip())) as f:
@@ -61,26 +51,27 @@ def main():
             fn = namespace.get(job["function"])
             # The other graded functions are the toolbox's: one mistake upstream never fails this one.
             exec(compile(job["helpers"], "<course helpers>", "exec"), namespace)
-            reply(Kind.DEFINED, {"problems": problems[:20], "defined": callable(fn)})
-            continue
-        arrays = {key: np.memmap(os.path.join(folder, name), dtype, "r+" if writable else "r", shape=tuple(shape))
-                  .view(np.ndarray) if all(shape) else np.zeros(shape, dtype)
-                  for key, (name, dtype, shape, writable) in request["arrays"].items()}
-        args, kwargs = unpack(request["call"], arrays)
-        outcome = call(fn, args, kwargs, timeout=None, filename=CELL, names=job["names"], copy_inputs=False,
-                       capture_stderr=False, writable=job["writable"])
-        body, payload = {"case": request["case"], "warnings": outcome.warnings, "adapted": outcome.adapted,
-                         "yielded": outcome.yielded}, b""
-        if outcome.failure is None:
-            body["value"], values = pack(outcome.value)
-            body["arrays"] = [[k, v.dtype.str, list(v.shape)] for k, v in values.items()]
+            body, payload = {"kind": Kind.DEFINED, "problems": problems[:20], "defined": callable(fn)}, b""
+        else:
+            arrays = {key: np.memmap(f"{folder}/{name}", dtype, "r+" if rw else "r", shape=tuple(shape))
+                      .view(np.ndarray) if all(shape) else np.zeros(shape, dtype)
+                      for key, (name, dtype, shape, rw) in request["arrays"].items()}
+            args, kwargs = unpack(request["call"], arrays)
+            outcome = call(fn, args, kwargs, timeout=None, filename=CELL, names=job["names"],
+                           copy_inputs=False, capture_stderr=False, writable=job["writable"])
+            value, values = pack(outcome.value)  # (None after a failure)
             payload = b"".join(v.tobytes() for v in values.values())
-        if outcome.failure is not None or len(payload) > MAX_PAYLOAD:
-            body = {**body, "value": None, "arrays": [], "failure": outcome.failure.to_dict() if outcome.failure else
-                    {"kind": "crash", "type": "Error", "message": f"it returned {len(payload) >> 20} MB of arrays, "
-                     f"more than the grader reads ({MAX_PAYLOAD >> 20} MB)"}}
-            payload = b""
-        reply(Kind.RESULT, body, payload)
+            body = {"kind": Kind.RESULT, "case": request["case"], "warnings": outcome.warnings,
+                    "adapted": outcome.adapted, "yielded": outcome.yielded, "value": value,
+                    "arrays": [[k, v.dtype.str, list(v.shape)] for k, v in values.items()]}
+            if outcome.failure is not None or len(payload) > MAX_PAYLOAD:
+                failure = outcome.failure.to_dict() if outcome.failure else {"kind": "crash", "type": "Error",
+                          "message": f"it returned {len(payload) >> 20} MB of arrays, more than the grader "
+                                     f"reads ({MAX_PAYLOAD >> 20} MB)"}
+                body, payload = {**body, "value": None, "arrays": [], "failure": failure}, b""
+        header = json.dumps(body).encode()
+        replies.write(HEAD.pack(len(header), len(payload)) + header + payload)
+        replies.flush()
     os._exit(0)  # the grader is done
 
 

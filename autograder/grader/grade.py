@@ -67,7 +67,7 @@ class Grade:
 
     path: str
     functions: list
-    isolation: dict = field(default_factory=lambda: isolation().to_dict())
+    isolation: dict = field(default_factory=lambda: isolation()._asdict())
 
     @property
     def score(self) -> float:

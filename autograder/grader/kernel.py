@@ -1,16 +1,10 @@
 """The learner's Jupyter kernel inside bubblewrap, for nbgrader's autograde (instructors' side).
 
-ipykernel in the same kind of sandbox as the grader's child (``isolation``), seeing read-only the runtime,
-the environment's packages (the course's own masked), the learners' package and MNIST. It writes in one
-place, its own in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ
-sockets ("ipc"): nbgrader reaches them through ``/proc/<pid>/root``, so no host folder is writable from
-inside. Interrupts go as messages (bwrap does not pass SIGINT on).
-
-What is not waited for: a kernel serves one notebook, then its sandbox is killed at once (nothing in it
-needs a clean exit; jupyter_client's polite shutdown asks, then polls every 0.1 s), and it is ready as soon
-as it has answered and its IOPub channel is connected (jupyter_client then drains IOPub until 0.2 s pass
-with nothing). Before ipykernel, it imports NumPy and matplotlib and reads MNIST (nearly every lesson's
-first cells), so a kernel started ahead of its notebook (``SandboxedExecute``) has done that already.
+ipykernel in a sandbox like the grader's child's (``isolation``), seeing read-only the runtime, the
+environment's packages (the course's own masked), the learners' package and MNIST; it writes only in its own
+in-memory folder (sized; started by root, capped in files too), which holds its ZeroMQ sockets, reached
+through ``/proc/<pid>/root``. Interrupts go as messages. For speed, a kernel serves one notebook and is then
+killed at once, is ready once it has answered, and loads NumPy, matplotlib and MNIST before ipykernel starts.
 """
 from __future__ import annotations
 
@@ -45,7 +39,9 @@ if os.getuid() == 0:
     import ctypes
     if ctypes.CDLL(None).mount(b"tmpfs", b"/scratch", b"tmpfs", 32 | 2 | 4, sys.argv[1].encode()):
         raise SystemExit("the kernel's folder could not be capped")
-    os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[2]))
+    os.setgroups([])
+    os.setgid(int(sys.argv[2]))
+    os.setuid(int(sys.argv[2]))
 try:  # what nearly every lesson imports and loads first, done while the kernel waits for its notebook
     import numpy, matplotlib, autograder, mnist_data.loader
     mnist_data.loader._read_shipped("train"), mnist_data.loader._read_shipped("test")
@@ -56,22 +52,22 @@ runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
-def _masks(site: str) -> tuple:
-    """Entries of site-packages through which the kernel could import the course: (files, folders)."""
-    files, folders = [], []
+def _masks(site: str, private: Path) -> list:
+    """Binds of an empty folder or file (``private``'s "empty", "empty.txt") over the entries of ``site``
+    through which the kernel could import the course: its packages and metadata, editable installs' hooks."""
+    masks, hooks = [], ("__editable__", *COURSE_PACKAGES, "/work")
     for name in sorted(os.listdir(site)):
         path, stem = os.path.join(site, name), name.split("-")[0].split(".")[0]
-        if stem in COURSE_PACKAGES or name.startswith("nn_from_scratch") and os.path.isdir(path):
-            (folders if os.path.isdir(path) else files).append(path)  # (the course's own metadata lists files)
-        elif name.startswith("__editable__") or name.endswith((".egg-link", ".pth")) and \
-                any(p in open(path, errors="replace").read() for p in ("__editable__", *COURSE_PACKAGES, "/work")):
-            files.append(path)
-    return files, folders
+        if stem in COURSE_PACKAGES or name.startswith("nn_from_scratch") and os.path.isdir(path) or \
+                name.startswith("__editable__") or name.endswith((".egg-link", ".pth")) and \
+                any(p in open(path, errors="replace").read() for p in hooks):
+            masks.append((private / ("empty" if os.path.isdir(path) else "empty.txt"), path))
+    return masks
 
 
 class SandboxedKernelClient(AsyncKernelClient):
     """jupyter_client's client, less its 0.2 s wait for silence on IOPub: the kernel is ready once it has
-    answered kernel_info and IOPub is connected (its status message came). What is left on IOPub belongs to
+    answered kernel_info and IOPub is connected (its status message came). What is left on IOPub answers
     the start-up's kernel_info requests, and nbclient reads only its own requests' messages."""
 
     async def wait_for_ready(self, timeout=None):
@@ -93,25 +89,18 @@ class SandboxedKernelManager(AsyncKernelManager):
     client_class = DottedObjectName("autograder.grader.kernel.SandboxedKernelClient")
     client_factory = Type(SandboxedKernelClient, klass=AsyncKernelClient)
 
-    memory_mb = Integer(3072, help="address-space limit of the kernel (MNIST in float64 is 376 MB)").tag(config=True)
+    memory_mb = Integer(3072, help="the kernel's address space (MNIST in float64 is 376 MB)").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time limit of the kernel").tag(config=True)
     nproc = Integer(128, help="processes and threads (ipykernel itself uses about ten)").tag(config=True)
     fsize_mb = Integer(256, help="largest file the kernel may write").tag(config=True)
     max_written_mb = Integer(512, help="the kernel's own folder, in its memory").tag(config=True)
     max_files = Integer(20_000, help="files in the kernel's own folder (started by root)").tag(config=True)
-    max_seconds = Integer(900, help="the kernel's sandbox is killed after this long, whatever it does "
-                                    "(an uninterruptible cell would otherwise hold autograde)").tag(config=True)
+    max_seconds = Integer(900, help="the kernel's sandbox is killed after this long, whatever it does (an "
+                                    "uninterruptible cell would otherwise hold autograde)").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**{**kwargs, "transport": "ipc"})
         self._private, self._uid, self._remove, self._timer = None, iso.sandbox_uid(), None, None
-
-    @property
-    def kernel_spec(self):
-        spec = super().kernel_spec
-        if spec is not None:
-            spec.interrupt_mode = "message"  # SIGINT would stop at bwrap, the PID namespace's first process
-        return spec
 
     async def _async_pre_start_kernel(self, **kw):
         if self._private is None:  # what the kernel reads from the host: its connection file, masks, fonts
@@ -119,6 +108,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             (self._private / "empty").mkdir()
             (self._private / "empty.txt").touch()
         self._info = os.pipe()  # bwrap writes the sandbox's first process id there (--info-fd)
+        self.kernel_spec.interrupt_mode = "message"  # SIGINT would stop at bwrap (PID 1 inside)
         self.ip, self.connection_file = SOCKETS, str(self._private / "kernel.json")
         result = await super()._async_pre_start_kernel(**kw)
         if os.getuid() == 0:  # the kernel's own user must read the connection file (it holds the key)
@@ -129,50 +119,41 @@ class SandboxedKernelManager(AsyncKernelManager):
         cmd = super().format_kernel_cmd(extra_arguments)
         if cmd[1:3] != ["-m", "ipykernel_launcher"]:
             raise RuntimeError(f"the sandboxed kernel runs ipykernel only, not {cmd[:3]}")
-        site = [p for p in dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")) if os.path.isdir(p)]
+        site = [*filter(os.path.isdir, dict.fromkeys(sysconfig.get_path(k) for k in ("purelib", "platlib")))]
         ro = [*iso.LEARNERS, (iso.PACKAGE.parent / "mnist_data", f"{iso.LIB}/mnist_data"),
               (self.connection_file, self.connection_file)]
-        for path in site:
-            files, folders = _masks(path)
-            ro += [(path, path)] + [(self._private / "empty.txt", f) for f in files] + \
-                [(self._private / "empty", d) for d in folders]
+        ro += [bind for path in site for bind in [(path, path), *_masks(path, self._private)]]
         late = [a for d in (".ipc", ".mpl") for a in ("--perms", "1777", "--dir", f"{SCRATCH}/{d}")]
-        try:  # this machine's matplotlib font cache, read-only in the kernel's folder: it need not rebuild it
+        with contextlib.suppress(ImportError):  # this machine's matplotlib font cache, read-only: not rebuilt
             import matplotlib
             late += [a for f in Path(matplotlib.get_cachedir()).glob("fontlist-*.json")
                      for a in ("--ro-bind", str(f), f"{SCRATCH}/.mpl/{f.name}")]
-        except ImportError:
-            pass
         args = iso.bwrap_args(ro, scratch=(SCRATCH, self.max_written_mb), late=late, cwd=SCRATCH)
-        env = {**iso.ENV, "HOME": SCRATCH, "TMPDIR": SCRATCH,
-               "MPLCONFIGDIR": f"{SCRATCH}/.mpl", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-               "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYTHONNOUSERSITE": "1",
-               "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": f"{SCRATCH}/.ipython",
-               "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
-        args += [a for key, value in env.items() for a in ("--setenv", key, value)] + ["--unsetenv", "JPY_PARENT_PID"]
+        env = {**iso.ENV, "HOME": SCRATCH, "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/.mpl",
+               "IPYTHONDIR": f"{SCRATCH}/.ipython", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+               "PYTHONPATH": os.pathsep.join([iso.LIB] + site), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+               "PYTHONNOUSERSITE": "1", "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "")}
+        args += [a for key, value in env.items() for a in ("--setenv", key, value)]
         options = f"size={self.max_written_mb}m,nr_inodes={self.max_files}"
-        return args + ["--info-fd", str(self._info[1]), iso.python_runtime()[0], "-c", BOOT, options,
-                       str(self._uid), "--"] + cmd[1:]
+        return args + ["--unsetenv", "JPY_PARENT_PID", "--info-fd", str(self._info[1]),
+                       iso.python_runtime()[0], "-c", BOOT, options, str(self._uid), "--"] + cmd[1:]
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["preexec_fn"], self._remove = iso.prepare(self.memory_mb + self.max_written_mb, self.cpu_seconds,
                                                     self.nproc, self.fsize_mb)
         self.start_clock()
-        kw.update(env={"PATH": "/nonexistent", "LANG": "C.UTF-8"}, cwd=str(self._private), start_new_session=True,
-                  stdout=subprocess.DEVNULL, stderr=open(self._private / "kernel.log", "ab"),
-                  pass_fds=(self._info[1],))  # ipykernel's banner to nothing, its errors to a log
+        kw.update(env=dict(iso.ENV), cwd=str(self._private), start_new_session=True, pass_fds=self._info[1:],
+                  stdout=subprocess.DEVNULL, stderr=open(self._private / "kernel.log", "ab"))  # errors: a log
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             os.close(self._info[1])
-        with os.fdopen(self._info[0], "rb") as info:
-            try:  # the kernel's sockets, seen from here through the sandbox's own root
-                self.ip = f"/proc/{json.load(info)['child-pid']}/root{SOCKETS}"
-            except (ValueError, KeyError):  # bwrap failed: the kernel never starts, and nbclient says so
-                pass
+        # Its sockets, through the sandbox's own root (if bwrap failed, no kernel starts: nbclient says so)
+        with os.fdopen(self._info[0], "rb") as info, contextlib.suppress(ValueError, KeyError):
+            self.ip = f"/proc/{json.load(info)['child-pid']}/root{SOCKETS}"
 
     def start_clock(self):
-        """(Re)start ``max_seconds``: at launch, and again when a kernel started ahead is given its notebook."""
+        """(Re)start ``max_seconds``: at launch, and again when a kernel started ahead gets its notebook."""
         if self._timer is not None:
             self._timer.cancel()
         if self.max_seconds:
@@ -182,10 +163,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def kill_sandbox(self):
         """SIGKILL the whole sandbox now: bwrap, and with it its PID namespace and everything in it."""
-        try:
+        with contextlib.suppress(AttributeError, ProcessLookupError, PermissionError):
             os.killpg(self.provisioner.process.pid, signal.SIGKILL)
-        except (AttributeError, ProcessLookupError, PermissionError):
-            pass
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
@@ -202,8 +181,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @in_pending_state
     async def _async_shutdown_kernel(self, now=False, restart=False):
-        """The kernel served its one notebook: its sandbox is killed at once (SIGKILL ends bwrap's PID namespace
-        and all in it), instead of asking the kernel to stop and polling, every 0.1 s, until it has."""
+        """The kernel served its one notebook: its sandbox is killed at once (SIGKILL ends bwrap's PID
+        namespace and all in it), not asked to stop and then polled, every 0.1 s, until it has."""
         if restart or not self.owns_kernel:
             return await super()._async_shutdown_kernel(now=now, restart=restart)
         self.shutting_down = True
