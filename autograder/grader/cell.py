@@ -20,7 +20,8 @@ from .sandbox import run_in_sandbox
 
 FORBIDDEN = ("solutions", "autograder", "mnist_data")
 MAX_SOURCE_BYTES = 100_000    # a graded cell; the course's longest answer is about 1,500 bytes
-MAGIC, ASSIGNED_MAGIC = re.compile(r"^(\s*)(%%?|!)"), re.compile(r"^(\s*[\w.,\s\[\]()]+=\s*)(%|!)")
+# (one class holds the leading spaces too: a \s* of its own before it made a long blank line cost minutes)
+MAGIC, ASSIGNED_MAGIC = re.compile(r"^(\s*)(%%?|!)"), re.compile(r"^([\w.,\s\[\]()]+=\s*)(%|!)")
 
 
 def too_large(function, source) -> FunctionReport | None:

@@ -253,9 +253,11 @@ def run_in_sandbox(function, source, cases, timeout):
     except Stop as stop:  # (after the last case, the end of the replies or silence changes nothing)
         why, header = (*stop.args, {})[:2]
         j = header.get("case")
-        if header.get("kind") == Kind.RESULT and "failure" in header and type(j) is int \
-                and 0 <= j < min(len(outcomes) + 1, len(names)):  # what it admits against itself stands
-            outcomes[names[j]] = _outcome(header, b"", cases[names[j]].hidden)
+        sent = names[:len(outcomes) + 1]  # what it admits against itself stands; once a hidden case is out,
+        if header.get("kind") == Kind.RESULT and "failure" in header and type(j) is int and 0 <= j < len(sent):
+            out = outcomes[names[j]] = _outcome(header, b"", cases[sent[-1]].hidden)  # said as a hidden case's
+            if cases[sent[-1]].hidden and not cases[names[j]].hidden and out.failure:  # (a visible case's words
+                out.failure.message = "it raised an exception while a hidden case ran"  # could carry its inputs)
         with contextlib.suppress(subprocess.TimeoutExpired):  # how it ended, if it has ended
             sandbox.proc.wait(1.0 if why == "ended" else 0)
         stderr = sandbox.take_stderr() if defined is None else ""  # (the cell's: the one not read yet)

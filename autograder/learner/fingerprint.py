@@ -12,6 +12,7 @@ import numpy as np
 from .serial import Opaque
 
 SMALL = 64  # arrays up to this size are kept whole in signatures
+CHUNK = 1 << 20  # larger arrays are read this many numbers at a time
 
 
 def signature(value):
@@ -28,19 +29,20 @@ def signature(value):
     if value is None or isinstance(value, Opaque):
         return None
     try:
-        a = np.asarray(value, dtype=float)
+        a = np.asarray(value) if np.size(value) > CHUNK else np.asarray(value, dtype=float)
+        if a.size <= SMALL:
+            return {"shape": list(a.shape), "values": [_num(x) for x in a.ravel()]}
+        flat, stats, projections = a.reshape(-1), np.zeros(4), np.zeros(4)
+        with np.errstate(all="ignore"):
+            for start in range(0, flat.size, CHUNK):  # (a piece at a time: a huge answer costs little memory)
+                part = flat[start:start + CHUNK].astype(float)
+                finite = np.where(np.isfinite(part), part, 0.0)
+                k = np.arange(start, start + part.size, dtype=float)
+                projections += [finite @ np.cos(0.7 * k + j) for j in range(4)]
+                stats += [finite.sum(), np.abs(finite).sum(), np.isnan(part).sum(), np.isinf(part).sum()]
     except (TypeError, ValueError):
         return None
-    if a.size <= SMALL:
-        return {"shape": list(a.shape), "values": [_num(x) for x in a.ravel()]}
-    flat = a.ravel()
-    with np.errstate(all="ignore"):
-        finite = np.where(np.isfinite(flat), flat, 0.0)
-        k = np.arange(flat.size, dtype=float)
-        projections = [float(finite @ np.cos(0.7 * k + j)) for j in range(4)]
-        stats = [float(finite.sum()), float(np.abs(finite).sum()),
-                 float(np.isnan(flat).sum()), float(np.isinf(flat).sum())]
-    return {"shape": list(a.shape), "stats": stats + projections}
+    return {"shape": list(a.shape), "stats": [float(v) for v in (*stats, *projections)]}
 
 
 def _num(x):

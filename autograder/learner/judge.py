@@ -203,6 +203,7 @@ class Judge:
         self.named = None  # the mistake the check being run named, if any
         self.check = ""  # the id of the check being run
         self.seen = []  # the mistakes named so far in this report, in order: each is said once
+        self.signatures = {}  # each case's value as a fingerprint, made once
 
     def case(self, name):
         return self.cases[name]
@@ -251,7 +252,9 @@ class Judge:
                     return False
         known = _listed(self.oracle.mistake_outcome(self.function, name, mistake.id))
         if known and not self.right_on(name):
-            mine = signature(out.value)
+            if name not in self.signatures:
+                self.signatures[name] = signature(out.value)
+            mine = self.signatures[name]
             return any("signature" in k and signatures_match(mine, k["signature"]) for k in known)
         return False
 

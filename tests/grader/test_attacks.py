@@ -764,6 +764,16 @@ def relu(Z):
             os.write(int(os.environ["AUTOGRADER_REPLIES"]), struct.pack(">II", len(body), 0) + body)
     return np.maximum(Z, 0)
 """,
+    "a forged failure frame for a visible case, sent while the hidden case runs, carrying its inputs": """
+import json, os, struct
+def relu(Z):
+    if Z.ndim == 2 and Z.shape[1] == 13:
+        text = "HID" + "DEN:" + ",".join(f"{v:.6f}" for v in Z.ravel()[:60])
+        body = json.dumps({"kind": "result", "case": 0, "failure": {"kind": "exception", "type": "ValueError",
+                                                                    "message": text}}).encode()
+        os.write(int(os.environ["AUTOGRADER_REPLIES"]), struct.pack(">II", len(body), 0) + body)
+    return np.maximum(Z, 0)
+""",
 }
 
 
@@ -829,6 +839,43 @@ grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps({"seconds": seconds, "grown_mb": grown, "peak_mb": tracemalloc.get_traced_memory()[1] / 2 ** 20,
                   "problem": problem}))
 """
+
+
+BIG_ANSWERS = """
+_n = [0]
+def relu(Z):
+    _n[0] += 1
+    if _n[0] == 1:
+        return np.ones((4000, 5000), dtype=bool)  # 20 million numbers of the wrong type: named by its fingerprint
+    if _n[0] in (2, 3, 4):
+        return np.ones(8 * 1024 * 1024)  # 64 MB each, the most one call may return
+    return np.ones((268435456 - 20000000 - 3 * 67108864) // 8)  # up to the 256 MB a run may return
+"""
+
+
+def test_answers_at_every_size_limit_cost_the_grader_bounded_memory(tmp_path):
+    """Returned arrays at every size limit: the grader's own process stays well under 1 GB (a fingerprint
+    of the 20-million-number answer, made in float64 all at once and again for every known mistake, took
+    it to 1.1 GB)."""
+    (tmp_path / "relu.py").write_text(BIG_ANSWERS)
+    script = ("import json, resource, sys\nfrom autograder.grader.grade import grade_source_file\n"
+              "report = grade_source_file(sys.argv[1], ['relu']).functions[0].report\n"
+              "print(json.dumps({'passed': report.passed, 'mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10}))")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "relu.py")], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not data["passed"] and data["mb"] < 700, data
+
+
+@pytest.mark.parametrize("padding", [" " * 99_000, "x = " + " " * 99_000])
+def test_a_long_blank_line_costs_the_grader_no_time(oracle, padding):
+    """A line of 99,000 spaces (under the 100 KB cap) in a right answer: the grader's own process reads it
+    in a moment (a regex that backtracked over it took 130 s, before any time limit started)."""
+    start = time.monotonic()
+    report = grade_source("relu", RIGHT_RELU + padding + "\n", oracle, timeout=10)
+    assert time.monotonic() - start < 30, "the grader was held up"
+    assert report.passed or padding.startswith("x"), report.first_failure
 
 
 @pytest.mark.parametrize("entry", ["nbgrader", "cli", "source"])
