@@ -38,13 +38,20 @@ def generator(seed):
     return np.random.default_rng(seed)
 
 
-_SHARED = {}
+_KEPT = {}
 
 
-def shared_generator(seed):
-    """The one Generator made from ``seed`` for this process, the same object at every call: two calls that
-    are given it are two epochs of one training run, and the second must draw where the first stopped."""
-    return _SHARED.setdefault(seed, np.random.default_rng(seed))
+def kept_generator(seed):
+    """A fresh Generator made from ``seed``, kept for ``same_generator``: two calls given it are two epochs of
+    one training run, and the second must draw where the first stopped."""
+    _KEPT[seed] = np.random.default_rng(seed)
+    return _KEPT[seed]
 
 
-PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, sine_sum_of, generator, shared_generator)}
+def same_generator(seed):
+    """The very Generator the last ``kept_generator(seed)`` made, as the first call left it."""
+    return _KEPT[seed]
+
+
+PROBES = {f.__name__: f for f in (square_sum, sine_sum, cube_sum, sine_sum_of, generator, kept_generator,
+                                  same_generator)}

@@ -34,6 +34,17 @@ def test_generated_files_are_fresh():
     assert not stale, f"stale generated files (run `{COMMAND}`): {stale}"
 
 
+def test_generated_files_do_not_depend_on_what_ran_before_in_the_process():
+    """The checks' fixtures come out the same after the probes have been used (a generator shared by the whole
+    process once made minibatches' fixtures depend on the tests that ran before, in one CI run)."""
+    from autograder.learner.probes import PROBES
+    for seed in range(8):
+        PROBES["kept_generator"](seed).permutation(12)
+        PROBES["same_generator"](seed).permutation(12)
+        PROBES["generator"](seed).permutation(12)
+    assert not stale_files(ROOT)
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[l.id for l in LESSONS])
 def test_student_copy_is_clean_and_says_it_is_generated(lesson):
     path = ROOT / lesson.path

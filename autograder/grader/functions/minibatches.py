@@ -32,8 +32,8 @@ def cases():
         case("even", "12 examples in batches of 4", Xe, Ye, 4, 2),
         case("one_batch", "12 examples, batch_size = 32", Xe, Ye, 32, 3),
         case("one_more", "13 examples in batches of 4 (the last batch holds one)", Xo, Yo, 4, 5),
-        case("epoch_1", "an epoch of 12 examples, from a generator kept for the next", Xe, Ye, 4, 6, "shared_generator"),
-        case("epoch_2", "the next epoch, from the same generator object", Xe, Ye, 4, 6, "shared_generator"),
+        case("epoch_1", "an epoch of 12 examples, from a generator kept for the next", Xe, Ye, 4, 6, "kept_generator"),
+        case("epoch_2", "the next epoch, from the same generator object", Xe, Ye, 4, 6, "same_generator"),
         case("pixels", "40 images of 784 pixels in batches of 16", np.asfortranarray(Xp), Yp, 16, 4),
         case("hidden", "37 hidden examples in batches of 5", Xh, Yh, 5, 7),
     ]
