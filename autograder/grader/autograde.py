@@ -11,7 +11,9 @@ pipeline, so plain ``nbgrader autograde LESSON`` uses them:
   notebook still runs, for the outputs instructors and feedback show, but in a
   kernel inside bubblewrap (``autograder.grader.kernel``) that sees no
   gradebook, no other submission and no course source; a kernel that dies or
-  hangs ends the run, not the grading; what it prints is capped.
+  hangs ends the run, not the grading; what it prints is capped. Only the
+  cells a score needs run (set-up, imports, toolbox, answers, checks); the
+  lesson's own cells say they were not run (``run_lesson_cells`` runs them).
 - ``SafeOutputs``: what the notebook shows is made safe for formgrader and the
   feedback (no learner's script ever runs in the instructor's browser).
 - ``GradeOutsideKernel`` (right after it): for the lesson's test cell (each of
